@@ -1,0 +1,82 @@
+"""What every surface renders: the Answer, its citations, tool calls and stream events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.kb.schema import Evidence, Lang
+
+AnswerKind = Literal["advice", "clarification", "out_of_scope", "injection", "not_in_knowledge"]
+
+
+class Citation(BaseModel):
+    """A knowledge entry the answer relies on."""
+
+    id: str
+    title: str
+    evidence: Evidence
+    evidence_label: str
+    source_title: str
+    publisher: str
+    url: str
+    date: dt.date
+    contradicted_by: list[str] = Field(default_factory=list)
+    """Ids of entries (also cited in this answer) that disagree with this one."""
+    stale: bool = False
+
+
+class ToolCall(BaseModel):
+    """One calculator or search call made while answering."""
+
+    id: str
+    name: str
+    args: dict[str, Any]
+    result: Any
+    duration_ms: float = 0.0
+    error: str | None = None
+
+
+class Answer(BaseModel):
+    answer: str
+    lang: Lang
+    kind: AnswerKind = "advice"
+    provider: str
+    citations: list[Citation] = Field(default_factory=list)
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    session_id: str | None = None
+
+    @property
+    def declined(self) -> bool:
+        """True when the advisor declined (out of scope, or an injection attempt)."""
+        return self.kind in ("out_of_scope", "injection")
+
+
+class InvalidInput(ValueError):
+    """The user's message cannot be answered as sent (empty, too long)."""
+
+    def __init__(self, code: Literal["empty", "too_long"], messages: dict[Lang, str]):
+        super().__init__(messages["en"])
+        self.code = code
+        self.messages = messages
+
+
+class ToolEvent(BaseModel):
+    type: Literal["tool_start", "tool_end"]
+    call: ToolCall
+
+
+class TextEvent(BaseModel):
+    type: Literal["text"] = "text"
+    delta: str
+
+
+class AnswerEvent(BaseModel):
+    type: Literal["answer"] = "answer"
+    answer: Answer
+
+
+StreamEvent = ToolEvent | TextEvent | AnswerEvent

@@ -1,0 +1,92 @@
+"""Settings from the environment (TK_* and OPENAI_*), validated once at start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+MAX_INPUT_CHARS = 4000
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Settings(BaseModel):
+    """Everything tk-advisor reads from its environment. Build it with `Settings.from_env()`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    data_dir: Path = Field(Path(".data"), json_schema_extra={"env": "TK_DATA_DIR"})
+    knowledge_dir: Path = Field(PACKAGE_ROOT / "knowledge", json_schema_extra={"env": "TK_KNOWLEDGE_DIR"})
+    provider: Literal["auto", "offline", "openai"] = Field("auto", json_schema_extra={"env": "TK_PROVIDER"})
+    openai_api_key: str | None = Field(None, json_schema_extra={"env": "OPENAI_API_KEY"})
+    llm_base_url: str | None = Field(None, pattern=r"^https?://", json_schema_extra={"env": "TK_LLM_BASE_URL"})
+    llm_model: str = Field("gpt-4o-mini", min_length=1, json_schema_extra={"env": "TK_LLM_MODEL"})
+    llm_timeout: float = Field(30.0, gt=0, le=600, json_schema_extra={"env": "TK_LLM_TIMEOUT"})
+    llm_max_retries: int = Field(2, ge=0, le=10, json_schema_extra={"env": "TK_LLM_MAX_RETRIES"})
+    embeddings: Literal["offline", "openai"] = Field("offline", json_schema_extra={"env": "TK_EMBEDDINGS"})
+    embedding_model: str = Field("text-embedding-3-small", json_schema_extra={"env": "TK_EMBEDDING_MODEL"})
+    host: str = Field("127.0.0.1", json_schema_extra={"env": "TK_HOST"})
+    port: int = Field(7860, ge=1, le=65535, json_schema_extra={"env": "TK_PORT"})
+    api_keys: tuple[str, ...] = Field((), json_schema_extra={"env": "TK_API_KEYS"})
+    rate_limit_per_minute: float = Field(600.0, gt=0, json_schema_extra={"env": "TK_RATE_LIMIT_PER_MINUTE"})
+    rate_limit_burst: int = Field(60, ge=1, json_schema_extra={"env": "TK_RATE_LIMIT_BURST"})
+    max_body_bytes: int = Field(64 * 1024, ge=1024, json_schema_extra={"env": "TK_MAX_BODY_BYTES"})
+    cors_origins: tuple[str, ...] = Field((), json_schema_extra={"env": "TK_CORS_ORIGINS"})
+    slack_signing_secret: str | None = Field(None, json_schema_extra={"env": "TK_SLACK_SIGNING_SECRET"})
+    slack_bot_token: str | None = Field(None, json_schema_extra={"env": "TK_SLACK_BOT_TOKEN"})
+    slack_api_base: str = Field("https://slack.com/api", pattern=r"^https?://", json_schema_extra={"env": "TK_SLACK_API_BASE"})
+    feishu_app_id: str | None = Field(None, json_schema_extra={"env": "TK_FEISHU_APP_ID"})
+    feishu_app_secret: str | None = Field(None, json_schema_extra={"env": "TK_FEISHU_APP_SECRET"})
+    feishu_verification_token: str | None = Field(None, json_schema_extra={"env": "TK_FEISHU_VERIFICATION_TOKEN"})
+    feishu_encrypt_key: str | None = Field(None, json_schema_extra={"env": "TK_FEISHU_ENCRYPT_KEY"})
+    feishu_api_base: str = Field("https://open.feishu.cn/open-apis", pattern=r"^https?://", json_schema_extra={"env": "TK_FEISHU_API_BASE"})
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_api_key or self.llm_base_url)
+
+    @property
+    def use_llm(self) -> bool:
+        """True when an OpenAI-compatible model drives the agent."""
+        return self.provider == "openai" or (self.provider == "auto" and self.llm_configured)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "tk-advisor.sqlite3"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Read the environment; raise `ConfigError` naming the variable that is wrong."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for name, field in cls.model_fields.items():
+            var = (field.json_schema_extra or {})["env"]
+            raw = env.get(var, "").strip()
+            if name == "llm_base_url" and not raw:
+                raw = env.get("OPENAI_BASE_URL", "").strip()
+            if raw:
+                values[name] = tuple(p.strip() for p in raw.split(",") if p.strip()) if field.annotation == tuple[str, ...] else raw
+        values.update(overrides)
+        try:
+            settings = cls(**values)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            name = str(err["loc"][0])
+            var = (cls.model_fields[name].json_schema_extra or {})["env"] if name in cls.model_fields else name
+            raise ConfigError(f"{var}: {err['msg']} (got {values.get(name)!r})") from None
+        if settings.provider == "openai" and not settings.llm_configured:
+            raise ConfigError("TK_PROVIDER=openai needs OPENAI_API_KEY or TK_LLM_BASE_URL")
+        if settings.embeddings == "openai" and not settings.llm_configured:
+            raise ConfigError("TK_EMBEDDINGS=openai needs OPENAI_API_KEY or TK_LLM_BASE_URL")
+        return settings

@@ -1,0 +1,147 @@
+"""Durable conversations and feedback in one SQLite file under the data directory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    session_id TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    role       TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    content    TEXT NOT NULL,
+    meta       TEXT NOT NULL DEFAULT '{}',
+    created_at REAL NOT NULL,
+    PRIMARY KEY (session_id, seq)
+);
+CREATE TABLE IF NOT EXISTS feedback (
+    id         TEXT PRIMARY KEY,
+    created_at REAL NOT NULL,
+    session_id TEXT,
+    rating     INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+    comment    TEXT NOT NULL DEFAULT '',
+    question   TEXT NOT NULL,
+    answer     TEXT NOT NULL,
+    citations  TEXT NOT NULL DEFAULT '[]',
+    provider   TEXT NOT NULL DEFAULT '',
+    channel    TEXT NOT NULL DEFAULT ''
+);
+"""
+
+
+class StoredMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    meta: dict[str, Any] = Field(default_factory=dict)
+    """For assistant turns: lang, kind, tool calls and citation ids (the state follow-ups use)."""
+
+
+class Feedback(BaseModel):
+    rating: Literal[-1, 1]
+    question: str
+    answer: str
+    comment: str = Field("", max_length=4000)
+    session_id: str | None = None
+    citations: list[str] = Field(default_factory=list)
+    provider: str = ""
+    channel: str = ""
+
+
+class FeedbackRow(Feedback):
+    id: str
+    created_at: float
+
+
+class Store:
+    """Thread-safe access to the SQLite file (WAL mode, one connection per thread)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._db().executescript(_SCHEMA)
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """One transaction on this thread's connection."""
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    @staticmethod
+    def new_session_id() -> str:
+        return uuid.uuid4().hex
+
+    def history(self, session_id: str) -> list[StoredMessage]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT role, content, meta FROM messages WHERE session_id = ? ORDER BY seq", (session_id,)
+            ).fetchall()
+        return [StoredMessage(role=r, content=c, meta=json.loads(m)) for r, c, m in rows]
+
+    def append(self, session_id: str, *messages: StoredMessage) -> None:
+        with self._connect() as db:
+            (last,) = db.execute("SELECT COALESCE(MAX(seq), -1) FROM messages WHERE session_id = ?", (session_id,)).fetchone()
+            db.executemany(
+                "INSERT INTO messages (session_id, seq, role, content, meta, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (session_id, last + 1 + i, m.role, m.content, json.dumps(m.meta, ensure_ascii=False, default=str), time.time())
+                    for i, m in enumerate(messages)
+                ],
+            )
+
+    def add_feedback(self, feedback: Feedback) -> FeedbackRow:
+        row = FeedbackRow(id=uuid.uuid4().hex, created_at=time.time(), **feedback.model_dump())
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO feedback (id, created_at, session_id, rating, comment, question, answer, citations, provider, channel)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (row.id, row.created_at, row.session_id, row.rating, row.comment, row.question, row.answer,
+                 json.dumps(row.citations), row.provider, row.channel),
+            )
+        return row
+
+    def feedback(self) -> list[FeedbackRow]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT id, created_at, session_id, rating, comment, question, answer, citations, provider, channel"
+                " FROM feedback ORDER BY created_at"
+            ).fetchall()
+        keys = ("id", "created_at", "session_id", "rating", "comment", "question", "answer", "citations", "provider", "channel")
+        return [FeedbackRow(**{**dict(zip(keys, r)), "citations": json.loads(r[7])}) for r in rows]
+
+    def export_feedback(self, fmt: Literal["csv", "jsonl"]) -> str:
+        rows = [r.model_dump() for r in self.feedback()]
+        if fmt == "jsonl":
+            return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(FeedbackRow.model_fields))
+        writer.writeheader()
+        writer.writerows({**r, "citations": " ".join(r["citations"])} for r in rows)
+        return out.getvalue()
