@@ -1,0 +1,82 @@
+"""Input guard: clean and bound the text, tell its language, spot injection and off-topic asks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from assistant.answer import InvalidInput
+from assistant.config import MAX_INPUT_CHARS
+from assistant.kb.schema import Lang
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+_INJECTION = re.compile(
+    r"ignore\s+(all\s+|any\s+|your\s+|the\s+|previous\s+|prior\s+|above\s+)*(instructions|rules|prompt|guidelines)"
+    r"|disregard\s+(all\s+|your\s+|the\s+|previous\s+)*(instructions|rules|prompt)"
+    r"|(print|show|reveal|repeat|output|leak|tell me)\s+(me\s+)?(your|the)\s+(system\s+|hidden\s+|initial\s+)?(prompt|instructions)"
+    r"|system\s+prompt|you\s+are\s+now\s+|pretend\s+(to\s+be|you\s+are)|act\s+as\s+(an?\s+)?(unfiltered|jailbroken|dan\b)"
+    r"|developer\s+mode|jailbreak"
+    r"|(say|tell\s+(me|them|users|sellers)|claim|state|confirm|answer)\s+(that\s+)?(going\s+)?all[- ]?in\s+(on\s+)?ai\b[^.?!]*\b(safe|guaranteed|risk[- ]free)"
+    r"|忽略(之前|以上|上面|前面|你的|所有|全部)?.{0,6}(指令|指示|规则|设定|提示)"
+    r"|无视(之前|以上|上面|你的|所有)?.{0,6}(指令|指示|规则|设定|提示)"
+    r"|(输出|打印|显示|告诉我|泄露|复述).{0,6}(系统提示|提示词|system\s*prompt|你的指令|你的设定)"
+    r"|系统提示词|你现在是|扮演.{0,10}(没有限制|不受限制)|开发者模式|越狱"
+    r"|(就说|你就说|直接说|必须说|告诉(我|大家|卖家)).{0,12}(all\s*in|全力|押注).{0,8}(ai|AI).{0,10}(安全|稳赚|没有风险|零风险|稳)",
+    re.IGNORECASE,
+)
+
+_DOMAIN = re.compile(
+    r"(?<![a-z])(tiktok|tik tok|tts|shop|seller|sell|gmv|gpm|roas|aigc|ai|videos?|creators?|affiliates?|influencers?|ugc|commissions?"
+    r"|samples?|throttl\w*|shadowban\w*|accounts?|appeals?|whitelist\w*|views?|impressions?|traffic|orders?|margins?|profits?"
+    r"|fees?|dispatch|shipping|customer service|response rate|listings?|products?|store|brand|ads?|campaigns?|conversion"
+    r"|budget|scripts?|content|labels?|labell?ing)(?![a-z])"
+    r"|抖音|带货|卖家|店铺|小店|视频|短视频|直播|达人|网红|佣金|样品|寄样|限流|封号|申诉|报白|白名单|流量|播放|曝光|展示|选品|测品"
+    r"|出单|爆单|成交|利润|毛利|成本|投流|广告|起号|账号|原创|标注|标签|客服|发货|物流|平台|跨境|电商|商品|类目|脚本|预算|转化",
+    re.IGNORECASE,
+)
+
+
+def clean(text: str) -> str:
+    """Normalise width and strip control and invisible formatting characters."""
+    text = unicodedata.normalize("NFKC", text)
+    return _CONTROL.sub("", text).strip()
+
+
+def check_input(text: str) -> str:
+    """The cleaned text, or `InvalidInput` when empty or over the limit."""
+    if not isinstance(text, str):
+        raise InvalidInput("empty", {"zh": "请输入您的问题。", "en": "Please type a question."})
+    cleaned = clean(text)
+    if not cleaned:
+        raise InvalidInput("empty", {"zh": "消息是空的：请输入您的问题。", "en": "The message is empty: please type a question."})
+    if len(cleaned) > MAX_INPUT_CHARS:
+        raise InvalidInput(
+            "too_long",
+            {
+                "zh": f"消息太长（{len(cleaned):,} 个字符），上限是 {MAX_INPUT_CHARS:,} 个字符。请精简后再发。",
+                "en": f"The message is too long ({len(cleaned):,} characters); the limit is {MAX_INPUT_CHARS:,}. Please shorten it.",
+            },
+        )
+    return cleaned
+
+
+def detect_lang(text: str, fallback: Lang = "en") -> Lang:
+    """The dominant language: Han characters against Latin words; ties go to Chinese."""
+    han = len(_HAN.findall(text))
+    words = len(_LATIN_WORD.findall(text))
+    if han == 0 and words == 0:
+        return fallback
+    return "zh" if han >= words else "en"
+
+
+def is_injection(text: str) -> bool:
+    """Attempts to override the assistant's instructions or extract them."""
+    return bool(_INJECTION.search(text))
+
+
+def mentions_domain(text: str) -> bool:
+    """Whether the text names anything from a TikTok Shop seller's world."""
+    return bool(_DOMAIN.search(text))
