@@ -1,0 +1,244 @@
+"""Load knowledge YAML files into `Entry` objects, with `file:line: reason` errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from assistant.kb.schema import Entry
+
+LINK_FIELDS = ("supports", "contradicted_by")
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """One problem in one knowledge file; renders as `file:line: reason`."""
+
+    file: Path
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    entries: list[Entry]
+    errors: list[LoadError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (2026-13-45) as text so the schema reports it."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return node.value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+@dataclass
+class _Parsed:
+    """A file that parsed as YAML: its data, its node tree (for line numbers) and entry if valid."""
+
+    path: Path
+    data: Any
+    node: yaml.Node | None
+    entry: Entry | None = None
+    errors: list[LoadError] = field(default_factory=list)
+
+    def line_of(self, loc: Sequence[str | int]) -> int:
+        return _line_of(self.node, loc)
+
+    def error(self, loc: Sequence[str | int], reason: str) -> None:
+        self.errors.append(LoadError(self.path, self.line_of(loc), reason))
+
+
+def _line_of(node: yaml.Node | None, loc: Sequence[str | int]) -> int:
+    """1-based line of the deepest key or item of `loc` that exists in the node tree."""
+    if node is None:
+        return 1
+    line = node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                break
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _duplicate_keys(node: yaml.Node | None, path: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:
+    """Keys that appear twice in one mapping (YAML would silently keep the last)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = ".".join((*path, str(key.value)))
+            if key.value in seen:
+                yield name, key.start_mark.line + 1
+            seen.add(key.value)
+            yield from _duplicate_keys(value, (*path, str(key.value)))
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _duplicate_keys(item, path)
+
+
+def _describe(err: Any) -> str:
+    """A short, readable reason for one pydantic error."""
+    where = ".".join(str(p) for p in err["loc"])
+    if err["type"] == "missing":
+        return f"missing required field '{where}'"
+    if err["type"] == "extra_forbidden":
+        return f"unknown key '{where}'"
+    got = err.get("input")
+    shown = f" (got {got!r})" if isinstance(got, str | int | float) and len(repr(got)) <= 60 else ""
+    return f"{where}: {err['msg']}{shown}"
+
+
+def _display(path: Path) -> Path:
+    """The path relative to the working directory when it is below it, else absolute."""
+    path = path.absolute()
+    cwd = Path.cwd()
+    return path.relative_to(cwd) if path.is_relative_to(cwd) else path
+
+
+def _parse(path: Path) -> _Parsed:
+    shown = _display(path)
+    parsed = _Parsed(shown, None, None)
+    try:
+        loader = _Loader(path.read_text(encoding="utf-8"))
+        try:
+            parsed.node = loader.get_single_node()
+            parsed.data = loader.construct_document(parsed.node) if parsed.node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        parsed.errors.append(LoadError(shown, line, f"YAML syntax error: {exc.problem or exc.context}"))
+        return parsed
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        parsed.errors.append(LoadError(shown, 1, f"cannot read: {exc}"))
+        return parsed
+
+    if not isinstance(parsed.data, dict):
+        parsed.error((), "expected one mapping (an entry) per file")
+        return parsed
+    for name, line in _duplicate_keys(parsed.node):
+        parsed.errors.append(LoadError(shown, line, f"duplicate key '{name}'"))
+    try:
+        entry = Entry.model_validate(parsed.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            parsed.error(err["loc"], _describe(err))
+        return parsed
+    if entry.id != path.stem:
+        parsed.error(("id",), f"id '{entry.id}' does not match file name '{path.name}'")
+    if not parsed.errors:
+        parsed.entry = entry
+    return parsed
+
+
+def _check_ids_and_links(files: list[_Parsed]) -> None:
+    """Duplicate ids (both files), dangling links and one-directional contradictions."""
+    by_id: dict[str, list[_Parsed]] = {}
+    for f in files:
+        declared = f.data.get("id") if isinstance(f.data, dict) else None
+        if isinstance(declared, str):
+            by_id.setdefault(declared, []).append(f)
+    for entry_id, owners in by_id.items():
+        if len(owners) > 1:
+            for f in owners:
+                others = ", ".join(str(o.path) for o in owners if o is not f)
+                f.error(("id",), f"duplicate id '{entry_id}' (also in {others})")
+                f.entry = None
+
+    valid = {f.entry.id: f.entry for f in files if f.entry is not None}
+    for f in files:
+        if f.entry is None:
+            continue
+        for link_field in LINK_FIELDS:
+            for i, target in enumerate(getattr(f.entry, link_field)):
+                if target == f.entry.id:
+                    f.error((link_field, i), f"{link_field} links the entry to itself")
+                elif target not in by_id:
+                    f.error((link_field, i), f"{link_field}: unknown id '{target}'")
+                elif link_field == "contradicted_by" and target in valid and f.entry.id not in valid[target].contradicted_by:
+                    f.error(
+                        (link_field, i),
+                        f"contradicted_by '{target}' is one-directional: add '{f.entry.id}' to {target}'s contradicted_by",
+                    )
+
+
+def load_entries(knowledge_dir: Path) -> LoadResult:
+    """Load every `**/*.yaml` under `knowledge_dir`; a bad file is reported, never fatal.
+
+    Files with YAML, schema, file-name or duplicate-id errors are left out of `entries`;
+    link errors (dangling or one-directional) are reported but keep the entry.
+    """
+    root = Path(knowledge_dir)
+    files = [_parse(path) for path in sorted(root.rglob("*.yaml"))]
+    _check_ids_and_links(files)
+    entries = [f.entry for f in files if f.entry is not None]
+    errors = sorted((e for f in files for e in f.errors), key=lambda e: (str(e.file), e.line))
+    return LoadResult(entries, errors)
+
+
+class KnowledgeBase:
+    """The valid entries by id, with the load errors kept for reporting."""
+
+    def __init__(self, entries: Sequence[Entry], errors: Sequence[LoadError] = ()) -> None:
+        self._entries = {entry.id: entry for entry in entries}
+        self.errors: tuple[LoadError, ...] = tuple(errors)
+        self._conflicts: dict[str, set[str]] = {entry_id: set() for entry_id in self._entries}
+        for entry in entries:
+            for other in entry.contradicted_by:
+                if other in self._entries and other != entry.id:
+                    self._conflicts[entry.id].add(other)
+                    self._conflicts[other].add(entry.id)
+
+    @classmethod
+    def from_dir(cls, knowledge_dir: Path) -> KnowledgeBase:
+        result = load_entries(knowledge_dir)
+        return cls(result.entries, result.errors)
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self._entries.get(entry_id)
+
+    def __getitem__(self, entry_id: str) -> Entry:
+        return self._entries[entry_id]
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._entries
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries.values())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._entries)
+
+    def conflicts(self, entry_id: str) -> set[str]:
+        """Ids that contradict `entry_id` or that it contradicts (links read both ways)."""
+        return set(self._conflicts.get(entry_id, ()))
