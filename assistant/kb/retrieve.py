@@ -1,0 +1,183 @@
+"""Hybrid retrieval: Chroma vector similarity plus BM25 over jieba tokens at a low weight.
+
+Scores are in 0..1. With the offline embeddings, a top score below `RELEVANCE_FLOOR`
+means the knowledge base has nothing on the question (measured on off-topic queries
+such as "how to bake bread" / "明天天气怎么样"; see benchmarks/retrieval.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from typing import Literal
+
+import bm25s
+import jieba
+import numpy as np
+from bm25s.stopwords import STOPWORDS_EN
+from pydantic import BaseModel
+
+from assistant.config import Settings
+from assistant.kb.index import KnowledgeIndex, where_filter
+from assistant.kb.loader import KnowledgeBase
+from assistant.kb.schema import Entry
+
+Mode = Literal["hybrid", "vector", "bm25"]
+
+BM25_WEIGHT = 0.2
+"""Share of the BM25 score in the hybrid score (the vector similarity gets the rest)."""
+
+RELEVANCE_FLOOR = 0.3
+"""Below this top score, treat the knowledge base as having nothing relevant."""
+
+_ZH_STOPWORDS = frozenset(
+    "的 了 吗 呢 吧 啊 呀 嘛 么 是 在 和 与 及 或 就 都 也 还 又 把 被 让 给 对 从 到 向 这 那 这个 那个 "
+    "这些 那些 我 你 他 她 它 我们 你们 他们 咱们 自己 怎么 怎么样 怎样 怎么办 什么 如何 为什么 为啥 啥 "
+    "多少 哪些 哪个 吗 能 能不能 可以 会 会不会 要 要不要 该 应该 有 一个 一下 请问 请 呢 个 些".split()
+)
+_EN_STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(
+    "i me my we our you your he she they them what which who how why when where do does did "
+    "can could should would will shall am was were been have has had about any just so than too very".split()
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?%?")
+
+_jieba_lock = threading.Lock()
+jieba.setLogLevel(logging.WARNING)
+
+
+def _stem(word: str) -> str:
+    """Fold simple English plurals (videos → video, categories → category)."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and not word[-2].isdigit():
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens: jieba search-mode words for Chinese, lowercase words and numbers for the rest.
+
+    Keeps seller terms such as "GPM", "GMV", "10-16" (as "10", "16"), "6%".
+    """
+    tokens: list[str] = []
+    for piece in jieba.lcut_for_search(text):
+        piece = piece.strip().lower()
+        if not piece:
+            continue
+        if _CJK.search(piece):
+            if piece not in _ZH_STOPWORDS:
+                tokens.append(piece)
+            continue
+        tokens.extend(_stem(w) for w in _WORD.findall(piece) if w not in _EN_STOPWORDS)
+    return tokens
+
+
+def add_words(words: Sequence[str]) -> None:
+    """Teach jieba the Chinese aliases (报白号, 投流 ...) so they stay one token."""
+    with _jieba_lock:
+        for word in words:
+            if _CJK.search(word) and " " not in word.strip():
+                jieba.add_word(word.strip())
+
+
+def bm25_text(entry: Entry) -> str:
+    """What BM25 sees: every bilingual field, the aliases (twice: they are the sellers' words) and topics."""
+    fields = (entry.title, entry.text, entry.guidance)
+    return "\n".join(
+        [*(f.zh for f in fields), *(f.en for f in fields), *entry.aliases, *entry.aliases, " ".join(entry.topics)]
+    )
+
+
+class Hit(BaseModel):
+    entry: Entry
+    score: float
+    """0..1, higher is better."""
+
+
+class Retriever:
+    """Ranks knowledge entries for a query; `mode` selects hybrid or one of the two baselines."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        index: KnowledgeIndex,
+        *,
+        mode: Mode = "hybrid",
+        bm25_weight: float = BM25_WEIGHT,
+    ) -> None:
+        self.kb = kb
+        self.index = index
+        self.mode: Mode = mode
+        self.bm25_weight = bm25_weight
+        self._ids = kb.ids
+        self._position = {entry_id: i for i, entry_id in enumerate(self._ids)}
+        add_words([alias for entry in kb for alias in entry.aliases])
+        self._bm25 = bm25s.BM25()
+        if self._ids:
+            self._bm25.index([tokenize(bm25_text(entry)) or [""] for entry in kb], show_progress=False)
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        markets: Sequence[str] | None = None,
+        topics: Sequence[str] | None = None,
+        evidence: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """The `k` best entries passing the filters, best first (a GLOBAL entry matches any market)."""
+        if not query.strip() or k <= 0 or not self._ids:
+            return []
+        allowed = self._allowed(markets, topics, evidence)
+        scores = np.zeros(len(self._ids), dtype=np.float64)
+        if self.mode != "bm25":
+            where = where_filter(markets, topics, evidence)
+            n = len(self._ids) if self.mode == "hybrid" else k
+            for entry_id, similarity in self.index.query(self.index.embed_query(query), n, where):
+                if entry_id in self._position:
+                    scores[self._position[entry_id]] = max(similarity, 0.0)
+        if self.mode != "vector":
+            lexical = self._bm25_scores(query)
+            scores = lexical if self.mode == "bm25" else (1 - self.bm25_weight) * scores + self.bm25_weight * lexical
+        scores = np.where(allowed, scores, -1.0)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [Hit(entry=self.kb[self._ids[i]], score=float(min(scores[i], 1.0))) for i in order if scores[i] > 0]
+
+    def _bm25_scores(self, query: str) -> np.ndarray:
+        """BM25 scores scaled to 0..1 by the best document for this query."""
+        token_ids = self._bm25.get_tokens_ids(tokenize(query))
+        if not token_ids:
+            return np.zeros(len(self._ids))
+        raw = np.asarray(self._bm25.get_scores_from_ids(token_ids), dtype=np.float64)
+        top = raw.max()
+        return raw / top if top > 0 else raw
+
+    def _allowed(
+        self,
+        markets: Sequence[str] | None,
+        topics: Sequence[str] | None,
+        evidence: Sequence[str] | None,
+    ) -> np.ndarray:
+        def passes(entry: Entry) -> bool:
+            return (
+                (not markets or bool({*markets, "GLOBAL"} & set(entry.markets)))
+                and (not topics or bool(set(topics) & set(entry.topics)))
+                and (not evidence or entry.evidence in evidence)
+            )
+
+        return np.array([passes(self.kb[i]) for i in self._ids], dtype=bool)
+
+
+def open_retriever(settings: Settings, *, sync: bool = True, mode: Mode = "hybrid") -> Retriever:
+    """Load the knowledge base, sync the index (unless `sync=False`) and warm up the models."""
+    jieba.initialize()
+    kb = KnowledgeBase.from_dir(settings.knowledge_dir)
+    index = KnowledgeIndex(settings)
+    if sync:
+        index.sync(kb)
+    retriever = Retriever(kb, index, mode=mode)
+    retriever.search("GPM 报白号 warm-up", k=1)
+    return retriever
