@@ -1,0 +1,113 @@
+"""The Chroma index: syncs by content hash, embeds only what changed, reopens offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import pytest
+from chromadb.api.types import Documents, Embeddings
+
+from assistant.config import Settings
+from assistant.kb.embeddings import OpenAIEmbedding, UseMultilingualEmbedding, embedding_function, embedding_key
+from assistant.kb.index import COLLECTION_PREFIX, KnowledgeIndex, where_filter
+from assistant.kb.loader import KnowledgeBase
+from assistant.kb.schema import Entry
+
+
+class CountingEmbedding(UseMultilingualEmbedding):
+    """The offline embedding, counting the documents it embeds."""
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def __call__(self, input: Documents) -> Embeddings:
+        self.embedded.extend(input)
+        return super().__call__(input)
+
+
+def make_entry(entry_id: str, **changes: Any) -> Entry:
+    data: dict[str, Any] = {
+        "id": entry_id,
+        "kind": "note",
+        "title": {"zh": f"{entry_id} 标题", "en": f"{entry_id} title"},
+        "text": {"zh": "GPM按千次曝光计算。", "en": "GPM is counted per thousand impressions."},
+        "guidance": {"zh": "记下分母。", "en": "Write down the denominator."},
+        "evidence": "official",
+        "source": {"title": "Seller University", "publisher": "TikTok", "url": "https://seller-us.tiktok.com/x", "date": "2025-01-01"},
+        "markets": ["US"],
+        "topics": ["gpm"],
+        "reviewed": "2026-11-28",
+    }
+    data.update(changes)
+    return Entry.model_validate(data)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env(environ={}, data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def entries() -> list[Entry]:
+    return [make_entry("gpm-basis"), make_entry("referral-fee", topics=["cost"]), make_entry("japan-deposit", markets=["JP"])]
+
+
+def test_second_sync_embeds_nothing(settings: Settings, entries: list[Entry]) -> None:
+    counter = CountingEmbedding()
+    index = KnowledgeIndex(settings, counter)
+    first = index.sync(KnowledgeBase(entries))
+    assert (sorted(first.added), first.updated, first.removed, first.unchanged) == (sorted(e.id for e in entries), [], [], 0)
+    assert len(counter.embedded) == 3 and first.embedded == 3
+
+    second = index.sync(KnowledgeBase(entries))
+    assert str(second) == "0 added, 0 updated, 0 removed, 3 unchanged"
+    assert len(counter.embedded) == 3 and not second.changed
+
+
+def test_edit_reembeds_only_that_entry_and_delete_removes(settings: Settings, entries: list[Entry]) -> None:
+    counter = CountingEmbedding()
+    index = KnowledgeIndex(settings, counter)
+    index.sync(KnowledgeBase(entries))
+    counter.embedded.clear()
+
+    edited = [entries[0].model_copy(update={"markets": ["SEA"]}), *entries[1:]]
+    report = index.sync(KnowledgeBase(edited))
+    assert (report.added, report.updated, report.unchanged) == ([], ["gpm-basis"], 2)
+    assert len(counter.embedded) == 1
+    assert index.collection.get(where=where_filter(markets=["US"]))["ids"] == ["referral-fee"], "stale market flag kept"
+
+    report = index.sync(KnowledgeBase(edited[1:]))
+    assert (report.removed, report.unchanged, report.embedded) == (["gpm-basis"], 2, 0)
+    assert index.count() == 2
+    assert len(counter.embedded) == 1
+
+
+def test_persisted_collection_reopens_with_its_registered_function(settings: Settings, entries: list[Entry]) -> None:
+    KnowledgeIndex(settings).sync(KnowledgeBase(entries))
+    reopened = KnowledgeIndex(settings)
+    assert reopened.sync(KnowledgeBase(entries)).unchanged == 3
+
+    client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=reopened.client.get_settings())
+    collection = client.get_collection(COLLECTION_PREFIX + embedding_key(settings))  # no function passed
+    found = collection.query(query_texts=["japan-deposit title"], n_results=1)
+    assert found["ids"] == [["japan-deposit"]]
+
+
+def test_where_filter_shapes() -> None:
+    assert where_filter() is None
+    assert where_filter(topics=["gpm"]) == {"topic_gpm": True}
+    assert where_filter(markets=["US"], evidence=["official"]) == {
+        "$and": [{"$or": [{"market_US": True}, {"market_GLOBAL": True}]}, {"evidence": {"$in": ["official"]}}]
+    }
+
+
+def test_collection_name_depends_on_embedding_kind(settings: Settings) -> None:
+    openai = Settings.from_env(environ={"OPENAI_API_KEY": "sk-test", "TK_EMBEDDINGS": "openai"}, data_dir=settings.data_dir)
+    assert embedding_key(settings) == "use-m3"
+    assert embedding_key(openai) == "openai-text-embedding-3-small"
+    assert 3 <= len(COLLECTION_PREFIX + embedding_key(openai)) <= 512
+    function = embedding_function(openai)
+    assert isinstance(function, OpenAIEmbedding) and function._client is None, "no client before the first call"
+    assert isinstance(embedding_function(settings), UseMultilingualEmbedding)
