@@ -1,0 +1,14 @@
+"""Shared fixtures. Keep this file small and generic."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.config import Settings
+from assistant.kb.retrieve import Retriever, open_retriever
+
+
+@pytest.fixture(scope="session")
+def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    """One hybrid retriever over the repository's knowledge, indexed into a temporary data dir."""
+    return open_retriever(Settings.from_env(environ={}, data_dir=tmp_path_factory.mktemp("kb-data")))
