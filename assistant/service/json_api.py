@@ -1,0 +1,73 @@
+"""The JSON API: `POST /api/ask` returns the Answer, `POST /api/feedback` stores a rating."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.answer import Answer, InvalidInput
+from assistant.service.errors import ApiError, documented
+from assistant.service.security import Guard, require_json
+from assistant.service.sessions import CLIENT_SESSION_PATTERN
+from assistant.store import Feedback
+
+if TYPE_CHECKING:
+    from assistant.advisor import Advisor
+
+log = logging.getLogger(__name__)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description="The seller's question, in Chinese or English (at most 4,000 characters).")
+    session_id: str | None = Field(
+        None,
+        pattern=CLIENT_SESSION_PATTERN,
+        description="Continue a conversation: send back the `session_id` of an earlier answer.",
+    )
+
+
+class FeedbackCreated(BaseModel):
+    id: str
+    """The stored feedback row."""
+
+
+def json_router(advisor: Advisor, guard: Guard) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(guard)])
+
+    @router.post(
+        "/ask",
+        response_model=Answer,
+        summary="Ask a question; the Answer carries citations, tool calls and the session id",
+        dependencies=[Depends(require_json)],
+        responses=documented(400, 401, 413, 415, 422, 429),
+    )
+    async def ask(body: AskRequest, request: Request) -> Answer:
+        started = time.perf_counter()
+        try:
+            answer = await run_in_threadpool(advisor.ask, body.question, session_id=body.session_id)
+        except InvalidInput as exc:
+            raise ApiError.from_invalid_input(exc, "question") from None
+        log.info("api.ask client=%s chars=%d kind=%s ms=%.0f", request.state.client.id, len(body.question),
+                 answer.kind, (time.perf_counter() - started) * 1000)
+        return answer
+
+    @router.post(
+        "/feedback",
+        response_model=FeedbackCreated,
+        status_code=201,
+        summary="Rate an answer (+1/-1) with an optional comment; returns the stored row id",
+        dependencies=[Depends(require_json)],
+        responses=documented(401, 413, 415, 422, 429),
+    )
+    async def feedback(body: Feedback) -> FeedbackCreated:
+        row = await run_in_threadpool(advisor.store.add_feedback, body.model_copy(update={"channel": body.channel or "api"}))
+        return FeedbackCreated(id=row.id)
+
+    return router

@@ -1,0 +1,262 @@
+"""OpenAI-compatible endpoints: `GET /v1/models` and `POST /v1/chat/completions` (plain and SSE).
+
+The reply text is the answer with its citations as footnotes; the `tk_advisor` extension field
+carries the structured citations and tool calls (on the last chunk when streaming).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.answer import Answer, AnswerEvent, AnswerKind, Citation, InvalidInput, StreamEvent, TextEvent, ToolCall
+from assistant.kb.schema import Lang
+from assistant.service.errors import ApiError, documented
+from assistant.service.render import as_text, footnotes
+from assistant.service.security import SESSION_HEADER, Guard, require_json
+from assistant.service.sessions import openai_session
+from assistant.service.threads import iterate_in_thread
+
+if TYPE_CHECKING:
+    from assistant.advisor import Advisor
+
+log = logging.getLogger(__name__)
+
+MODEL_ID = "tk-advisor"
+_CREATED = 1767225600  # 2026-01-01, when the model id was first served
+
+
+class TextPart(BaseModel):
+    type: Literal["text"]
+    text: str
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[TextPart] | None = None
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "".join(part.text for part in self.content)
+        return self.content or ""
+
+
+class ChatCompletionRequest(BaseModel):
+    """OpenAI's request; sampling options (temperature, ...) are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: Literal["tk-advisor"] = Field(description="The only model served.")
+    messages: list[ChatMessage] = Field(
+        min_length=1,
+        description="The conversation; the last user message is answered. System, developer and tool messages are ignored.",
+    )
+    stream: bool = False
+    user: str | None = Field(
+        None, max_length=256, description="A session id: the server keeps the history (X-Session-Id wins over it)."
+    )
+
+
+class TkAdvisor(BaseModel):
+    """The structured part of the Answer that plain text cannot carry."""
+
+    session_id: str | None
+    lang: Lang
+    kind: AnswerKind
+    provider: str
+    citations: list[Citation]
+    tool_calls: list[ToolCall]
+    warnings: list[str]
+
+    @classmethod
+    def of(cls, answer: Answer) -> TkAdvisor:
+        return cls(**answer.model_dump(exclude={"answer"}))
+
+
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class Choice(BaseModel):
+    index: int = 0
+    message: AssistantMessage
+    finish_reason: Literal["stop"] = "stop"
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str = MODEL_ID
+    choices: list[Choice]
+    tk_advisor: TkAdvisor
+
+
+class Delta(BaseModel):
+    role: Literal["assistant"] | None = None
+    content: str | None = None
+
+
+class ChunkChoice(BaseModel):
+    index: int = 0
+    delta: Delta
+    finish_reason: Literal["stop"] | None = None
+
+
+class ChatCompletionChunk(BaseModel):
+    """One `data:` line of the stream; the last one before `[DONE]` has `finish_reason` and `tk_advisor`."""
+
+    id: str
+    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
+    created: int
+    model: str = MODEL_ID
+    choices: list[ChunkChoice]
+    tk_advisor: TkAdvisor | None = None
+
+
+class Model(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[Model]
+
+
+def _conversation(messages: list[ChatMessage]) -> list[dict[str, str]]:
+    """The user and assistant turns, ending with the user message to answer."""
+    turns = [{"role": m.role, "content": m.text} for m in messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1]["role"] != "user":
+        raise ApiError(400, "The last user or assistant message must come from the user.", param="messages", code="no_user_message")
+    return turns
+
+
+class _Chunks:
+    """Builds the SSE lines of one streamed completion."""
+
+    def __init__(self) -> None:
+        self.id = "chatcmpl-" + uuid.uuid4().hex
+        self.created = int(time.time())
+
+    def line(self, delta: Delta, answer: Answer | None = None) -> str:
+        chunk = ChatCompletionChunk(
+            id=self.id,
+            created=self.created,
+            choices=[ChunkChoice(delta=delta, finish_reason="stop" if answer else None)],
+            tk_advisor=TkAdvisor.of(answer) if answer else None,
+        )
+        return f"data: {chunk.model_dump_json(exclude_none=True)}\n\n"
+
+
+def _remainder(final: str, streamed: str) -> str:
+    """What the final answer adds to the text already streamed."""
+    if final.startswith(streamed):
+        return final[len(streamed):]
+    log.warning("stream: the final answer differs from the streamed text; sending it whole")
+    return "\n\n" + final
+
+
+async def _prepend(first: StreamEvent, rest: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
+    yield first
+    async for event in rest:
+        yield event
+
+
+async def _sse(events: AsyncIterator[StreamEvent]) -> AsyncIterator[str]:
+    """Text deltas as they come; then what the final Answer adds (its footnotes), the extension
+    and `[DONE]`. An error after the first byte is sent as an `error` event, as OpenAI does."""
+    chunks = _Chunks()
+    yield chunks.line(Delta(role="assistant", content=""))
+    streamed = ""
+    try:
+        async for event in events:
+            if isinstance(event, TextEvent) and event.delta:
+                streamed += event.delta
+                yield chunks.line(Delta(content=event.delta))
+            elif isinstance(event, AnswerEvent):
+                tail = _remainder(event.answer.answer, streamed) + footnotes(event.answer)
+                if tail:
+                    yield chunks.line(Delta(content=tail))
+                yield chunks.line(Delta(), event.answer)
+    except Exception:
+        log.exception("stream: the advisor failed mid-answer")
+        error = ApiError(500, "The answer failed part-way; the event was logged.", type="server_error")
+        yield f"data: {json.dumps(error.body(), ensure_ascii=False)}\n\n"
+        return
+    yield "data: [DONE]\n\n"
+
+
+_STREAM_DOC: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The completion (`stream: false`), or server-sent `chat.completion.chunk` events ending in `data: [DONE]`",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    }
+}
+
+
+def openai_router(advisor: Advisor, guard: Guard) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(guard)])
+
+    @router.get("/models", response_model=ModelList, summary="The one model served", responses=documented(401, 429))
+    async def models() -> ModelList:
+        return ModelList(data=[Model(id=MODEL_ID, created=_CREATED, owned_by="tk-advisor")])
+
+    @router.post(
+        "/chat/completions",
+        response_model=ChatCompletion,
+        summary="OpenAI-compatible chat completion, plain or streamed",
+        dependencies=[Depends(require_json)],
+        responses={**_STREAM_DOC, **documented(400, 401, 413, 415, 422, 429)},
+    )
+    async def chat_completions(
+        body: ChatCompletionRequest,
+        request: Request,
+        x_session_id: str | None = Header(None, alias=SESSION_HEADER, max_length=256,
+                                           description="Keep the conversation on the server under this id"),
+    ) -> ChatCompletion | StreamingResponse:
+        session_id = openai_session(body.user, x_session_id)
+        turns = _conversation(body.messages)
+        question: str | list[dict[str, str]] = turns[-1]["content"] if session_id else turns
+        log.info("v1.chat client=%s chars=%d stream=%s session=%s", request.state.client.id,
+                 len(turns[-1]["content"]), body.stream, bool(session_id))
+        if body.stream:
+            return await _stream(advisor, question, session_id)
+        try:
+            answer = await run_in_threadpool(advisor.ask, question, session_id=session_id)
+        except InvalidInput as exc:
+            raise ApiError.from_invalid_input(exc, "messages") from None
+        return ChatCompletion(
+            id="chatcmpl-" + uuid.uuid4().hex,
+            created=int(time.time()),
+            choices=[Choice(message=AssistantMessage(content=as_text(answer)))],
+            tk_advisor=TkAdvisor.of(answer),
+        )
+
+    return router
+
+
+async def _stream(advisor: Advisor, question: str | list[dict[str, str]], session_id: str | None) -> StreamingResponse:
+    """Start the Advisor's stream; input errors surface as a plain 400 before any byte is sent."""
+    stream = iterate_in_thread(lambda: advisor.stream(question, session_id=session_id))
+    try:
+        first = await anext(stream)
+    except InvalidInput as exc:
+        raise ApiError.from_invalid_input(exc, "messages") from None
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(_sse(_prepend(first, stream)), media_type="text/event-stream", headers=headers)
