@@ -1,7 +1,28 @@
-"""Subcommands of this package (registered by assistant.cli)."""
+"""`tk-advisor serve`: build and sync the index, then serve the web chat and the APIs."""
+
+from __future__ import annotations
 
 import argparse
+import logging
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Placeholder until this package's commands land."""
+    serve = sub.add_parser("serve", help="serve the web chat, the JSON/OpenAI APIs and the chat-app webhooks")
+    serve.add_argument("--host", help="interface to bind (default TK_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default TK_PORT or 7860)")
+    serve.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from assistant.advisor import Advisor
+    from assistant.config import Settings
+    from assistant.service.api import create_app
+    from assistant.service.server import serve
+
+    overrides = {name: value for name, value in (("host", args.host), ("port", args.port)) if value is not None}
+    settings = Settings.from_env(**overrides)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    advisor = Advisor.from_settings(settings)
+    print(f"tk-advisor: serving on http://{settings.host}:{settings.port} (API docs at /docs)", flush=True)
+    serve(create_app(advisor, settings), settings.host, settings.port)
+    return 0

@@ -1,0 +1,100 @@
+"""The server: web chat at `/`, the JSON and OpenAI-compatible APIs, probes and chat-app webhooks."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before Gradio is imported anywhere
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+import gradio as gr
+import httpx
+from fastapi import FastAPI, Request
+from starlette.routing import Match, Mount
+
+from assistant import __version__
+from assistant.config import Settings
+from assistant.service.channels import feishu, slack
+from assistant.service.errors import ApiError, install_error_handlers
+from assistant.service.health import health_router
+from assistant.service.json_api import json_router
+from assistant.service.openai_compat import openai_router
+from assistant.service.security import BodyLimit, api_guard, install_cors
+
+if TYPE_CHECKING:
+    from assistant.advisor import Advisor
+
+DESCRIPTION = """Sourced, bilingual (zh/en) answers for TikTok Shop sellers.
+
+* `POST /api/ask` returns the full Answer (citations, tool calls, session id).
+* `POST /v1/chat/completions` speaks OpenAI's protocol (model `tk-advisor`), plain or streamed.
+* Every error has the shape `{"error": {"message", "type", "param", "code"}}`.
+* With `TK_API_KEYS` set, send `Authorization: Bearer <key>`; calls are rate-limited per key (else per IP).
+"""
+
+
+def web_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
+    """The colleague's chat UI when it is installed, else a one-line placeholder page."""
+    try:
+        from assistant.ui.app import build_ui
+    except ModuleNotFoundError as exc:
+        if exc.name != "assistant.ui.app":
+            raise
+        with gr.Blocks(title="tk-advisor") as page:
+            gr.Markdown("# tk-advisor\nThe web chat is not installed; the API is at `/docs`.")
+        return page
+    return build_ui(advisor, settings)
+
+
+API_PATHS = ("/api/", "/v1/", "/channels/")
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def refuse_unrouted(app: FastAPI, probes: tuple[str, ...] = ("/healthz", "/readyz")) -> None:
+    """404 or 405 in the error shape for API paths no route takes, instead of the web chat's 404.
+
+    Needed because the chat is mounted at `/`, which would otherwise claim every such request.
+    """
+
+    async def unrouted(request: Request) -> None:
+        routes = [r for r in app.router.routes if not isinstance(r, Mount) and getattr(r, "endpoint", None) is not unrouted]
+        allowed = [m for m in _METHODS if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in routes)]
+        if allowed:
+            raise ApiError(405, f"Use {', '.join(allowed)} on this path.", code="method_not_allowed", headers={"Allow": ", ".join(allowed)})
+        raise ApiError(404, "No such endpoint; see /docs.", code="not_found")
+
+    for prefix in API_PATHS:
+        app.add_api_route(prefix + "{rest:path}", unrouted, methods=_METHODS, include_in_schema=False)
+    for path in probes:
+        app.add_api_route(path, unrouted, methods=_METHODS, include_in_schema=False)
+
+
+def create_app(advisor: Advisor, settings: Settings | None = None, *, ui: gr.Blocks | None = None) -> FastAPI:
+    """Assemble the ASGI app around one Advisor; `settings` default to the Advisor's own."""
+    settings = settings or advisor.settings
+    http = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await http.aclose()
+
+    app = FastAPI(title="tk-advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    install_error_handlers(app)
+    guard = api_guard(settings)
+    app.include_router(health_router(advisor))
+    app.include_router(json_router(advisor, guard))
+    app.include_router(openai_router(advisor, guard))
+    if slack.configured(settings):
+        app.include_router(slack.slack_router(advisor, settings, http))
+    if feishu.configured(settings):
+        app.include_router(feishu.feishu_router(advisor, settings, http))
+    refuse_unrouted(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, prefixes=API_PATHS)
+    install_cors(app, settings.cors_origins)
+    return gr.mount_gradio_app(app, ui or web_ui(advisor, settings), path="/", ssr_mode=False)

@@ -1,0 +1,43 @@
+"""Run the app under uvicorn: in the foreground (`tk-advisor serve`) or on a background thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+from fastapi import FastAPI
+
+def config(app: FastAPI, host: str, port: int, *, log_level: str = "info", access_log: bool = True) -> uvicorn.Config:
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=access_log,
+                          timeout_graceful_shutdown=15, server_header=False)
+
+
+def serve(app: FastAPI, host: str, port: int) -> None:
+    """Serve until interrupted."""
+    uvicorn.Server(config(app, host, port)).run()
+
+
+class BackgroundServer:
+    """`with BackgroundServer(app) as server:` serves on `server.url` (a free loopback port) until exit."""
+
+    def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"):
+        self._server = uvicorn.Server(config(app, host, port, log_level=log_level, access_log=False))
+        self._thread = threading.Thread(target=self._server.run, name="uvicorn", daemon=True)
+        self.url = ""
+
+    def __enter__(self) -> BackgroundServer:
+        self._thread.start()
+        deadline = time.monotonic() + 60
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.02)
+        host, port = self._server.servers[0].sockets[0].getsockname()[:2]
+        self.url = f"http://{host}:{port}"
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=30)
