@@ -139,10 +139,21 @@ def _read(value: Any, kind: NumberKind) -> float:
     return parsed.value
 
 
+def _accept_text(schema: dict[str, Any]) -> None:
+    """In the JSON schema, let every numeric input also be text ("20万", "15%")."""
+    for prop in schema.get("properties", {}).values():
+        if prop.get("kind") in (None, "series"):
+            continue
+        options = prop.pop("anyOf", None) or [
+            {k: prop.pop(k) for k in ("type", "minimum", "maximum", "exclusiveMinimum") if k in prop}
+        ]
+        prop["anyOf"] = [*options, {"type": "string"}]
+
+
 class CalcInput(BaseModel):
     """Base of every calculator's inputs: numbers may be text; money shares one currency."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_accept_text)
 
     currency: str = Field(
         "USD", pattern=r"^[A-Z]{3}$",
@@ -219,6 +230,8 @@ _ERROR_TEXTS: dict[str, tuple[str, str]] = {
     "float_parsing": ("must be a number", "必须是数字"),
     "literal_error": ("must be one of {expected}", "只能是{expected}"),
     "string_type": ("must be text", "必须是文字"),
+    "string_too_short": ("must not be empty", "不能为空"),
+    "string_too_long": ("is too long (at most {max_length} characters)", "太长（最多{max_length}个字符）"),
     "string_pattern_mismatch": ("must be a 3-letter currency code such as USD or CNY", "必须是三个字母的货币代码，如 USD、CNY"),
     "too_short": ("needs at least {min_length} values", "至少需要{min_length}个数"),
     "too_long": ("takes at most {max_length} values", "最多{max_length}个数"),
@@ -252,7 +265,7 @@ def input_error(exc: ValidationError, model: type[BaseModel], raw: Mapping[str, 
             names = [f"{names[0]}[{err['loc'][1]}]"]
         base = names[0].split("[")[0]
         label = field_meta(model, base, "label")
-        where = f"{label['zh']}（{', '.join(names)}）" if label else ", ".join(names)
+        where = f"{label['zh']}（{', '.join(names)}）" if label else f"{', '.join(names)}："
         got = raw.get(base, err.get("input")) if err["loc"] else None
         echo = isinstance(got, str | int | float) and len(repr(got)) <= 40 and err["type"] != "tk_unreadable"
         rate = field_meta(model, base, "kind") == "rate"

@@ -1,0 +1,179 @@
+"""The agent's tools: `search_knowledge` and every calculator, as LangChain tools.
+
+Tools never raise on bad arguments: they return `{"tool", "error": {"zh", "en"}, "fields"}`
+so the model can read what to fix. Results are JSON-ready dicts (a `CalcResult` dump, or
+a list of passages for search).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.kb.schema import Entry, Lang, Market
+from assistant.tools.calc_base import Defaults, input_error
+from assistant.tools.calculators import CALCULATORS, Calculator, CalculatorInputError, run_calculator
+
+SEARCH_TOOL = "search_knowledge"
+
+_NUMBERS_NOTE = (
+    " Numbers may be JSON numbers or the seller's own text: \"20万\", \"1.5w\", \"3k\", \"$300\", \"300元\", "
+    "\"15%\" (rates are fractions 0..1 or percentages), \"10-16\" (midpoint used). Leave out what the seller "
+    "did not say: the tool fills cited defaults and lists them under `assumptions`. Quote `headline`, `steps` "
+    "and `figures` as returned; never redo the arithmetic."
+)
+
+TOOL_GUIDES: dict[str, str] = {
+    "gmv_from_views": (
+        "Expected GMV from a number of views/impressions: GMV = views × GPM / 1000. Use for 'how much will 200k "
+        "views sell?' / '20万播放能卖多少'. GPM defaults to the article's AI-video range 10-16 (midpoint 13, per "
+        "1,000 impressions) and then also returns gmv_low/gmv_high. gpm_basis: 'impressions' (article) or 'views' "
+        "(LIVE Watch GPM)."
+    ),
+    "views_for_target_gmv": (
+        "Views/impressions needed to reach a GMV target at a GPM: views = target × 1000 / GPM. Use for 'how many "
+        "views do I need for $10k?' / '想做1万美元要多少播放'. GPM defaults as in gmv_from_views."
+    ),
+    "compare_content_options": (
+        "Compare AI video vs creator (affiliate) video vs own original video per video: cost (creator: fee + "
+        "sample + commission on its GMV), expected GMV, GMV per unit of cost, cost per 1,000 of GMV, ranking. Use "
+        "for 'is a $15 AI video better value than a $300 creator video?' / 'AI视频和达人视频哪个划算'. Defaults "
+        "(cited): AI GPM 13, creator/original GPM 100, creator fee ~$200, commission 15%, AI cost = creator "
+        "all-in / 20, original cost = 10× AI; views per video 10,000 (stated). It ignores account risk: pair "
+        "with risk_adjusted_return when throttling matters."
+    ),
+    "risk_adjusted_return": (
+        "Expected profit of an AI-video plan when the account may be throttled or lost, and the break-even "
+        "probability of that happening. Use for 'what if my account gets throttled?' / '被限流怎么办, 还划算吗'. "
+        "Give probability if the seller states one (else only the break-even probability is computed), "
+        "margin, the plan (videos, views_per_video, gpm, cost_per_video) and account_replacement_cost."
+    ),
+    "implied_gmv_share": (
+        "GMV share implied by AI videos' share of volume and two GPMs: s×g_ai / (s×g_ai + (1−s)×g_other). "
+        "Defaults reproduce the article: 5% of videos at GPM 13 vs 100 → about 0.68% of GMV (consistent with "
+        "its '<1%'), and the volume share the rumoured 10% would need. Use for questions on AI's real share."
+    ),
+    "plan_test_budget": (
+        "Split a content budget into the article's three waves: AI videos to test products × scripts cheaply, "
+        "creators to scale the winners, then own original content. Returns video counts and cost per wave. "
+        "Use for 'I have $5k, how should I test?' / '预算5000美元怎么测品'. total_budget is required."
+    ),
+    "unit_economics": (
+        "Per-order economics: price − product cost − shipping − referral fee (default 6% US, official) − "
+        "affiliate commission − ad cost = profit; margin and break-even ROAS. Use for margins, ROAS and "
+        "'can I afford 20% commission?'. price and product_cost are required."
+    ),
+    "growth_rate": (
+        "Growth of sales/GMV/views over n days (default 7, the article's product-selection window): total "
+        "growth, compound daily growth, change per day. Give start_value and end_value, or a daily series."
+    ),
+    "creator_collab_return": (
+        "One creator collaboration: flat fee, commission, samples, expected views and GPM → GMV, profit and "
+        "break-even views. Use for 'is a $300 creator worth it at 15% commission?' / '达人坑位费值不值'. "
+        "Defaults: fee ~$200, commission 15%, GPM 100, margin 30% (stated)."
+    ),
+}
+
+
+class SearchBackend(Protocol):
+    """What `search_knowledge` needs: `assistant.kb.retrieve.Retriever` or any look-alike."""
+
+    def search(
+        self, query: str, k: int = 5, *, markets: Sequence[str] | None = None, topics: Sequence[str] | None = None,
+        evidence: Sequence[str] | None = None,
+    ) -> Sequence[Any]: ...  # fmt: skip
+
+
+def _label(zh: str, en: str) -> dict[str, Any]:
+    return {"label": {"zh": zh, "en": en}}
+
+
+class SearchKnowledgeInput(BaseModel):
+    query: str = Field(min_length=1, max_length=500, description="What to look up, in the seller's words (zh or en).",
+                       json_schema_extra=_label("查询内容", "query"))  # fmt: skip
+    k: int = Field(5, ge=1, le=10, description="How many passages to return.", json_schema_extra=_label("条数", "k"))
+    market: Market | None = Field(None, description="Only entries for this market (GLOBAL entries always match).",
+                                  json_schema_extra=_label("市场", "market"))  # fmt: skip
+    topic: str | None = Field(None, max_length=40, description="Only entries with this topic, e.g. gpm, throttling, cost.",
+                              json_schema_extra=_label("主题", "topic"))  # fmt: skip
+    lang: Lang | None = Field(None, description="Return texts in one language; both when omitted.",
+                              json_schema_extra=_label("语言", "lang"))  # fmt: skip
+
+
+def passage(entry: Entry, score: float, lang: Lang | None = None) -> dict[str, Any]:
+    """One retrieved entry as the model sees it: cite it by `id`, weigh it by `evidence`."""
+
+    def pick(texts: Any) -> Any:
+        return texts.get(lang) if lang else texts.model_dump()
+
+    labels = {code: entry.evidence_label(code) for code in ("zh", "en")}
+    return {
+        "id": entry.id,
+        "title": pick(entry.title),
+        "evidence": entry.evidence,
+        "evidence_label": labels[lang] if lang else labels,
+        "text": pick(entry.text),
+        "guidance": pick(entry.guidance),
+        "score": round(float(score), 4),
+        "source": entry.source.model_dump(mode="json"),
+        "contradicted_by": list(entry.contradicted_by),
+        "markets": list(entry.markets),
+        "reviewed": entry.reviewed.isoformat(),
+        "stale": entry.is_stale(),
+    }
+
+
+def search_knowledge(
+    retriever: SearchBackend, query: str, k: int = 5, market: str | None = None, topic: str | None = None,
+    lang: Lang | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Passages for `query`, best first, with ids to cite."""
+    hits = retriever.search(query, k, markets=[market] if market else None, topics=[topic] if topic else None)
+    return [passage(hit.entry, hit.score, lang) for hit in hits]
+
+
+def _error_handler(name: str, model: type[BaseModel]) -> Any:
+    def handle(exc: ValidationError) -> dict[str, Any]:
+        return input_error(exc, model, {}).payload(name)
+
+    return handle
+
+
+def calculator_tool(calculator: Calculator, defaults: Defaults) -> StructuredTool:
+    """A calculator as a tool returning its `CalcResult` as a dict, or an error payload."""
+
+    def run(**kwargs: Any) -> dict[str, Any]:
+        try:
+            return run_calculator(calculator.name, kwargs, defaults).model_dump(mode="json")
+        except CalculatorInputError as exc:
+            return exc.payload(calculator.name)
+
+    return StructuredTool.from_function(
+        func=run, name=calculator.name, description=TOOL_GUIDES[calculator.name] + _NUMBERS_NOTE,
+        args_schema=calculator.input_model, handle_validation_error=_error_handler(calculator.name, calculator.input_model),
+    )  # fmt: skip
+
+
+def search_tool(retriever: SearchBackend) -> StructuredTool:
+    def run(query: str, k: int = 5, market: str | None = None, topic: str | None = None,
+            lang: Lang | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        return search_knowledge(retriever, query, k, market, topic, lang)
+
+    return StructuredTool.from_function(
+        func=run, name=SEARCH_TOOL, args_schema=SearchKnowledgeInput,
+        description=(
+            "Search the curated knowledge base on TikTok Shop and AI-generated video: the TT123 article's claims "
+            "(anonymous insiders: GPM 10-16 vs 100+, <5% of videos, <1% of GMV, throttling), official platform "
+            "rules, fees and playbooks. Returns passages with `id` (cite as [id]), `evidence` (how strong), "
+            "`guidance` and `contradicted_by` (show both sides). Call it for every question before advising."
+        ),
+        handle_validation_error=_error_handler(SEARCH_TOOL, SearchKnowledgeInput),
+    )  # fmt: skip
+
+
+def build_tools(retriever: SearchBackend, defaults: Defaults) -> list[BaseTool]:
+    """`search_knowledge` first, then one tool per calculator."""
+    return [search_tool(retriever), *(calculator_tool(c, defaults) for c in CALCULATORS.values())]
