@@ -130,12 +130,6 @@ class KnowledgeIndex:
     def count(self) -> int:
         return self.collection.count()
 
-    def embeddings(self) -> tuple[list[str], np.ndarray]:
-        """All stored ids and their vectors (for in-memory scoring)."""
-        stored = self.collection.get(include=["embeddings"])
-        vectors = np.asarray(stored["embeddings"], dtype=np.float32).reshape(len(stored["ids"]), -1)
-        return list(stored["ids"]), vectors
-
     def embed_query(self, query: str) -> np.ndarray:
         return np.asarray(self.embedder.embed_query([query])[0], dtype=np.float32)
 

@@ -29,13 +29,13 @@ Mode = Literal["hybrid", "vector", "bm25"]
 BM25_WEIGHT = 0.2
 """Share of the BM25 score in the hybrid score (the vector similarity gets the rest)."""
 
-RELEVANCE_FLOOR = 0.3
+RELEVANCE_FLOOR = 0.25
 """Below this top score, treat the knowledge base as having nothing relevant."""
 
 _ZH_STOPWORDS = frozenset(
     "的 了 吗 呢 吧 啊 呀 嘛 么 是 在 和 与 及 或 就 都 也 还 又 把 被 让 给 对 从 到 向 这 那 这个 那个 "
     "这些 那些 我 你 他 她 它 我们 你们 他们 咱们 自己 怎么 怎么样 怎样 怎么办 什么 如何 为什么 为啥 啥 "
-    "多少 哪些 哪个 吗 能 能不能 可以 会 会不会 要 要不要 该 应该 有 一个 一下 请问 请 呢 个 些".split()
+    "多少 哪些 哪个 能 能不能 可以 会 会不会 要 要不要 该 应该 有 一个 一下 请问 请 个 些".split()
 )
 _EN_STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(
     "i me my we our you your he she they them what which who how why when where do does did "
@@ -47,13 +47,19 @@ _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?%?")
 _jieba_lock = threading.Lock()
 jieba.setLogLevel(logging.WARNING)
 
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "ied", "ed", "es", "s", "e")
+
 
 def _stem(word: str) -> str:
-    """Fold simple English plurals (videos → video, categories → category)."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and not word[-2].isdigit():
-        return word[:-1]
+    """A light English stemmer: detecting/detection/detects → detect, labelled/labels → label."""
+    if not word.isalpha():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeious":
+        word = word[:-1]
     return word
 
 
@@ -147,13 +153,18 @@ class Retriever:
         return [Hit(entry=self.kb[self._ids[i]], score=float(min(scores[i], 1.0))) for i in order if scores[i] > 0]
 
     def _bm25_scores(self, query: str) -> np.ndarray:
-        """BM25 scores scaled to 0..1 by the best document for this query."""
-        token_ids = self._bm25.get_tokens_ids(tokenize(query))
+        """BM25 in 0..1: scaled by the best document, times the share of query tokens the corpus knows.
+
+        The coverage factor keeps an off-topic query that shares one stray word with the
+        knowledge base ("推荐几部好看的电影") from getting a full lexical score.
+        """
+        tokens = tokenize(query)
+        token_ids = self._bm25.get_tokens_ids(tokens)
         if not token_ids:
             return np.zeros(len(self._ids))
         raw = np.asarray(self._bm25.get_scores_from_ids(token_ids), dtype=np.float64)
         top = raw.max()
-        return raw / top if top > 0 else raw
+        return raw / top * (len(token_ids) / len(tokens)) if top > 0 else raw
 
     def _allowed(
         self,
