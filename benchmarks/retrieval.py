@@ -30,6 +30,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, default=EVAL_SET)
     parser.add_argument("--show-misses", action="store_true", help="list the queries each method misses at 3")
+    parser.add_argument("--sweep", action="store_true", help="also score the hybrid at other BM25 weights")
     args = parser.parse_args()
 
     cases = load_cases(args.cases)
@@ -58,6 +59,15 @@ def main() -> int:
                 f"hybrid / {baseline}: hit@1 x{_ratio(hybrid.hit1, base.hit1)}, hit@3 x{_ratio(hybrid.hit3, base.hit3)}, "
                 f"MRR x{_ratio(hybrid.mrr, base.mrr)}, p50 latency x{_ratio(hybrid.p50_ms, base.p50_ms)}"
             )
+
+        for lang in sorted({c.lang for c in on_topic if c.lang}):
+            subset = [c for c in on_topic if c.lang == lang]
+            card = score(Retriever(kb, index), subset)
+            print(f"hybrid on {lang} queries ({len(subset)}): hit@1 {card.hit1:.3f}, hit@3 {card.hit3:.3f}, MRR {card.mrr:.3f}")
+        if args.sweep:
+            for weight in (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
+                card = score(Retriever(kb, index, bm25_weight=weight), on_topic)
+                print(f"  BM25 weight {weight:.2f}: hit@1 {card.hit1:.3f}, hit@3 {card.hit3:.3f}, MRR {card.mrr:.3f}")
 
         retriever = Retriever(kb, index)
         relevant = top_scores(retriever, [c.query for c in on_topic])
