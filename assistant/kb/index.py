@@ -135,10 +135,9 @@ class KnowledgeIndex:
 
     def query(self, query_vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Nearest ids by cosine similarity (1 - cosine distance), best first."""
-        n = min(k, self.count())
-        if n <= 0:
+        if k <= 0:
             return []
-        result = self.collection.query(query_embeddings=[query_vector], n_results=n, where=where, include=["distances"])
+        result = self.collection.query(query_embeddings=[query_vector], n_results=k, where=where, include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
 
