@@ -261,9 +261,7 @@ def input_error(exc: ValidationError, model: type[BaseModel], raw: Mapping[str, 
     problems: list[tuple[str, Text]] = []
     for err in exc.errors():
         names = [str(err["loc"][0])] if err["loc"] else list((err.get("ctx") or {}).get("fields", ["inputs"]))
-        if err["loc"] and len(err["loc"]) > 1 and isinstance(err["loc"][1], int):
-            names = [f"{names[0]}[{err['loc'][1]}]"]
-        base = names[0].split("[")[0]
+        base = names[0]
         label = field_meta(model, base, "label")
         where = f"{label['zh']}（{', '.join(names)}）" if label else f"{', '.join(names)}："
         got = raw.get(base, err.get("input")) if err["loc"] else None
