@@ -7,10 +7,10 @@ a list of passages for search).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from langchain_core.tools import BaseTool, StructuredTool
+from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.kb.schema import Entry, Lang, Market
@@ -135,43 +135,54 @@ def search_knowledge(
     return [passage(hit.entry, hit.score, lang) for hit in hits]
 
 
-def _error_handler(name: str, model: type[BaseModel]) -> Any:
-    def handle(exc: ValidationError) -> dict[str, Any]:
-        return input_error(exc, model, {}).payload(name)
+def _tool(name: str, description: str, model: type[BaseModel], call: Callable[[dict[str, Any]], Any]) -> StructuredTool:
+    """A tool whose schema is `model`'s JSON schema; arguments reach `call` as given.
 
-    return handle
+    The schema is passed as a dict, not the class, so the model sees every field's full schema
+    (numbers may be text) and validation happens once, in `call`. Bad arguments come back as the
+    error payload, in a ToolMessage with status "error".
+    """
+
+    def run(**kwargs: Any) -> Any:
+        return call(kwargs)
+
+    return StructuredTool.from_function(
+        func=run, name=name, description=description, args_schema=model.model_json_schema(),
+        handle_tool_error=_payload_of,
+    )  # fmt: skip
+
+
+def _payload_of(exc: ToolException) -> Any:
+    return exc.args[0]
 
 
 def calculator_tool(calculator: Calculator, defaults: Defaults) -> StructuredTool:
     """A calculator as a tool returning its `CalcResult` as a dict, or an error payload."""
 
-    def run(**kwargs: Any) -> dict[str, Any]:
+    def call(args: dict[str, Any]) -> dict[str, Any]:
         try:
-            return run_calculator(calculator.name, kwargs, defaults).model_dump(mode="json")
+            return run_calculator(calculator.name, args, defaults).model_dump(mode="json")
         except CalculatorInputError as exc:
-            return exc.payload(calculator.name)
+            raise ToolException(exc.payload(calculator.name)) from None
 
-    return StructuredTool.from_function(
-        func=run, name=calculator.name, description=TOOL_GUIDES[calculator.name] + _NUMBERS_NOTE,
-        args_schema=calculator.input_model, handle_validation_error=_error_handler(calculator.name, calculator.input_model),
-    )  # fmt: skip
+    return _tool(calculator.name, TOOL_GUIDES[calculator.name] + _NUMBERS_NOTE, calculator.input_model, call)
 
 
 def search_tool(retriever: SearchBackend) -> StructuredTool:
-    def run(query: str, k: int = 5, market: str | None = None, topic: str | None = None,
-            lang: Lang | None = None) -> list[dict[str, Any]]:  # fmt: skip
-        return search_knowledge(retriever, query, k, market, topic, lang)
+    def call(args: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            query = SearchKnowledgeInput.model_validate(args)
+        except ValidationError as exc:
+            raise ToolException(input_error(exc, SearchKnowledgeInput, args).payload(SEARCH_TOOL)) from None
+        return search_knowledge(retriever, query.query, query.k, query.market, query.topic, query.lang)
 
-    return StructuredTool.from_function(
-        func=run, name=SEARCH_TOOL, args_schema=SearchKnowledgeInput,
-        description=(
-            "Search the curated knowledge base on TikTok Shop and AI-generated video: the TT123 article's claims "
-            "(anonymous insiders: GPM 10-16 vs 100+, <5% of videos, <1% of GMV, throttling), official platform "
-            "rules, fees and playbooks. Returns passages with `id` (cite as [id]), `evidence` (how strong), "
-            "`guidance` and `contradicted_by` (show both sides). Call it for every question before advising."
-        ),
-        handle_validation_error=_error_handler(SEARCH_TOOL, SearchKnowledgeInput),
-    )  # fmt: skip
+    description = (
+        "Search the curated knowledge base on TikTok Shop and AI-generated video: the TT123 article's claims "
+        "(anonymous insiders: GPM 10-16 vs 100+, <5% of videos, <1% of GMV, throttling), official platform "
+        "rules, fees and playbooks. Returns passages with `id` (cite as [id]), `evidence` (how strong), "
+        "`guidance` and `contradicted_by` (show both sides). Call it for every question before advising."
+    )
+    return _tool(SEARCH_TOOL, description, SearchKnowledgeInput, call)
 
 
 def build_tools(retriever: SearchBackend, defaults: Defaults) -> list[BaseTool]:

@@ -1,0 +1,150 @@
+"""The agent's tools: invoked with dict args and as tool calls, results and error payloads."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from langchain_core.messages import ToolMessage
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from assistant.config import PACKAGE_ROOT
+from assistant.kb.loader import load_entries
+from assistant.kb.schema import Entry
+from assistant.tools.calculators import CALCULATORS, Defaults
+from assistant.tools.registry import SEARCH_TOOL, TOOL_GUIDES, build_tools
+
+ENTRIES = load_entries(PACKAGE_ROOT / "knowledge").entries
+
+
+@dataclass
+class Hit:
+    entry: Entry
+    score: float
+
+
+class FakeRetriever:
+    """Anything with `search` will do; records the filters it was given."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def search(self, query: str, k: int = 5, *, markets: Sequence[str] | None = None,
+               topics: Sequence[str] | None = None, evidence: Sequence[str] | None = None) -> list[Hit]:  # fmt: skip
+        self.calls.append({"query": query, "k": k, "markets": markets, "topics": topics})
+        return [Hit(entry, 0.9 - i / 10) for i, entry in enumerate(ENTRIES[:k])]
+
+
+@pytest.fixture
+def retriever() -> FakeRetriever:
+    return FakeRetriever()
+
+
+@pytest.fixture
+def tools(retriever: FakeRetriever) -> dict[str, Any]:
+    return {tool.name: tool for tool in build_tools(retriever, Defaults.from_entries(ENTRIES))}
+
+
+def test_one_tool_per_calculator_plus_search(tools: dict[str, Any]) -> None:
+    assert list(tools) == [SEARCH_TOOL, *CALCULATORS]
+    assert set(TOOL_GUIDES) == set(CALCULATORS)
+    for name, calculator in CALCULATORS.items():
+        assert tools[name].args_schema == calculator.input_model.model_json_schema()
+        assert len(tools[name].description) > 100
+
+
+def test_schemas_convert_for_openai_and_accept_text_numbers(tools: dict[str, Any]) -> None:
+    for tool in tools.values():
+        spec = convert_to_openai_tool(tool)
+        json.dumps(spec)
+        assert spec["function"]["name"] == tool.name
+    views = convert_to_openai_tool(tools["gmv_from_views"])["function"]["parameters"]["properties"]["views"]
+    assert {"type": "string"} in views["anyOf"]
+
+
+def test_calculator_tool_returns_the_result_as_a_dict(tools: dict[str, Any]) -> None:
+    result = tools["gmv_from_views"].invoke({"views": "20万", "gpm": 12})
+    assert result["tool"] == "gmv_from_views" and result["figures"] == {"gmv": 2400.0}
+    assert result["headline"]["en"] == "200,000 impressions at GPM 12 bring about $2,400 of GMV."
+    assert set(result) == {"tool", "inputs", "figures", "formula", "steps", "assumptions", "headline", "sources"}
+    json.dumps(result, allow_nan=False)
+
+
+def test_article_share_through_the_tool(tools: dict[str, Any]) -> None:
+    result = tools["implied_gmv_share"].invoke({})
+    assert result["figures"]["gmv_share"] == pytest.approx(0.0068, abs=5e-5)
+    assert "aigc-volume-share" in result["sources"]
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "fields"),
+    [
+        ("gmv_from_views", {"views": "-5"}, ["views"]),
+        ("gmv_from_views", {"views": "abc", "gpm_basis": "clicks"}, ["views", "gpm_basis"]),
+        ("gmv_from_views", {}, ["views"]),
+        ("unit_economics", {"price": 30, "product_cost": 5, "commission_rate": 15}, ["commission_rate"]),
+        ("compare_content_options", {"ai_cost_per_video": "100元", "creator_fee": "$300"}, ["ai_cost_per_video", "creator_fee"]),
+        ("compare_content_options", {"creator_fee": 0}, ["ai_cost_per_video"]),  # raised while running
+        ("growth_rate", {"start_value": 1}, ["start_value", "end_value", "series"]),
+    ],
+)  # fmt: skip
+def test_invalid_args_return_a_readable_error(tools: dict[str, Any], name: str, args: dict, fields: list[str]) -> None:
+    payload = tools[name].invoke(args)
+    assert payload["tool"] == name and payload["fields"] == fields
+    assert payload["error"]["zh"] and payload["error"]["en"]
+
+
+def test_tool_calls_give_json_tool_messages(tools: dict[str, Any]) -> None:
+    call = {"type": "tool_call", "id": "call_1", "name": "gmv_from_views", "args": {"views": 200000, "gpm": 12}}
+    message = tools["gmv_from_views"].invoke(call)
+    assert isinstance(message, ToolMessage) and message.tool_call_id == "call_1"
+    assert json.loads(message.text)["figures"]["gmv"] == 2400
+    bad = tools["gmv_from_views"].invoke({**call, "id": "call_2", "args": {"views": "abc"}})
+    assert bad.status == "error"
+    assert json.loads(bad.text)["fields"] == ["views"]
+
+
+def test_search_returns_passages_with_ids_in_both_languages(tools: dict[str, Any], retriever: FakeRetriever) -> None:
+    passages = tools[SEARCH_TOOL].invoke({"query": "AI视频 GPM", "k": 3, "market": "US", "topic": "gpm"})
+    assert retriever.calls == [{"query": "AI视频 GPM", "k": 3, "markets": ["US"], "topics": ["gpm"]}]
+    assert [p["id"] for p in passages] == [e.id for e in ENTRIES[:3]]
+    first = passages[0]
+    assert set(first) >= {"id", "title", "evidence", "text", "guidance", "score", "source", "contradicted_by"}
+    assert set(first["title"]) == {"zh", "en"} and first["score"] == 0.9
+    assert {"title", "publisher", "url", "date"} <= set(first["source"])
+    json.dumps(passages)
+
+
+def test_search_in_one_language(tools: dict[str, Any]) -> None:
+    entry = ENTRIES[0]
+    [passage] = tools[SEARCH_TOOL].invoke({"query": "GPM", "k": 1, "lang": "zh"})
+    assert passage["title"] == entry.title.zh and passage["guidance"] == entry.guidance.zh
+    assert passage["evidence_label"] == entry.evidence_label("zh")
+
+
+@pytest.mark.parametrize(
+    ("args", "fields"),
+    [({"query": ""}, ["query"]), ({"query": "GPM", "k": 50}, ["k"]), ({"query": "GPM", "market": "Mars"}, ["market"])],
+)
+def test_search_bad_args_return_an_error(tools: dict[str, Any], args: dict, fields: list[str]) -> None:
+    payload = tools[SEARCH_TOOL].invoke(args)
+    assert payload["tool"] == SEARCH_TOOL and payload["fields"] == fields
+    assert payload["error"]["zh"] and payload["error"]["en"]
+
+
+def test_registry_does_not_import_chroma() -> None:
+    code = "import sys, assistant.tools.registry; print('chromadb' in sys.modules, 'assistant.kb.retrieve' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE_ROOT, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_tool_sees_the_sellers_own_text(tools: dict[str, Any]) -> None:
+    result = tools["gmv_from_views"].invoke({"views": 200000, "gpm": "10-16"})
+    assert result["figures"]["gmv"] == 2600
+    assert any(a["field"] == "gpm" and "midpoint" in a["note"]["en"] for a in result["assumptions"])
+    assert "(got '-5')" in tools["gmv_from_views"].invoke({"views": "-5"})["error"]["en"]
