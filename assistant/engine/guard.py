@@ -39,6 +39,13 @@ _DOMAIN = re.compile(
 )
 
 
+_FOLLOW_UP = re.compile(
+    r"^\s*(那|那么|那如果|如果|要是|假如|换成|改成|再|还有|and\b|so\b|what about|how about|what if|and if|instead|same)"
+    r"|呢[?？]?\s*$|instead[?.]?\s*$|[0-9一二三四五六七八九十百千万]",
+    re.IGNORECASE,
+)
+
+
 def clean(text: str) -> str:
     """Normalise width and strip control and invisible formatting characters."""
     text = unicodedata.normalize("NFKC", text)
@@ -75,6 +82,11 @@ def detect_lang(text: str, fallback: Lang = "en") -> Lang:
 def is_injection(text: str) -> bool:
     """Attempts to override the assistant's instructions or extract them."""
     return bool(_INJECTION.search(text))
+
+
+def looks_like_follow_up(text: str) -> bool:
+    """A message that continues the last answer: "那如果GPM是20呢?", "what about creators?", "50k?"."""
+    return bool(_FOLLOW_UP.search(text))
 
 
 def mentions_domain(text: str) -> bool:

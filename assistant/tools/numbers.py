@@ -323,12 +323,14 @@ def _single(amount: _Amount) -> ParsedNumber:
 # --- scanning --------------------------------------------------------------------
 
 
+_METRIC_WORDS = frozenset({"GMV", "GPM", "ROAS", "ROI", "CPM", "CPC", "CPA", "CTR", "CVR", "AOV", "USD", "RMB", "CNY", "JPY"})
+"""Words a seller glues to a figure ("GMV20万", "GPM12", "USD300"); other letters make a name ("TT123", "sora2")."""
+
+
 def _glued_to_word(text: str, start: int) -> bool:
-    """"sora2", "Q1", "mp4": digits stuck to a word are names, not amounts ("GMV20万" is fine)."""
-    before = text[start - 1] if start else ""
-    if "a" <= before <= "z":
-        return True
-    return "A" <= before <= "Z" and not (start > 1 and "A" <= text[start - 2] <= "Z")
+    """"sora2", "Q1", "TT123", "mp4": digits stuck to a word are names, not amounts ("GMV20万" is fine)."""
+    letters = re.search(r"[A-Za-z]+$", text[:start])
+    return bool(letters) and letters.group().upper() not in _METRIC_WORDS
 
 
 def _date_mention(match: re.Match[str], text: str) -> NumberMention:

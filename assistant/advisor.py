@@ -1,0 +1,217 @@
+"""The one entry point: `Advisor.ask()` turns a conversation into a sober, sourced `Answer`."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from assistant.answer import Answer, AnswerEvent, Citation, StreamEvent, TextEvent, ToolCall, ToolEvent
+from assistant.config import Settings
+from assistant.engine import prompts
+from assistant.engine.agent import OFFLINE, RunContext, build_agent, turn_messages
+from assistant.engine.conversation import KIND_KEY, mark_kind, parse_tool_result
+from assistant.engine.grounding import SEARCH_TOOL, cited_ids, retrieved_ids
+from assistant.engine.guard import check_input, detect_lang, looks_like_follow_up
+from assistant.engine.offline import OfflineModel
+from assistant.kb.retrieve import Retriever, open_retriever
+from assistant.kb.schema import Lang
+from assistant.store import Store, StoredMessage
+from assistant.tools.calculators import Defaults
+from assistant.tools.registry import build_tools
+
+log = logging.getLogger(__name__)
+
+RELEVANCE_FLOOR = 0.30
+"""A search hit below this score is not evidence (see benchmarks/retrieval.py for how it was set)."""
+SCOPE_FLOOR = 0.45
+"""A question with no seller vocabulary is in scope only if some entry scores at least this."""
+HISTORY_TURNS = 8
+
+Messages = str | Sequence[dict[str, str]]
+
+
+@dataclass
+class _Turn:
+    """One prepared turn: the agent input and the context its middleware fills in."""
+
+    session_id: str | None
+    question: str
+    inputs: list[BaseMessage]
+    context: RunContext
+
+
+class Advisor:
+    """Answers sellers' questions through one agent loop, with an LLM or the offline engine."""
+
+    def __init__(self, settings: Settings, retriever: Retriever, store: Store, llm: BaseChatModel | None = None):
+        self.settings = settings
+        self.retriever = retriever
+        self.kb = retriever.kb
+        self.store = store
+        self.offline = OfflineModel(kb=self.kb, relevance_floor=RELEVANCE_FLOOR)
+        self.provider = f"openai:{settings.llm_model}" if llm is not None else OFFLINE
+        tools = build_tools(retriever, Defaults.from_entries(list(self.kb)))
+        self._agent = build_agent(
+            llm or self.offline, self.offline, tools, in_scope=self._in_scope, entry_lookup=self.kb.get
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, *, provider: str | None = None) -> Advisor:
+        """Load the knowledge, sync the index and pick the model the configuration names."""
+        settings = settings or Settings.from_env()
+        if provider is not None:
+            settings = settings.model_copy(update={"provider": provider})
+        llm = _build_llm(settings) if settings.use_llm else None
+        return cls(settings, open_retriever(settings), Store(settings.sqlite_path), llm)
+
+    def ask(self, messages: Messages, session_id: str | None = None) -> Answer:
+        """Answer the last user message; with `session_id`, earlier turns come from the store."""
+        turn = self._prepare(messages, session_id)
+        state = self._agent.invoke({"messages": turn.inputs}, context=turn.context)
+        return self._finish(turn, state["messages"])
+
+    def stream(self, messages: Messages, session_id: str | None = None) -> Iterator[StreamEvent]:
+        """Like `ask`, yielding tool events and text chunks as they happen, then the Answer."""
+        turn = self._prepare(messages, session_id)
+        calls: dict[str, ToolCall] = {}
+        final: list[BaseMessage] = []
+        for mode, payload in self._agent.stream(
+            {"messages": turn.inputs}, context=turn.context, stream_mode=["messages", "custom", "values"]
+        ):
+            if mode == "custom" and payload.get("tk_event") == "tool_start":
+                calls[payload["id"]] = ToolCall(id=payload["id"], name=payload["name"], args=payload["args"], result=None)
+                yield ToolEvent(type="tool_start", call=calls[payload["id"]])
+            elif mode == "custom" and payload.get("tk_event") == "tool_end":
+                call = ToolCall(id=payload["id"], name=payload["name"], args=payload["args"],
+                                result=payload["result"], duration_ms=payload["duration_ms"])
+                yield ToolEvent(type="tool_end", call=call)
+            elif mode == "messages":
+                chunk, _ = payload
+                if isinstance(chunk, AIMessage) and chunk.text and not chunk.tool_call_chunks:
+                    yield TextEvent(delta=chunk.text)
+            elif mode == "values":
+                final = payload["messages"]
+        yield AnswerEvent(answer=self._finish(turn, final))
+
+    def _prepare(self, messages: Messages, session_id: str | None) -> _Turn:
+        if isinstance(messages, str):
+            question = check_input(messages)
+            session_id = session_id or Store.new_session_id()
+            history = self._history(session_id)
+        else:
+            last = messages[-1] if messages else {}
+            question = check_input(str(last.get("content", "")) if last.get("role") == "user" else "")
+            history = [_from_role(m) for m in messages[:-1] if m.get("role") in ("user", "assistant")]
+        earlier_lang = next((detect_lang(m.text) for m in reversed(history) if isinstance(m, HumanMessage)), "en")
+        lang = detect_lang(question, fallback=earlier_lang)
+        follow_up = looks_like_follow_up(question) and any(isinstance(m, AIMessage) and not m.tool_calls for m in history)
+        context = RunContext(lang=lang, user_text=question, follow_up=follow_up, provider=self.provider)
+        return _Turn(session_id, question, [*history, HumanMessage(question)], context)
+
+    def _history(self, session_id: str) -> list[BaseMessage]:
+        """Stored turns as agent messages, with each turn's tool calls and results replayed."""
+        stored = self.store.history(session_id)[-2 * HISTORY_TURNS :]
+        messages: list[BaseMessage] = []
+        for m in stored:
+            if m.role == "user":
+                messages.append(HumanMessage(m.content))
+                continue
+            calls = m.meta.get("tool_calls", [])
+            if calls:
+                messages.append(AIMessage("", tool_calls=[
+                    {"name": c["name"], "args": c["args"], "id": c["id"], "type": "tool_call"} for c in calls]))
+                messages += [ToolMessage(_json(c["result"]), name=c["name"], tool_call_id=c["id"]) for c in calls]
+            messages.append(AIMessage(m.content))
+        return messages
+
+    def _finish(self, turn: _Turn, messages: list[BaseMessage]) -> Answer:
+        ctx = turn.context
+        produced = turn_messages(messages)
+        final = next((m for m in reversed(produced) if isinstance(m, AIMessage) and not m.tool_calls), None)
+        if final is None:
+            final = mark_kind(AIMessage(prompts.NOT_IN_KNOWLEDGE_REPLY[ctx.lang]), "not_in_knowledge")
+        calls = _tool_calls(produced, ctx)
+        kind = final.additional_kwargs.get(KIND_KEY, "advice")
+        text = final.text
+        if kind == "advice" and not _has_evidence(calls):
+            kind, text = "not_in_knowledge", prompts.NOT_IN_KNOWLEDGE_REPLY[ctx.lang]
+        available = retrieved_ids(produced) | {s for c in calls if isinstance(c.result, dict) for s in c.result.get("sources", [])}
+        citations = [self._citation(i, ctx.lang, available) for i in cited_ids(text) if i in available and i in self.kb]
+        answer = Answer(answer=text, lang=ctx.lang, kind=kind, provider=ctx.provider, citations=citations,
+                        tool_calls=calls, warnings=ctx.warnings, session_id=turn.session_id)
+        if turn.session_id:
+            self._remember(turn, answer)
+        return answer
+
+    def _citation(self, entry_id: str, lang: Lang, cited: set[str]) -> Citation:
+        entry = self.kb[entry_id]
+        return Citation(
+            id=entry.id, title=entry.title.get(lang), evidence=entry.evidence, evidence_label=entry.evidence_label(lang),
+            source_title=entry.source.title, publisher=entry.source.publisher, url=entry.source.url,
+            date=entry.source.date, contradicted_by=sorted(self.kb.conflicts(entry_id) & cited), stale=entry.is_stale(),
+        )
+
+    def _remember(self, turn: _Turn, answer: Answer) -> None:
+        meta: dict[str, Any] = {
+            "lang": answer.lang, "kind": answer.kind, "provider": answer.provider,
+            "citations": [c.id for c in answer.citations],
+            "tool_calls": [c.model_dump(include={"id", "name", "args", "result"}) for c in answer.tool_calls],
+        }
+        self.store.append(turn.session_id, StoredMessage(role="user", content=turn.question),
+                          StoredMessage(role="assistant", content=answer.answer, meta=meta))
+
+    def _in_scope(self, text: str) -> bool:
+        hits = self.retriever.search(text, k=1)
+        return bool(hits) and hits[0].score >= SCOPE_FLOOR
+
+
+def _tool_calls(messages: list[BaseMessage], ctx: RunContext) -> list[ToolCall]:
+    results = {m.tool_call_id: m for m in messages if isinstance(m, ToolMessage)}
+    calls = []
+    for message in messages:
+        if isinstance(message, AIMessage):
+            for call in message.tool_calls:
+                result = results.get(call["id"])
+                payload = parse_tool_result(result) if result is not None else None
+                error = payload.get("error") if isinstance(payload, dict) else None
+                calls.append(ToolCall(id=call["id"], name=call["name"], args=call["args"], result=payload,
+                                      duration_ms=round(ctx.tool_ms.get(call["id"], 0.0), 3),
+                                      error=str(error) if error else None))
+    return calls
+
+
+def _has_evidence(calls: list[ToolCall]) -> bool:
+    """Something relevant came back: a search hit, or a calculation that ran."""
+    return any(
+        (c.name == SEARCH_TOOL and bool(c.result)) or (c.name != SEARCH_TOOL and c.error is None and c.result is not None)
+        for c in calls
+    )
+
+
+def _from_role(message: dict[str, str]) -> BaseMessage:
+    content = str(message.get("content", ""))
+    return HumanMessage(content) if message["role"] == "user" else AIMessage(content)
+
+
+def _json(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _build_llm(settings: Settings) -> BaseChatModel:
+    """The OpenAI-compatible chat model; only ever built when one is configured."""
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=settings.llm_model,
+        api_key=settings.openai_api_key or "not-needed",
+        base_url=settings.llm_base_url,
+        timeout=settings.llm_timeout,
+        max_retries=settings.llm_max_retries,
+        temperature=0,
+    )

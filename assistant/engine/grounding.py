@@ -1,0 +1,142 @@
+"""The grounding check: every number in an answer has a source, every citation was retrieved."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+
+from assistant.kb.schema import Entry
+from assistant.tools.numbers import find_numbers
+
+CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)+)\]")
+SEARCH_TOOL = "search_knowledge"
+_REL_TOL = 0.01
+_IGNORED_BELOW = 10
+"""Small integers (list numbering, "3 waves") are not checked."""
+
+
+@dataclass(frozen=True)
+class GroundingReport:
+    unsupported_numbers: tuple[str, ...] = ()
+    unknown_citations: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not (self.unsupported_numbers or self.unknown_citations)
+
+    def describe(self) -> str:
+        parts = []
+        if self.unsupported_numbers:
+            parts.append("numbers without a source: " + ", ".join(self.unsupported_numbers))
+        if self.unknown_citations:
+            parts.append("citations not retrieved in this turn: " + ", ".join(self.unknown_citations))
+        return "; ".join(parts)
+
+
+def cited_ids(text: str) -> list[str]:
+    """Citation ids in order of first appearance."""
+    return list(dict.fromkeys(CITATION.findall(text)))
+
+
+def retrieved_ids(messages: Iterable[Any]) -> set[str]:
+    """Entry ids the tools brought in: search hits, and the entries calculators took defaults from."""
+    ids: set[str] = set()
+    for message in messages:
+        if not isinstance(message, ToolMessage):
+            continue
+        payload = _json(message.text)
+        if message.name == SEARCH_TOOL and isinstance(payload, list):
+            ids.update(p["id"] for p in payload if isinstance(p, dict) and "id" in p)
+        elif isinstance(payload, dict):
+            ids.update(s for s in payload.get("sources", []) if isinstance(s, str))
+    return ids
+
+
+def check_grounding(
+    answer: str, turn: list[Any], user_text: str, lookup: Callable[[str], Entry | None]
+) -> GroundingReport:
+    """Check `answer` against this turn's tool results, the cited entries and the user's message."""
+    retrieved = retrieved_ids(turn)
+    citations = cited_ids(answer)
+    unknown = tuple(c for c in citations if c not in retrieved)
+    calculations = [m.text for m in turn if isinstance(m, ToolMessage) and m.name != SEARCH_TOOL]
+    known = [v for text in [*calculations, user_text] for v in _values_in(text)]
+    for entry in filter(None, map(lookup, retrieved | set(citations))):
+        known.extend(_entry_values(entry))
+    unsupported = tuple(
+        raw
+        for raw, value in _answer_numbers(CITATION.sub(" ", answer))
+        if not any(_close(value, k) for k in known)
+    )
+    return GroundingReport(tuple(dict.fromkeys(unsupported)), unknown)
+
+
+def _answer_numbers(text: str) -> Iterator[tuple[str, float]]:
+    for mention in find_numbers(text):
+        for value in _parts(mention.number):
+            if not (value.is_integer() and abs(value) <= _IGNORED_BELOW):
+                yield mention.raw, value
+
+
+def _parts(number: Any) -> list[float]:
+    """A range's ends (an open range has one), or the single value."""
+    ends = [v for v in (number.low, number.high) if v is not None]
+    return ends or [number.value]
+
+
+def _values_in(text: str) -> Iterator[float]:
+    """Every number in a text, and inside JSON payloads every numeric value and string."""
+    payload = _json(text)
+    if payload is None:
+        for mention in find_numbers(text):
+            yield mention.number.value
+            yield from _parts(mention.number)
+        return
+    stack = [payload]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, bool):
+            continue
+        elif isinstance(item, int | float):
+            yield float(item)
+        elif isinstance(item, str):
+            yield from _values_in(item)
+
+
+_ENTRY_VALUES: dict[int, tuple[Entry, tuple[float, ...]]] = {}
+
+
+def _entry_values(entry: Entry) -> tuple[float, ...]:
+    """Every number an entry states (texts, figures, dates); entries never change, so cached."""
+    cached = _ENTRY_VALUES.get(id(entry))
+    if cached is None or cached[0] is not entry:
+        texts = [t for f in (entry.title, entry.text, entry.guidance) for t in (f.zh, f.en)]
+        texts.append(f"{entry.source.date.isoformat()} {entry.reviewed.isoformat()}")
+        texts.append(json.dumps({k: v for k, v in entry.numbers.items() if not isinstance(v, str)}))
+        cached = _ENTRY_VALUES[id(entry)] = (entry, tuple(v for t in texts for v in _values_in(t)))
+    return cached[1]
+
+
+def _close(a: float, b: float) -> bool:
+    """Equal within tolerance, also across the percent and fraction forms of a rate."""
+    return any(math.isclose(a, c, rel_tol=_REL_TOL, abs_tol=1e-9) for c in (b, b * 100, b / 100))
+
+
+def _json(text: str) -> Any:
+    text = text.strip()
+    if not text or text[0] not in "[{":
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None

@@ -1,0 +1,98 @@
+"""The offline engine: a deterministic chat model that plans tool calls, then writes the answer."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import ConfigDict
+
+from assistant.engine import prompts
+from assistant.engine.conversation import Conversation, mark_kind, parse_tool_result
+from assistant.engine.grounding import SEARCH_TOOL
+from assistant.engine.planner import plan_turn
+from assistant.engine.writer import Evidence, compose
+from assistant.kb.loader import KnowledgeBase
+
+MAX_EVIDENCE = 3
+
+
+class OfflineModel(BaseChatModel):
+    """Drives the same agent loop, tools and grounding as an LLM, with no network and no weights."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    kb: KnowledgeBase
+    relevance_floor: float
+    """Search hits scoring below this are not evidence."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "tk-advisor-offline"
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> OfflineModel:
+        """The plan names its tools itself; binding changes nothing."""
+        return self
+
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any,
+    ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self.respond(messages))])
+
+    def _stream(
+        self, messages: list[BaseMessage], stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        message = self.respond(messages)
+        if message.tool_calls:
+            chunks = [{"name": c["name"], "args": json.dumps(c["args"], ensure_ascii=False), "id": c["id"], "index": i}
+                      for i, c in enumerate(message.tool_calls)]
+            yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=chunks))
+            return
+        for i, piece in enumerate(re.split(r"(?<=\n)", message.text)):
+            chunk = ChatGenerationChunk(message=AIMessageChunk(
+                content=piece, additional_kwargs=message.additional_kwargs if i == 0 else {}))
+            if run_manager:
+                run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk
+
+    def respond(self, messages: list[BaseMessage]) -> AIMessage:
+        """Tool calls for a new question; the written answer once the tool results are in."""
+        conversation = Conversation.from_messages(messages)
+        if not conversation.tool_results:
+            plan = plan_turn(conversation)
+            if plan.clarification:
+                return mark_kind(AIMessage(plan.clarification), "clarification")
+            return AIMessage("", tool_calls=[{"name": c.name, "args": c.args, "id": f"call_{i}", "type": "tool_call"}
+                                             for i, c in enumerate(plan.calls)])
+        return self._answer(conversation)
+
+    def _answer(self, conversation: Conversation) -> AIMessage:
+        lang = conversation.lang
+        evidence = self._evidence(conversation.tool_results)
+        calculations = [parse_tool_result(m) for m in conversation.tool_results if m.name != SEARCH_TOOL]
+        calculations = [c for c in calculations if isinstance(c, dict)]
+        if not evidence and not any("error" not in c for c in calculations):
+            return mark_kind(AIMessage(prompts.NOT_IN_KNOWLEDGE_REPLY[lang]), "not_in_knowledge")
+        return AIMessage(compose(lang, evidence, calculations, self.kb.conflicts))
+
+    def _evidence(self, results: list[ToolMessage]) -> list[Evidence]:
+        """The best hits above the floor, then the other side of any conflict among them."""
+        hits: dict[str, float] = {}
+        for message in results:
+            if message.name == SEARCH_TOOL:
+                passages = parse_tool_result(message)
+                for passage in passages if isinstance(passages, list) else []:
+                    hits[passage["id"]] = max(hits.get(passage["id"], 0.0), float(passage.get("score", 0.0)))
+        ranked = sorted((i for i, s in hits.items() if s >= self.relevance_floor and i in self.kb), key=lambda i: -hits[i])
+        chosen = ranked[:MAX_EVIDENCE]
+        sides = [o for i in chosen for o in sorted(self.kb.conflicts(i)) if o in hits]
+        return [Evidence(self.kb[i], hits[i]) for i in dict.fromkeys(chosen + sides)]
+

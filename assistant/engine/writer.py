@@ -1,0 +1,148 @@
+"""The offline engine's writer: an answer in the user's language from tool results and entry guidance."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.kb.schema import Entry, Lang
+
+_SENTENCE = {"zh": re.compile(r"(?<=[。！？；])"), "en": re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")}
+_WEAK_EVIDENCE = ("insider", "author-opinion", "third-party")
+_RISK_TOPICS = {"throttling", "risk", "account", "whitelist"}
+
+HEADINGS: dict[Lang, dict[str, str]] = {
+    "zh": {"verdict": "结论", "evidence": "依据", "numbers": "您的数字", "next": "下一步", "risks": "风险"},
+    "en": {"verdict": "Verdict", "evidence": "Evidence", "numbers": "Your numbers", "next": "Next steps", "risks": "Risks"},
+}
+
+PHRASES: dict[Lang, dict[str, str]] = {
+    "zh": {
+        "conflict": "⚖ 说法有分歧：{a}（{a_label}）与 {b}（{b_label}）的结论不一致，两边都列在这里，请按证据强度权衡。",
+        "weak": "{ids} 的数据来自匿名内部人士、作者观点或第三方估计，无法独立核实，请当作参考而不是定论。",
+        "stale": "{id} 上次核对是 {date}，内容可能已过时，请以平台最新规则为准。",
+        "defaults": "测算用了引用的默认值（见上），不是您店铺的真实数据；换成您自己的数字会更准。",
+        "estimate": "以上测算只是估算，不代表收益承诺；实际结果取决于品类、内容和账号情况。",
+        "formula": "公式",
+        "default_used": "默认值",
+        "tool": "计算工具",
+        "source": "{publisher}，{date}",
+        "error": "没能计算 {tool}：{message}",
+    },
+    "en": {
+        "conflict": "⚖ Sources disagree: {a} ({a_label}) and {b} ({b_label}) point in different directions; both are shown, weigh them by evidence strength.",
+        "weak": "{ids} rest on anonymous insiders, the author's opinion or third-party estimates and cannot be independently verified: treat them as signals, not facts.",
+        "stale": "{id} was last checked on {date} and may be out of date; confirm against the platform's current rules.",
+        "defaults": "The calculation used the cited defaults above, not your shop's data; plug in your own figures for a sharper answer.",
+        "estimate": "These figures are estimates, not a promise of returns; results depend on category, content and account health.",
+        "formula": "Formula",
+        "default_used": "Default",
+        "tool": "calculator",
+        "source": "{publisher}, {date}",
+        "error": "Could not run {tool}: {message}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An entry chosen for the answer, and why: retrieved, or the other side of a conflict."""
+
+    entry: Entry
+    score: float
+
+
+def sentences(text: str, lang: Lang) -> list[str]:
+    return [s.strip() for s in _SENTENCE[lang].split(text) if s.strip()]
+
+
+def cite(entry_id: str) -> str:
+    return f"[{entry_id}]"
+
+
+def compose(
+    lang: Lang,
+    evidence: list[Evidence],
+    calculations: list[dict[str, Any]],
+    conflicts: Callable[[str], Iterable[str]],
+) -> str:
+    """The answer: verdict, evidence with citations, the user's numbers, next steps, risks."""
+    h, p = HEADINGS[lang], PHRASES[lang]
+    entries = [e.entry for e in evidence]
+    results = [c for c in calculations if "error" not in c]
+    guidance = {e.id: sentences(e.guidance.get(lang), lang) for e in entries}
+    verdict = results[0]["headline"][lang] if results else guidance[entries[0].id][0]
+    sections = [f"**{h['verdict']}：** {verdict}" if lang == "zh" else f"**{h['verdict']}:** {verdict}"]
+
+    lines = [_evidence_line(e, lang) for e in entries]
+    lines += [_conflict_line(a, b, lang) for a, b in _conflict_pairs(entries, conflicts)]
+    sections.append(_section(h["evidence"], lines))
+
+    if calculations:
+        lines = [line for c in calculations for line in _calculation_lines(c, lang)]
+        sections.append(_section(h["numbers"], list(dict.fromkeys(lines))))
+
+    risky = [e.id for e in entries if _RISK_TOPICS & set(e.topics) and len(guidance[e.id]) > 1]
+    warnings = [guidance[i][-1] + " " + cite(i) for i in risky]
+    steps = [s for e in entries for s in guidance[e.id] if s != verdict and s + " " + cite(e.id) not in warnings]
+    sections.append(_section(h["next"], [f"{i}. {s}" for i, s in enumerate(steps[:4], 1)], bullet=False))
+
+    risks = list(dict.fromkeys(warnings))
+    weak = [e.id for e in entries if e.evidence in _WEAK_EVIDENCE]
+    if weak:
+        risks.append(p["weak"].format(ids="、".join(map(cite, weak)) if lang == "zh" else ", ".join(map(cite, weak))))
+    risks += [p["stale"].format(id=cite(e.id), date=e.reviewed.isoformat()) for e in entries if e.is_stale()]
+    if any(c.get("assumptions") for c in results):
+        risks.append(p["defaults"])
+    if results:
+        risks.append(p["estimate"])
+    if risks:
+        sections.append(_section(h["risks"], risks))
+    return "\n\n".join(sections)
+
+
+def _section(title: str, lines: list[str], *, bullet: bool = True) -> str:
+    """A bold title and its lines; lines indented by two spaces become nested bullets."""
+    body = "\n".join(
+        (f"  - {line.strip()}" if line.startswith("  ") else f"- {line}") if bullet else line for line in lines
+    )
+    return f"**{title}**\n{body}"
+
+
+def _evidence_line(entry: Entry, lang: Lang) -> str:
+    text = " ".join(sentences(entry.text.get(lang), lang)[:2])
+    source = PHRASES[lang]["source"].format(publisher=entry.source.publisher, date=entry.source.date.isoformat())
+    label = entry.evidence_label(lang)
+    return f"{text} {cite(entry.id)}（{label}；{source}）" if lang == "zh" else f"{text} {cite(entry.id)} ({label}; {source})"
+
+
+def _conflict_pairs(entries: list[Entry], conflicts: Callable[[str], Iterable[str]]) -> list[tuple[Entry, Entry]]:
+    by_id = {e.id: e for e in entries}
+    pairs: list[tuple[Entry, Entry]] = []
+    for entry in entries:
+        for other in conflicts(entry.id):
+            if other in by_id and entry.id < other:
+                pairs.append((entry, by_id[other]))
+    return pairs
+
+
+def _conflict_line(a: Entry, b: Entry, lang: Lang) -> str:
+    return PHRASES[lang]["conflict"].format(
+        a=cite(a.id), a_label=a.evidence_label(lang), b=cite(b.id), b_label=b.evidence_label(lang)
+    )
+
+
+def _calculation_lines(calc: dict[str, Any], lang: Lang) -> list[str]:
+    p = PHRASES[lang]
+    if "error" in calc:
+        message = calc["error"].get(lang) if isinstance(calc["error"], dict) else str(calc["error"])
+        return [p["error"].format(tool=calc.get("tool", "?"), message=message)]
+    lines = [f"{calc['headline'][lang]}（{p['tool']} `{calc['tool']}`）" if lang == "zh" else f"{calc['headline'][lang]} ({p['tool']} `{calc['tool']}`)"]
+    lines.append(f"  {p['formula']}: {calc['formula']}")
+    lines += [f"  {step}" for step in calc["steps"][lang]]
+    for assumption in calc.get("assumptions", []):
+        source = f" {cite(assumption['source'])}" if assumption.get("source") else ""
+        lines.append(f"  {p['default_used']}: {assumption['note'][lang]}{source}")
+    return lines
