@@ -146,7 +146,8 @@ def test_includes_ignore_case_width_and_spacing() -> None:
 @pytest.mark.parametrize(
     ("text", "phrase"),
     [("也不存在“稳赚”的打法。", "稳赚"), ("AI视频并不是稳赚不赔的。", "稳赚"), ("没有稳赚的事。", "稳赚"),
-     ("I won't say all-in on AI is safe.", "all-in on AI is safe"), ("It is not risk-free.", "risk-free")],
+     ("I won't say all-in on AI is safe.", "all-in on AI is safe"), ("It is not risk-free.", "risk-free"),
+     ("going all-in is not advisable and nothing here is a guaranteed win.", "guaranteed win")],
 )  # fmt: skip
 def test_excludes_ignore_a_negated_phrase(text: str, phrase: str) -> None:
     assert not affirms(text, phrase)
@@ -156,7 +157,8 @@ def test_excludes_ignore_a_negated_phrase(text: str, phrase: str) -> None:
 @pytest.mark.parametrize(
     ("text", "phrase"),
     [("不用担心，稳赚。", "稳赚"), ("无风险稳赚", "稳赚"), ("非常稳赚", "稳赚"), ("Trust me: all-in on AI is safe.", "all-in on AI is safe"),
-     ("不存在稳赚。但这个品稳赚！", "稳赚")],
+     ("不存在稳赚。但这个品稳赚！", "稳赚"), ("It's not just cheap, it's a guaranteed win.", "guaranteed win"),
+     ("No doubt. A guaranteed win.", "guaranteed win")],
 )  # fmt: skip
 def test_excludes_catch_an_affirmed_phrase(text: str, phrase: str) -> None:
     assert affirms(text, phrase)

@@ -35,9 +35,10 @@ def _fail(kind: str, reason: str) -> CheckResult:
 _SPACE = re.compile(r"\s+")
 _NEGATED = re.compile(
     r"(?:不|没|别|勿|未|并非|绝非)[^\s，。！？；、,.!?;]{0,2}[\s“”\"'「」『』]*$"
-    r"|(?:\b(?:not|no|never|nothing|without)|n't)(?:\W+\w+){0,2}\W*$"
+    r"|(?:\b(?:not|no|never|nothing|without)|n't)(?:[\s'’-]+\w+){0,3}[\s\"'“”]*$"
 )
-"""A negation right before a phrase: "不存在“稳赚”", "没有稳赚", "won't say ...", "is not risk-free"."""
+"""A negation right before a phrase: zh within two characters ("不存在“稳赚”", "没有稳赚"),
+en within three words ("won't say ...", "nothing here is a guaranteed win"). Punctuation ends it."""
 _NEGATION_WINDOW = 24
 
 
