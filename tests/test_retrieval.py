@@ -101,6 +101,7 @@ def test_eval_set_quality_gate(retriever: Retriever) -> None:
     card = score(retriever, cases)
     assert card.hit3 >= 0.95, card.misses
     assert card.hit1 >= 0.85, card.misses
+    assert card.p50_ms < 15, "query latency goal after warm-up"
 
 
 def test_off_topic_queries_fall_below_the_relevance_floor(retriever: Retriever) -> None:
