@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from assistant.evaluation.runner import CaseResult
 
 
@@ -183,8 +185,6 @@ def write_scorecard(summary: dict[str, Any], results: Sequence[CaseResult], out_
 
 def load_threshold(path: Path, provider: str) -> float:
     """The minimum pass rate for `provider` from thresholds.yaml; `ValueError` if absent or bad."""
-    import yaml
-
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     value = data.get(provider) if isinstance(data, dict) else None
     if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
