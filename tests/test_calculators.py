@@ -374,6 +374,7 @@ def test_every_numeric_field_rejects_junk_by_name(name: str, field: str, bad: st
         ("gmv_from_views", {"views": "$100"}, ["views"], "not an amount of money", "不是金额"),
         ("gmv_from_views", {"views": True}, ["views"], "expects a number", "需要一个数字"),
         ("gmv_from_views", {"views": math.nan}, ["views"], "finite", "有限"),
+        ("gmv_from_views", {"views": 10**400}, ["views"], "finite", "有限"),
         ("gmv_from_views", {"views": 1, "bogus": 2}, ["bogus"], "not an input", "不是这个计算器的参数"),
         ("gmv_from_views", {"views": 1, "gpm_basis": "clicks"}, ["gpm_basis"], "must be one of", "只能是"),
         ("gmv_from_views", {"views": 1e12}, ["views"], "at most 100,000,000,000", "不能大于1,000亿"),

@@ -111,12 +111,14 @@ def number_field(
 
 
 def field_meta(model: type[BaseModel], name: str, key: str) -> Any:
+    """A field's "kind" or "label" (None for fields that have none, or unknown names)."""
     field = model.model_fields.get(name)
     extra = field.json_schema_extra if field is not None else None
     return extra.get(key) if isinstance(extra, dict) else None
 
 
 def custom_error(kind: str, en: str, zh: str, **ctx: Any) -> PydanticCustomError:
+    """A validation error whose type starts with "tk_" and carries its Chinese text in ctx."""
     return PydanticCustomError(kind, en, {"zh": zh, **ctx})
 
 
@@ -125,9 +127,10 @@ def _read(value: Any, kind: NumberKind) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise custom_error("tk_not_number", "expects a number", "需要一个数字")
     if not isinstance(value, str):
-        if not math.isfinite(value):
+        number = float(value) if isinstance(value, float) or abs(value) < 10**300 else math.inf
+        if not math.isfinite(number):
             raise custom_error("tk_not_number", "expects a finite number", "需要一个有限的数字")
-        return float(value)
+        return number
     try:
         parsed = parse_number(value)
     except NumberParseError as exc:
@@ -251,7 +254,9 @@ def _error_text(err: Mapping[str, Any], lang: Lang, rate: bool) -> str:
         return text
     if rate and kind in ("greater_than_equal", "less_than_equal"):
         return _RATE_BOUNDS[lang == "zh"]
-    en, zh = _ERROR_TEXTS.get(kind, (err["msg"], err["msg"]))
+    if kind not in _ERROR_TEXTS:
+        return err["msg"]
+    en, zh = _ERROR_TEXTS[kind]
     shown = {k: format_number(v, lang) if isinstance(v, int | float) else v for k, v in ctx.items()}
     return (zh if lang == "zh" else en).format(**shown)
 
