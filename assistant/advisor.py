@@ -19,7 +19,7 @@ from assistant.engine.conversation import KIND_KEY, mark_kind, parse_tool_result
 from assistant.engine.grounding import SEARCH_TOOL, cited_ids, retrieved_ids
 from assistant.engine.guard import check_input, detect_lang, looks_like_follow_up
 from assistant.engine.offline import OfflineModel
-from assistant.kb.retrieve import Retriever, open_retriever
+from assistant.kb.retrieve import RELEVANCE_FLOOR, Retriever, open_retriever
 from assistant.kb.schema import Lang
 from assistant.store import Store, StoredMessage
 from assistant.tools.calculators import Defaults
@@ -27,10 +27,6 @@ from assistant.tools.registry import build_tools
 
 log = logging.getLogger(__name__)
 
-RELEVANCE_FLOOR = 0.30
-"""A search hit below this score is not evidence (see benchmarks/retrieval.py for how it was set)."""
-SCOPE_FLOOR = 0.45
-"""A question with no seller vocabulary is in scope only if some entry scores at least this."""
 HISTORY_TURNS = 8
 
 Messages = str | Sequence[dict[str, str]]
@@ -67,7 +63,7 @@ class Advisor:
         settings = settings or Settings.from_env()
         if provider is not None:
             settings = settings.model_copy(update={"provider": provider})
-        llm = _build_llm(settings) if settings.use_llm else None
+        llm = build_llm(settings) if settings.use_llm else None
         return cls(settings, open_retriever(settings), Store(settings.sqlite_path), llm)
 
     def ask(self, messages: Messages, session_id: str | None = None) -> Answer:
@@ -168,7 +164,7 @@ class Advisor:
 
     def _in_scope(self, text: str) -> bool:
         hits = self.retriever.search(text, k=1)
-        return bool(hits) and hits[0].score >= SCOPE_FLOOR
+        return bool(hits) and hits[0].score >= RELEVANCE_FLOOR
 
 
 def _tool_calls(messages: list[BaseMessage], ctx: RunContext) -> list[ToolCall]:
@@ -203,7 +199,7 @@ def _json(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _build_llm(settings: Settings) -> BaseChatModel:
+def build_llm(settings: Settings) -> BaseChatModel:
     """The OpenAI-compatible chat model; only ever built when one is configured."""
     from langchain_openai import ChatOpenAI
 

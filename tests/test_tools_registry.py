@@ -34,7 +34,7 @@ class FakeRetriever:
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
 
-    def search(self, query: str, k: int = 5, *, markets: Sequence[str] | None = None,
+    def relevant(self, query: str, k: int = 5, *, markets: Sequence[str] | None = None,
                topics: Sequence[str] | None = None, evidence: Sequence[str] | None = None) -> list[Hit]:  # fmt: skip
         self.calls.append({"query": query, "k": k, "markets": markets, "topics": topics})
         return [Hit(entry, 0.9 - i / 10) for i, entry in enumerate(ENTRIES[:k])]

@@ -1,7 +1,49 @@
-"""Subcommands of this package (registered by assistant.cli)."""
+"""`tk-advisor ask` and `tk-advisor feedback export`."""
+
+from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Placeholder until this package's commands land."""
+    ask = sub.add_parser("ask", help="answer one question (offline unless an LLM is configured)")
+    ask.add_argument("question")
+    ask.add_argument("--session", help="continue this conversation (its id is printed with --json)")
+    ask.add_argument("--provider", choices=["offline", "openai"], help="override TK_PROVIDER")
+    ask.add_argument("--json", action="store_true", help="print the Answer object as one JSON document")
+    ask.set_defaults(handler=_ask)
+
+    feedback = sub.add_parser("feedback", help="thumbs up/down given in the web chat and the API")
+    actions = feedback.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="write every feedback row to stdout")
+    export.add_argument("--format", choices=["csv", "jsonl"], default="jsonl")
+    export.set_defaults(handler=_export)
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from assistant.advisor import Advisor
+    from assistant.answer import InvalidInput
+
+    advisor = Advisor.from_settings(provider=args.provider)
+    try:
+        answer = advisor.ask(args.question, session_id=args.session)
+    except InvalidInput as exc:
+        print(f"tk-advisor: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(answer.model_dump_json())
+        return 0
+    print(answer.answer)
+    for warning in answer.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"\n[{answer.provider} · session {answer.session_id}]", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from assistant.config import Settings
+    from assistant.store import Store
+
+    sys.stdout.write(Store(Settings.from_env().sqlite_path).export_feedback(args.format))
+    return 0

@@ -152,6 +152,29 @@ class Retriever:
         order = np.argsort(-scores, kind="stable")[:k]
         return [Hit(entry=self.kb[self._ids[i]], score=float(min(scores[i], 1.0))) for i in order if scores[i] > 0]
 
+    def relevant(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        markets: Sequence[str] | None = None,
+        topics: Sequence[str] | None = None,
+        evidence: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """What an answer may use: hits above the relevance floor, then the other side of any conflict.
+
+        An entry that contradicts a hit comes along with the hit's score, so both sides reach the answer.
+        """
+        hits = [h for h in self.search(query, k, markets=markets, topics=topics, evidence=evidence)
+                if h.score >= RELEVANCE_FLOOR]  # fmt: skip
+        seen = {h.entry.id for h in hits}
+        sides = []
+        for hit in hits:
+            for other in sorted(self.kb.conflicts(hit.entry.id) - seen):
+                seen.add(other)
+                sides.append(Hit(entry=self.kb[other], score=hit.score))
+        return hits + sides
+
     def _bm25_scores(self, query: str) -> np.ndarray:
         """BM25 in 0..1: scaled by the best document, times the share of query tokens the corpus knows.
 

@@ -81,7 +81,7 @@ TOOL_GUIDES: dict[str, str] = {
 class SearchBackend(Protocol):
     """What `search_knowledge` needs: `assistant.kb.retrieve.Retriever` or any look-alike."""
 
-    def search(
+    def relevant(
         self, query: str, k: int = 5, *, markets: Sequence[str] | None = None, topics: Sequence[str] | None = None,
         evidence: Sequence[str] | None = None,
     ) -> Sequence[Any]: ...  # fmt: skip
@@ -130,8 +130,8 @@ def search_knowledge(
     retriever: SearchBackend, query: str, k: int = 5, market: str | None = None, topic: str | None = None,
     lang: Lang | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """Passages for `query`, best first, with ids to cite."""
-    hits = retriever.search(query, k, markets=[market] if market else None, topics=[topic] if topic else None)
+    """Passages above the relevance floor for `query`, best first, then the entries that contradict them."""
+    hits = retriever.relevant(query, k, markets=[market] if market else None, topics=[topic] if topic else None)
     return [passage(hit.entry, hit.score, lang) for hit in hits]
 
 

@@ -1,0 +1,123 @@
+"""The LLM path: ChatOpenAI (and so the real `openai` client) against a local OpenAI-protocol stub."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.advisor import Advisor, build_llm
+from assistant.answer import AnswerEvent, TextEvent, ToolEvent
+from assistant.config import Settings
+from assistant.kb.retrieve import Retriever
+from assistant.store import Store
+from openai_stub import OpenAIStub, Reply
+
+QUESTION = "Will AI videos get my account throttled? My video had 200k views at GPM 12."
+
+
+@pytest.fixture
+def stub() -> Iterator[OpenAIStub]:
+    with OpenAIStub() as server:
+        yield server
+
+
+@pytest.fixture
+def llm_advisor(stub: OpenAIStub, retriever: Retriever, tmp_path) -> Advisor:
+    settings = Settings.from_env(
+        environ={}, data_dir=tmp_path, llm_base_url=stub.base_url, llm_model="stub-model", llm_timeout=0.5, llm_max_retries=1
+    )
+    return Advisor(settings, retriever, Store(settings.sqlite_path), build_llm(settings))
+
+
+def _search(query: str) -> Reply:
+    return Reply(tool_calls=[("search_knowledge", json.dumps({"query": query, "k": 5})),
+                             ("gmv_from_views", json.dumps({"views": "20万", "gpm": 12}))])
+
+
+def _top_id(retriever: Retriever, query: str) -> str:
+    return retriever.search(query, k=1)[0].entry.id
+
+
+def test_scripted_turn_runs_tools_and_cites(llm_advisor: Advisor, stub: OpenAIStub, retriever: Retriever) -> None:
+    top = _top_id(retriever, "AI video account throttling")
+    stub.enqueue(_search("AI video account throttling"),
+                 Reply(content=f"Verdict: be careful [{top}]. 200k views at GPM 12 gives about $2,400 of GMV."))
+    answer = llm_advisor.ask(QUESTION)
+    assert answer.provider == "openai:stub-model"
+    assert answer.warnings == []
+    assert [c.name for c in answer.tool_calls] == ["search_knowledge", "gmv_from_views"]
+    assert answer.tool_calls[1].result["figures"]["gmv"] == pytest.approx(2400)
+    assert [c.id for c in answer.citations] == [top]
+    sent = stub.requests[0]
+    assert {t["function"]["name"] for t in sent["tools"]} >= {"search_knowledge", "gmv_from_views", "compare_content_options"}
+    assert "English" in sent["messages"][0]["content"]  # the system prompt names the user's language
+
+
+def test_invented_number_gets_one_corrective_retry(llm_advisor: Advisor, stub: OpenAIStub, retriever: Retriever) -> None:
+    top = _top_id(retriever, "AI video account throttling")
+    stub.enqueue(_search("AI video account throttling"),
+                 Reply(content=f"You will make $9,731 of GMV [{top}]."),
+                 Reply(content=f"About $2,400 of GMV [{top}]."))
+    answer = llm_advisor.ask(QUESTION)
+    assert "9,731" not in answer.answer and "2,400" in answer.answer
+    assert answer.warnings == []
+    retry_prompt = stub.requests[-1]["messages"][-1]["content"]
+    assert "grounding check" in retry_prompt and "9,731" in retry_prompt
+
+
+def test_answer_still_invented_after_retry_is_marked(llm_advisor: Advisor, stub: OpenAIStub, retriever: Retriever) -> None:
+    top = _top_id(retriever, "AI video account throttling")
+    stub.enqueue(_search("AI video account throttling"),
+                 Reply(content=f"You will make $9,731 [{top}] [made-up-entry]."),
+                 Reply(content=f"Still $9,731 [{top}] [made-up-entry]."))
+    answer = llm_advisor.ask(QUESTION)
+    assert any("9,731" in w and "made-up-entry" in w for w in answer.warnings)
+    assert "made-up-entry" not in [c.id for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        [Reply(status=500), Reply(status=500)],
+        [Reply(status=429, headers={"retry-after": "0"}), Reply(status=503)],
+        [Reply(delay=1.5), Reply(delay=1.5)],
+        [Reply(tool_calls=[("gmv_from_views", '{"views": 200000, "gpm": ')]),
+         Reply(tool_calls=[("gmv_from_views", "not json")])],
+    ],
+    ids=["500", "429-then-503", "timeout", "invalid-tool-call-json"],
+)
+def test_provider_faults_fall_back_to_offline(llm_advisor: Advisor, stub: OpenAIStub, faults: list[Reply]) -> None:
+    stub.enqueue(*faults)
+    answer = llm_advisor.ask("我的视频20万播放, GPM 12, 能卖多少?")
+    assert answer.provider == "offline"
+    assert answer.warnings and "offline engine answered" in answer.warnings[0]
+    assert "2,400" in answer.answer and answer.lang == "zh"
+    assert [c.name for c in answer.tool_calls] == ["search_knowledge", "gmv_from_views"]
+
+
+def test_429_with_retry_after_is_retried_then_succeeds(llm_advisor: Advisor, stub: OpenAIStub, retriever: Retriever) -> None:
+    top = _top_id(retriever, "AI video account throttling")
+    stub.enqueue(Reply(status=429, headers={"retry-after": "0"}), _search("AI video account throttling"),
+                 Reply(content=f"Careful [{top}]; about $2,400 of GMV."))
+    answer = llm_advisor.ask(QUESTION)
+    assert answer.provider == "openai:stub-model" and answer.warnings == []
+
+
+def test_streaming_from_the_llm(llm_advisor: Advisor, stub: OpenAIStub, retriever: Retriever) -> None:
+    top = _top_id(retriever, "AI video account throttling")
+    text = f"Careful with AI-only accounts [{top}]; 200k views at GPM 12 is about $2,400 of GMV."
+    stub.enqueue(_search("AI video account throttling"), Reply(content=text))
+    events = list(llm_advisor.stream(QUESTION))
+    assert [e.type for e in events if isinstance(e, ToolEvent)].count("tool_end") == 2
+    streamed = "".join(e.delta for e in events if isinstance(e, TextEvent))
+    assert streamed == text
+    final = events[-1]
+    assert isinstance(final, AnswerEvent) and final.answer.answer == text and final.answer.provider == "openai:stub-model"
+    assert stub.requests[-1]["stream"] is True
+
+
+def test_llm_is_never_built_without_configuration(tmp_path) -> None:
+    settings = Settings.from_env(environ={}, data_dir=tmp_path)
+    assert not settings.use_llm
