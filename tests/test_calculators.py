@@ -99,7 +99,7 @@ def test_defaults_from_entries_and_missing() -> None:
     assert defaults.get("gpm-aigc-vs-original", "aigc_gpm_low") == (10, "gpm-aigc-vs-original")
     with pytest.raises(CalculatorInputError) as info:
         run_calculator("gmv_from_views", {"views": 1000}, Defaults.from_mapping({}))
-    assert info.value.fields == ["defaults"] and "gpm-aigc-vs-original" in info.value.messages["en"]
+    assert info.value.fields == ["gpm"] and "gpm-aigc-vs-original" in info.value.messages["en"]
     assert run_calculator("gmv_from_views", {"views": 1000, "gpm": 12}, Defaults.from_mapping({})).figures == {"gmv": 12}
 
 

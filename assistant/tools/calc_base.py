@@ -339,14 +339,24 @@ class Ledger:
         self.assume(name, value, None, self.text(zh, en, value=(value, kind)))
         return value
 
+    def lookup(self, name: str, entry_id: str, key: str, *, numeric: bool = True) -> Any:
+        """A knowledge entry's figure used for input `name`; a missing one is an input error on `name`."""
+        try:
+            return self.defaults.number(entry_id, key) if numeric else self.defaults.get(entry_id, key)[0]
+        except MissingDefault:
+            raise CalculatorInputError([(name, {
+                "zh": f"没有给出，也没有可用的默认值（知识条目 {entry_id} 缺少 {key}）：请直接给出",
+                "en": f"not given, and no default is available (knowledge entry {entry_id} lacks {key}): give it",
+            })]) from None  # fmt: skip
+
     def cite(self, name: str, entry_id: str, key: str, kind: NumberKind, zh: str, en: str) -> float:
-        value = self.defaults.number(entry_id, key)
+        value = self.lookup(name, entry_id, key)
         self.assume(name, value, entry_id, self.text(zh, en, value=(value, kind)))
         return value
 
     def cite_midpoint(self, name: str, entry_id: str, low_key: str, high_key: str, kind: NumberKind,
                       zh: str, en: str) -> float:  # fmt: skip
-        low, high = self.defaults.number(entry_id, low_key), self.defaults.number(entry_id, high_key)
+        low, high = self.lookup(name, entry_id, low_key), self.lookup(name, entry_id, high_key)
         mid = round((low + high) / 2, 12)  # 0.15, not 0.15000000000000002
         self.assume(name, mid, entry_id, self.text(zh, en, low=(low, kind), high=(high, kind), value=(mid, kind)))
         return mid

@@ -23,7 +23,6 @@ from assistant.tools.calc_base import (
     CalculatorInputError,
     Defaults,
     Ledger,
-    MissingDefault,
     NumberKind,
     Shown,
     Text,
@@ -38,7 +37,7 @@ from assistant.tools.numbers import ParsedNumber, parse_number
 
 __all__ = [
     "CALCULATORS", "Assumption", "CalcInput", "CalcResult", "Calculator", "CalculatorInputError", "Defaults",
-    "MissingDefault", "run_calculator",
+    "run_calculator",
 ]  # fmt: skip
 
 # --- knowledge entries and keys the defaults come from (knowledge/README.md) ---
@@ -109,7 +108,7 @@ def _ai_cost_from_creator(led: Ledger, name: str, creator_all_in: float) -> floa
     if creator_all_in <= 0:
         raise CalculatorInputError([(name, {"zh": "达人成本为0，无法推算AI视频成本：请直接给出",
                                             "en": "cannot derive the AI cost from a zero creator cost: give it"})])  # fmt: skip
-    ratio = led.defaults.number(COST_RATIO, "creator_all_in_to_ai_cost_ratio")
+    ratio = led.lookup(name, COST_RATIO, "creator_all_in_to_ai_cost_ratio")
     value = creator_all_in / ratio
     led.assume(name, value, COST_RATIO, led.text(
         "文章估计：达人视频综合成本（固定费用+样品）约为AI视频的{ratio}倍，所以AI视频约{all_in} ÷ {ratio} = {value}",
@@ -121,7 +120,7 @@ def _ai_cost_from_creator(led: Ledger, name: str, creator_all_in: float) -> floa
 
 
 def _original_cost_from_ai(led: Ledger, name: str, ai_cost: float) -> float:
-    ratio = led.defaults.number(COST_RATIO, "original_to_ai_cost_ratio")
+    ratio = led.lookup(name, COST_RATIO, "original_to_ai_cost_ratio")
     value = ai_cost * ratio
     led.assume(name, value, COST_RATIO, led.text(
         "文章估计：自制原创视频成本约为AI视频的{ratio}倍：{ai} × {ratio} = {value}",
@@ -166,38 +165,42 @@ def _gpm_and_basis(led: Ledger) -> tuple[float, str, bool]:
             ))  # fmt: skip
             led.inputs["gpm_basis"] = basis
         return gpm, basis, False
-    article_basis, source = led.defaults.get(GPM_CLAIM, "gpm_denominator")
+    gpm = _ai_gpm(led, "gpm")
+    article_basis = str(led.lookup("gpm_basis", GPM_CLAIM, "gpm_denominator", numeric=False))
+    if article_basis not in _BASIS_WORDS:
+        raise CalculatorInputError([("gpm_basis", {"zh": f"知识条目 {GPM_CLAIM} 的 gpm_denominator 无法识别：请给出 gpm",
+                                                   "en": f"{GPM_CLAIM} has an unknown gpm_denominator: give gpm"})])  # fmt: skip
     if basis is not None and basis != article_basis:
         raise CalculatorInputError([("gpm_basis", led.text(
             "文章的GPM是按{basis}计算的；gpm_basis={mine}时请给出你自己的GPM",
             "the article's GPM figures are per 1,000 {basis}; with gpm_basis={mine} give your own gpm",
-            basis=_BASIS_WORDS.get(str(article_basis), {"zh": str(article_basis), "en": str(article_basis)}),
-            mine={"zh": basis, "en": basis},
+            basis=_BASIS_WORDS[article_basis], mine={"zh": basis, "en": basis},
         ))])  # fmt: skip
-    gpm = _ai_gpm(led, "gpm")
-    led.inputs.update(gpm=gpm, gpm_basis=str(article_basis))
-    led.assume("gpm_basis", str(article_basis), source, led.text(
+    led.inputs.update(gpm=gpm, gpm_basis=article_basis)
+    led.assume("gpm_basis", article_basis, GPM_CLAIM, led.text(
         "文章的GPM按每千次{basis}计算，你给的数量也按{basis}理解",
-        "the article's GPM is per 1,000 {basis}; your count is read as {basis}",
-        basis=_BASIS_WORDS.get(str(article_basis), {"zh": str(article_basis), "en": str(article_basis)}),
+        "the article's GPM is per 1,000 {basis}; your count is read as {basis}", basis=_BASIS_WORDS[article_basis],
     ))  # fmt: skip
-    return gpm, str(article_basis), True
+    return gpm, article_basis, True
 
 
 # --- calculators ----------------------------------------------------------------------
 
 GpmBasis = Literal["impressions", "views"]
 _GPM_DOC = "GMV per 1,000 impressions (or views, see gpm_basis), e.g. 12. Default: the article's AI-video GPM midpoint."
-_BASIS_FIELD = Field(
-    None, description="Denominator of gpm: 'impressions' (the article's GPM) or 'views' (LIVE Watch GPM).",
-    json_schema_extra={"label": {"zh": "GPM口径", "en": "GPM basis"}},
-)  # fmt: skip
+
+
+def _basis_field() -> Any:
+    return Field(
+        None, description="Denominator of gpm: 'impressions' (the article's GPM) or 'views' (LIVE Watch GPM).",
+        json_schema_extra={"label": {"zh": "GPM口径", "en": "GPM basis"}},
+    )  # fmt: skip
 
 
 class GmvFromViewsInput(CalcInput):
     views: float = number_field("count", "播放/曝光量", "views", "Views or impressions of the video(s), e.g. 200000 or \"20万\".", default=...)
     gpm: float | None = number_field("gpm", "GPM", "GPM", _GPM_DOC)
-    gpm_basis: GpmBasis | None = _BASIS_FIELD
+    gpm_basis: GpmBasis | None = _basis_field()
 
 
 def gmv_from_views(args: GmvFromViewsInput, defaults: Defaults) -> CalcResult:
@@ -211,7 +214,7 @@ def gmv_from_views(args: GmvFromViewsInput, defaults: Defaults) -> CalcResult:
              views=(views, "count"), basis=word, gpm=(gpm, "gpm"), gmv=(gmv, "money"))  # fmt: skip
     figures: dict[str, float | None] = {"gmv": gmv}
     if defaulted:
-        low, high = defaults.number(GPM_CLAIM, "aigc_gpm_low"), defaults.number(GPM_CLAIM, "aigc_gpm_high")
+        low, high = led.lookup("gpm", GPM_CLAIM, "aigc_gpm_low"), led.lookup("gpm", GPM_CLAIM, "aigc_gpm_high")
         figures.update(gmv_low=views * low / PER_THOUSAND, gmv_high=views * high / PER_THOUSAND)
         led.step("按GPM {low}-{high} 计算：{gmv_low} 到 {gmv_high}", "At GPM {low} to {high}: {gmv_low} to {gmv_high}",
                  low=(low, "gpm"), high=(high, "gpm"), gmv_low=(figures["gmv_low"], "money"),
@@ -225,7 +228,7 @@ def gmv_from_views(args: GmvFromViewsInput, defaults: Defaults) -> CalcResult:
 class ViewsForTargetGmvInput(CalcInput):
     target_gmv: float = number_field("money", "目标GMV", "target GMV", "GMV you want, e.g. 10000 or \"$1万\".", le=1e11, default=...)
     gpm: float | None = number_field("gpm", "GPM", "GPM", _GPM_DOC, gt=0)
-    gpm_basis: GpmBasis | None = _BASIS_FIELD
+    gpm_basis: GpmBasis | None = _basis_field()
 
 
 def views_for_target_gmv(args: ViewsForTargetGmvInput, defaults: Defaults) -> CalcResult:
@@ -240,7 +243,7 @@ def views_for_target_gmv(args: ViewsForTargetGmvInput, defaults: Defaults) -> Ca
              basis=word, target=(target, "money"), gpm=(gpm, "gpm"), views=(views, "count"))  # fmt: skip
     figures: dict[str, float | None] = {"views": views}
     if defaulted:
-        low, high = defaults.number(GPM_CLAIM, "aigc_gpm_low"), defaults.number(GPM_CLAIM, "aigc_gpm_high")
+        low, high = led.lookup("gpm", GPM_CLAIM, "aigc_gpm_low"), led.lookup("gpm", GPM_CLAIM, "aigc_gpm_high")
         figures.update(views_low=target * PER_THOUSAND / high, views_high=ratio(target * PER_THOUSAND, low))
         if figures["views_high"] is not None:
             led.step("按GPM {high}-{low} 计算：{few} 到 {many}", "At GPM {high} down to {low}: {few} to {many}",
@@ -811,11 +814,6 @@ def run_calculator(name: str, args: Mapping[str, Any], defaults: Defaults) -> Ca
         result = calculator.function(inputs, defaults)
     except CalculatorInputError:
         raise
-    except MissingDefault as exc:
-        raise CalculatorInputError([("defaults", {
-            "zh": f"缺少默认值：知识条目 {exc.entry_id} 没有 {exc.key}；请直接给出这个数",
-            "en": f"no default available: knowledge entry {exc.entry_id} has no {exc.key}; give the value yourself",
-        })]) from None  # fmt: skip
     except (ArithmeticError, ValueError):
         raise CalculatorInputError([("inputs", _TOO_LARGE)]) from None
     if not all(_finite(v) for v in (*result.figures.values(), *result.inputs.values())):
