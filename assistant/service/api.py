@@ -36,17 +36,17 @@ DESCRIPTION = """Sourced, bilingual (zh/en) answers for TikTok Shop sellers.
 """
 
 
-def web_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
-    """The colleague's chat UI when it is installed, else a one-line placeholder page."""
+def mount_web_ui(app: FastAPI, advisor: Advisor, settings: Settings) -> FastAPI:
+    """The colleague's chat UI at `/` when it is installed, else a one-line placeholder page."""
     try:
-        from assistant.ui.app import build_ui
+        from assistant.ui.app import mount_ui
     except ModuleNotFoundError as exc:
         if exc.name != "assistant.ui.app":
             raise
         with gr.Blocks(title="tk-advisor") as page:
             gr.Markdown("# tk-advisor\nThe web chat is not installed; the API is at `/docs`.")
-        return page
-    return build_ui(advisor, settings)
+        return gr.mount_gradio_app(app, page, path="/")
+    return mount_ui(app, advisor, settings)
 
 
 API_PATHS = ("/api/", "/v1/", "/channels/")
@@ -72,7 +72,7 @@ def refuse_unrouted(app: FastAPI, probes: tuple[str, ...] = ("/healthz", "/ready
         app.add_api_route(path, unrouted, methods=_METHODS, include_in_schema=False)
 
 
-def create_app(advisor: Advisor, settings: Settings | None = None, *, ui: gr.Blocks | None = None) -> FastAPI:
+def create_app(advisor: Advisor, settings: Settings | None = None) -> FastAPI:
     """Assemble the ASGI app around one Advisor; `settings` default to the Advisor's own."""
     settings = settings or advisor.settings
     http = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
@@ -97,4 +97,4 @@ def create_app(advisor: Advisor, settings: Settings | None = None, *, ui: gr.Blo
     refuse_unrouted(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, prefixes=API_PATHS)
     install_cors(app, settings.cors_origins)
-    return gr.mount_gradio_app(app, ui or web_ui(advisor, settings), path="/", ssr_mode=False)
+    return mount_web_ui(app, advisor, settings)

@@ -87,7 +87,7 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return docs
 
 
-_STATUS_CODES = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
+_STATUS_CODES = {400: "invalid_body", 404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
 
 
 def _http_error(request: Request, exc: HTTPException) -> JSONResponse:

@@ -64,7 +64,7 @@ def json_router(advisor: Advisor, guard: Guard) -> APIRouter:
         status_code=201,
         summary="Rate an answer (+1/-1) with an optional comment; returns the stored row id",
         dependencies=[Depends(require_json)],
-        responses=documented(401, 413, 415, 422, 429),
+        responses=documented(400, 401, 413, 415, 422, 429),
     )
     async def feedback(body: Feedback) -> FeedbackCreated:
         row = await run_in_threadpool(advisor.store.add_feedback, body.model_copy(update={"channel": body.channel or "api"}))

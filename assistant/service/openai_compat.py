@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, AnswerEvent, AnswerKind, Citation, InvalidInput, StreamEvent, TextEvent, ToolCall
 from assistant.kb.schema import Lang
-from assistant.service.errors import ApiError, documented
+from assistant.service.errors import ApiError, ErrorResponse, documented
 from assistant.service.render import as_text, footnotes
 from assistant.service.security import SESSION_HEADER, Guard, require_json
 from assistant.service.sessions import openai_session
@@ -202,10 +202,38 @@ async def _sse(events: AsyncIterator[StreamEvent]) -> AsyncIterator[str]:
     yield "data: [DONE]\n\n"
 
 
+def _inlined(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with its `$defs` substituted in place (none of these is recursive)."""
+    schema = model.model_json_schema(mode="serialization")
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            return resolve(defs[node["$ref"].rsplit("/", 1)[-1]]) if "$ref" in node else {k: resolve(v) for k, v in node.items()}
+        return [resolve(v) for v in node] if isinstance(node, list) else node
+
+    return resolve(schema)
+
+
+_SSE_EVENT = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {"data": {"type": "string"}},
+    "if": {"properties": {"data": {"const": "[DONE]"}}},
+    "else": {
+        "properties": {
+            "data": {
+                "contentMediaType": "application/json",
+                "contentSchema": {"anyOf": [_inlined(ChatCompletionChunk), _inlined(ErrorResponse)]},
+            }
+        }
+    },
+}
 _STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The completion (`stream: false`), or server-sent `chat.completion.chunk` events ending in `data: [DONE]`",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "description": "The completion (`stream: false`), or server-sent events (`stream: true`): each `data` is a"
+        " `chat.completion.chunk` (or an error), and the last is `[DONE]`",
+        "content": {"text/event-stream": {"schema": _SSE_EVENT}},
     }
 }
 
