@@ -1,0 +1,197 @@
+"""The JSON API over a real server: answers, sessions, feedback, probes, security and error shapes."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import sqlite3
+import time
+
+import httpx
+import pytest
+from service_support import SlowAdvisor, serving, shared_advisor
+
+KEY = "sk-test-0123456789abcdef"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+QUESTION = "AI生成的视频GPM比原创低多少？"
+
+
+def error_of(response: httpx.Response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"}
+    assert {"message", "type", "param", "code"} <= set(body["error"])
+    return body["error"]
+
+
+@pytest.fixture(scope="module")
+def api() -> httpx.Client:
+    with serving(api_keys=(KEY,), rate_limit_per_minute=6000, rate_limit_burst=1000) as url:
+        with httpx.Client(base_url=url, headers=AUTH, timeout=60) as client:
+            yield client
+
+
+def test_ask_returns_the_advisors_answer(api: httpx.Client) -> None:
+    response = api.post("/api/ask", json={"question": QUESTION})
+    assert response.status_code == 200
+    got = response.json()
+    expected = shared_advisor().ask(QUESTION).model_dump(mode="json")
+    assert got["session_id"]
+    for field in ("answer", "lang", "kind", "provider", "citations", "warnings"):
+        assert got[field] == expected[field], field
+    assert [c["name"] for c in got["tool_calls"]] == [c["name"] for c in expected["tool_calls"]]
+    assert got["citations"], "the offline advisor cites this one"
+
+
+def test_session_id_carries_the_conversation(api: httpx.Client) -> None:
+    first = api.post("/api/ask", json={"question": "Is AI video content throttled on TikTok Shop?"}).json()
+    second = api.post("/api/ask", json={"question": "And in the US?", "session_id": first["session_id"]}).json()
+    assert second["session_id"] == first["session_id"]
+    history = shared_advisor().store.history(first["session_id"])
+    assert [m.role for m in history] == ["user", "assistant", "user", "assistant"]
+    assert history[2].content == "And in the US?"
+
+
+@pytest.mark.parametrize("session_id", ["slack:C1:1.2", "", "x" * 129, "a b"])
+def test_client_session_ids_cannot_reach_other_surfaces(api: httpx.Client, session_id: str) -> None:
+    response = api.post("/api/ask", json={"question": QUESTION, "session_id": session_id})
+    assert response.status_code == 422
+    assert error_of(response)["param"] == "session_id"
+
+
+def test_feedback_is_stored(api: httpx.Client) -> None:
+    body = {"rating": -1, "comment": "too vague", "question": "q?", "answer": "a.", "citations": ["x"], "session_id": "s1", "provider": "offline"}
+    response = api.post("/api/feedback", json=body)
+    assert response.status_code == 201
+    row = next(r for r in shared_advisor().store.feedback() if r.id == response.json()["id"])
+    assert (row.rating, row.comment, row.citations, row.channel) == (-1, "too vague", ["x"], "api")
+
+
+def test_feedback_rating_must_be_plus_or_minus_one(api: httpx.Client) -> None:
+    response = api.post("/api/feedback", json={"rating": 0, "question": "q", "answer": "a"})
+    assert response.status_code == 422
+    assert error_of(response)["param"] == "rating"
+
+
+@pytest.mark.parametrize(
+    ("question", "code"), [("   ", "empty"), ("字" * 4001, "too_long")]
+)
+def test_invalid_input_is_a_400_in_both_languages(api: httpx.Client, question: str, code: str) -> None:
+    response = api.post("/api/ask", json={"question": question})
+    assert response.status_code == 400
+    error = error_of(response)
+    assert (error["code"], error["param"]) == (code, "question")
+    assert set(error["localized"]) == {"zh", "en"}
+
+
+def test_malformed_json_wrong_type_and_missing_fields(api: httpx.Client) -> None:
+    bad_json = api.post("/api/ask", content=b'{"question": ', headers={"Content-Type": "application/json"})
+    assert bad_json.status_code == 400 and error_of(bad_json)["code"] == "invalid_json"
+    form = api.post("/api/ask", data={"question": QUESTION})
+    assert form.status_code == 415 and error_of(form)["code"] == "unsupported_media_type"
+    no_type = api.post("/api/ask", content=b'{"question": "x"}', headers={"Content-Type": ""})
+    assert no_type.status_code == 415
+    missing = api.post("/api/ask", json={"query": QUESTION})
+    assert missing.status_code == 422 and error_of(missing)["code"] == "invalid_request"
+
+
+def test_oversized_bodies_are_refused(api: httpx.Client) -> None:
+    big = {"question": "x" * (70 * 1024)}
+    declared = api.post("/api/ask", json=big)
+    assert declared.status_code == 413 and error_of(declared)["code"] == "request_too_large"
+    chunked = api.post("/api/ask", content=iter([b'{"question": "', b"x" * 40_000, b"x" * 40_000, b'"}']),
+                       headers={"Content-Type": "application/json"})
+    assert chunked.status_code == 413
+
+
+def test_unknown_paths_and_methods(api: httpx.Client) -> None:
+    assert error_of(api.get("/api/nothing"))["code"] == "not_found"
+    wrong = api.get("/api/ask")
+    assert wrong.status_code == 405 and wrong.headers["Allow"] == "POST"
+    assert api.post("/v1/models").status_code == 405
+
+
+def test_probes_need_no_key(api: httpx.Client) -> None:
+    bare = httpx.Client(base_url=str(api.base_url))
+    assert bare.get("/healthz").json() == {"status": "ok"}
+    assert bare.get("/readyz").json() == {"status": "ready", "index": True, "store": True}
+
+
+def test_readyz_is_503_while_the_store_cannot_be_written(api: httpx.Client) -> None:
+    lock = sqlite3.connect(shared_advisor().store.path, isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")
+    try:
+        response = api.get("/readyz")
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert response.status_code == 503
+    assert response.json() == {"status": "not_ready", "index": True, "store": False}
+    assert api.get("/readyz").status_code == 200
+
+
+def test_the_web_chat_is_served_at_root(api: httpx.Client) -> None:
+    response = api.get("/")
+    assert response.status_code == 200 and "<html" in response.text.lower()
+
+
+@pytest.mark.parametrize(
+    ("headers", "code"),
+    [({}, "missing_api_key"), ({"Authorization": "Bearer nope"}, "invalid_api_key"), ({"Authorization": KEY}, "missing_api_key")],
+)
+def test_api_keys_are_required(api: httpx.Client, headers: dict[str, str], code: str) -> None:
+    bare = httpx.Client(base_url=str(api.base_url), headers=headers)
+    for response in (bare.post("/api/ask", json={"question": QUESTION}), bare.get("/v1/models")):
+        assert response.status_code == 401
+        assert error_of(response)["code"] == code
+
+
+def test_logs_carry_neither_keys_nor_user_text(api: httpx.Client, caplog: pytest.LogCaptureFixture) -> None:
+    secret_question = "我的店铺GPM只有8，要不要全部换成AI视频？ unique-marker-7f3a"
+    with caplog.at_level(logging.DEBUG):
+        assert api.post("/api/ask", json={"question": secret_question}).status_code == 200
+        assert api.post("/api/ask", json={"question": "x"}, headers={"Authorization": "Bearer wrong-key-55"}).status_code == 401
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "api.ask" in logged
+    for secret in (KEY, "wrong-key-55", "unique-marker-7f3a"):
+        assert secret not in logged
+
+
+def test_rate_limit_answers_429_with_retry_after_then_recovers() -> None:
+    with serving(api_keys=(KEY, "other-key"), rate_limit_per_minute=60, rate_limit_burst=3) as url:
+        client = httpx.Client(base_url=url, headers=AUTH)
+        assert [client.get("/v1/models").status_code for _ in range(3)] == [200, 200, 200]
+        limited = client.get("/v1/models")
+        assert limited.status_code == 429
+        assert error_of(limited)["code"] == "rate_limit_exceeded"
+        assert limited.headers["Retry-After"] == "1"
+        other = httpx.get(f"{url}/v1/models", headers={"Authorization": "Bearer other-key"})
+        assert other.status_code == 200, "each key has its own bucket"
+        assert client.get("/healthz").status_code == 200, "probes are not limited"
+        time.sleep(int(limited.headers["Retry-After"]))
+        assert client.get("/v1/models").status_code == 200
+
+
+def test_without_keys_clients_are_limited_by_ip() -> None:
+    with serving(rate_limit_per_minute=1, rate_limit_burst=2) as url:
+        codes = [httpx.get(f"{url}/v1/models").status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        assert int(httpx.get(f"{url}/v1/models").headers["Retry-After"]) > 30
+
+
+def test_cors_allows_only_listed_origins() -> None:
+    with serving(cors_origins=("https://shop.example",)) as url:
+        preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}
+        allowed = httpx.options(f"{url}/api/ask", headers={"Origin": "https://shop.example", **preflight})
+        assert allowed.headers.get("access-control-allow-origin") == "https://shop.example"
+        other = httpx.options(f"{url}/api/ask", headers={"Origin": "https://evil.example", **preflight})
+        assert "access-control-allow-origin" not in other.headers
+
+
+def test_the_event_loop_stays_responsive_while_answers_run() -> None:
+    with serving(SlowAdvisor(1.0)) as url, concurrent.futures.ThreadPoolExecutor(4) as pool:
+        asks = [pool.submit(httpx.post, f"{url}/api/ask", json={"question": QUESTION}, timeout=30) for _ in range(4)]
+        time.sleep(0.2)
+        started = time.perf_counter()
+        assert httpx.get(f"{url}/healthz").status_code == 200
+        assert time.perf_counter() - started < 0.5
+        assert [f.result().status_code for f in asks] == [200] * 4
