@@ -1,0 +1,117 @@
+"""The look: a theme on system fonts (nothing fetched from a CDN) and the CSS for chips and cards."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+FONT_STACK = (
+    "system-ui",
+    "-apple-system",
+    "Segoe UI",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Microsoft YaHei",
+    "Noto Sans CJK SC",
+    "WenQuanYi Micro Hei",
+    "Helvetica Neue",
+    "Arial",
+    "sans-serif",
+)
+MONO_STACK = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "DejaVu Sans Mono", "monospace")
+
+
+def theme() -> gr.themes.Base:
+    """TikTok-ish accents on a calm neutral base, system fonts only."""
+    return gr.themes.Soft(
+        primary_hue=gr.themes.colors.rose,
+        secondary_hue=gr.themes.colors.cyan,
+        neutral_hue=gr.themes.colors.slate,
+        radius_size=gr.themes.sizes.radius_md,
+        font=FONT_STACK,
+        font_mono=MONO_STACK,
+    ).set(body_background_fill="#f6f7f9", block_shadow="none")
+
+
+CSS = """
+.gradio-container { max-width: 1080px !important; margin: 0 auto !important; }
+footer { display: none !important; }
+
+/* Header */
+#tk-header { align-items: center; gap: 12px; padding: 4px 2px 0; flex-wrap: nowrap; }
+#tk-brand { flex: 1 1 0 !important; min-width: 0 !important; }
+#tk-brand h1 { font-size: 1.45rem; font-weight: 700; margin: 0; letter-spacing: -0.01em; }
+#tk-brand h1 .tk-dot { color: #fe2c55; }
+#tk-brand p { margin: 4px 0 0; color: #4b5563; font-size: 0.92rem; }
+#tk-lang { flex: 0 0 auto !important; width: auto !important; min-width: 0 !important; }
+#tk-disclaimer { font-size: 0.8rem; color: #6b7280; border-left: 3px solid #25f4ee; padding: 6px 10px;
+                 background: #fff; border-radius: 6px; }
+#tk-disclaimer p { margin: 0; }
+
+/* Sources under an answer */
+.tk-sources { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 10px;
+              padding-top: 8px; border-top: 1px dashed #d1d5db; }
+.tk-sources-label { font-size: 0.75rem; color: #6b7280; text-transform: uppercase; letter-spacing: 0.05em; margin-right: 2px; }
+.tk-chip { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px 6px; max-width: 100%;
+           padding: 3px 10px 3px 6px; border: 1px solid #e5e7eb; border-radius: 10px; background: #fff;
+           font-size: 0.8rem; line-height: 1.45; text-align: left; }
+.tk-ref-no { font-size: 0.7rem; font-weight: 700; color: #6b7280; min-width: 1em; text-align: center; }
+.tk-ref { font-size: 0.7em; color: #be123c; font-weight: 600; }
+.tk-chip-title { font-weight: 600; color: #111827 !important; text-decoration: none !important; overflow-wrap: anywhere; }
+a.tk-chip-title:hover { text-decoration: underline !important; }
+.tk-chip-meta { color: #6b7280; font-size: 0.75rem; }
+.tk-badge { display: inline-block; padding: 0 8px; border-radius: 999px; font-size: 0.72rem; font-weight: 600;
+            white-space: nowrap; border: 1px solid transparent; }
+.tk-ev-official .tk-badge, .tk-badge.tk-ev-official { background: #dcfce7; color: #166534; border-color: #86efac; }
+.tk-ev-trade-press .tk-badge, .tk-badge.tk-ev-trade-press { background: #dbeafe; color: #1e40af; border-color: #93c5fd; }
+.tk-ev-third-party .tk-badge, .tk-badge.tk-ev-third-party { background: #ede9fe; color: #5b21b6; border-color: #c4b5fd; }
+.tk-ev-insider .tk-badge, .tk-badge.tk-ev-insider { background: #fef3c7; color: #92400e; border-color: #fcd34d; }
+.tk-ev-author-opinion .tk-badge, .tk-badge.tk-ev-author-opinion { background: #f3f4f6; color: #374151; border-color: #d1d5db; }
+.tk-flag { font-size: 0.72rem; font-weight: 600; padding: 0 6px; border-radius: 4px; }
+.tk-disputed { background: #fee2e2; color: #991b1b; }
+.tk-stale { background: #ffedd5; color: #9a3412; }
+
+/* Notices */
+.tk-notice { padding: 8px 12px; border-radius: 8px; font-size: 0.88rem; margin: 4px 0; }
+.tk-notice-info { background: #ecfeff; color: #155e75; border: 1px solid #a5f3fc; }
+.tk-notice-warning { background: #fffbeb; color: #92400e; border: 1px solid #fde68a; }
+.tk-notice-error { background: #fef2f2; color: #991b1b; border: 1px solid #fecaca; }
+#tk-notice:not(:has(.tk-notice)), #tk-calc-error:not(:has(.tk-notice)) { display: none; }
+
+/* Chat input row */
+#tk-input-row { align-items: flex-end; gap: 8px; flex-wrap: nowrap; }
+#tk-input { flex: 1 1 auto !important; min-width: 0 !important; }
+#tk-send { min-width: 72px !important; flex: 0 0 auto !important; }
+#tk-feedback { border: 1px solid #e5e7eb; border-radius: 10px; padding: 8px; background: #fff; }
+
+/* Knowledge cards */
+#tk-entries { display: flex; flex-direction: column; gap: 10px; }
+.tk-count { font-size: 0.85rem; color: #6b7280; margin: 0 0 4px; }
+.tk-entry { background: #fff; border: 1px solid #e5e7eb; border-radius: 10px; padding: 12px 14px; }
+.tk-entry header { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+.tk-entry h3 { margin: 0; font-size: 1rem; }
+.tk-entry p { margin: 8px 0 0; font-size: 0.9rem; line-height: 1.55; }
+.tk-guidance { color: #374151; background: #f9fafb; border-radius: 6px; padding: 6px 8px; }
+.tk-entry footer { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 10px; }
+.tk-tags { display: inline-flex; flex-wrap: wrap; gap: 4px; }
+.tk-tag { font-size: 0.7rem; background: #f1f5f9; color: #475569; border-radius: 4px; padding: 0 6px; }
+.tk-id { font-size: 0.7rem; color: #9ca3af; margin-left: auto; }
+
+/* Calculator results */
+#tk-calc-result .tk-headline { font-size: 1.1rem; font-weight: 700; margin: 0 0 6px; }
+#tk-calc-result code { white-space: pre-wrap; overflow-wrap: anywhere; }
+#tk-calc-result li { margin: 3px 0; line-height: 1.55; }
+#tk-calc-result .tk-source { font-size: 0.8rem; color: #6b7280; }
+#tk-calc-result .tk-chip-title { font-weight: 600; }
+
+@media (max-width: 640px) {
+  #tk-header { flex-direction: column; align-items: stretch; }
+  #tk-brand { flex: 1 1 0 !important; min-width: 0 !important; }
+#tk-brand h1 { font-size: 1.15rem; }
+  #tk-lang { min-width: 0 !important; }
+  .gradio-container { padding: 0 4px !important; }
+  #tk-chat .message-row { max-width: 100% !important; }
+  #tk-chat .message-wrap { margin-left: 0 !important; }
+  #tk-send { min-width: 56px !important; }
+  .tk-id { margin-left: 0; }
+}
+"""
