@@ -82,18 +82,19 @@ def _split_variations(text: str) -> tuple[str, list[str]]:
 
 
 def _calculations(text: str, mentions: list[NumberMention]) -> tuple[list[Call], list[Slot]]:
-    """The calculation whose trigger words appear and whose inputs the numbers fill best; the required
-    inputs missing where the seller gave numbers for it but not all it needs."""
-    calls, missing = [], []
-    ranked = sorted((i for i in INTENTS if i.triggers.search(text)), key=lambda i: -_score(i, text, mentions))
-    for intent in ranked[:1]:
+    """The triggered calculation the seller's numbers fill best and completely; else the required
+    inputs still missing from the best-filled one (to ask for them)."""
+    candidates = []
+    for intent in (i for i in INTENTS if i.triggers.search(text)):
         args = fill_slots(intent.slots, text, _range_ends(mentions) if intent.split_ranges else mentions)
         absent = [s for s in intent.slots if s.required and s.field not in args]
-        if absent:
-            missing += absent if args else []
-            continue
-        calls.append(Call(intent.tool, {**args, **intent.context(text)}))
-    return calls, missing
+        candidates.append((not absent, len(args), len(intent.triggers.findall(text)), intent, args, absent))
+    candidates.sort(key=lambda c: c[:3], reverse=True)
+    for complete, filled, _, intent, args, _ in candidates:
+        if complete and (filled or intent.standalone.search(text)):
+            return [Call(intent.tool, {**args, **intent.context(text)})], []
+    best = next((c for c in candidates if c[1]), None)
+    return [], best[5] if best else []
 
 
 def fill_slots(slots: tuple[Slot, ...], text: str, mentions: list[NumberMention]) -> dict[str, Any]:
@@ -152,10 +153,6 @@ def _gap(number: tuple[int, int], cue: tuple[int, int]) -> int:
     if cue[0] >= number[1]:
         return cue[0] - number[1] + 1
     return 0
-
-
-def _score(intent: Intent, text: str, mentions: list[NumberMention]) -> int:
-    return 10 * len(intent.triggers.findall(text)) + len(fill_slots(intent.slots, text, mentions))
 
 
 def _previous_calculations(conversation: Conversation) -> list[Call]:

@@ -76,7 +76,7 @@ def compose(
     verdict = results[0]["headline"][lang] if results else guidance[entries[0].id][0]
     sections = [f"**{h['verdict']}：** {verdict}" if lang == "zh" else f"**{h['verdict']}:** {verdict}"]
 
-    lines = [_evidence_line(e, lang) for e in entries]
+    lines = [_evidence_line(e, lang, full=i == 0) for i, e in enumerate(entries)]
     lines += [_conflict_line(a, b, lang) for a, b in _conflict_pairs(entries, conflicts)]
     sections.append(_section(h["evidence"], lines))
 
@@ -111,8 +111,9 @@ def _section(title: str, lines: list[str], *, bullet: bool = True) -> str:
     return f"**{title}**\n{body}"
 
 
-def _evidence_line(entry: Entry, lang: Lang) -> str:
-    text = " ".join(sentences(entry.text.get(lang), lang)[:2])
+def _evidence_line(entry: Entry, lang: Lang, *, full: bool) -> str:
+    """The entry's claim (all of it for the best match, its first two sentences otherwise)."""
+    text = " ".join(sentences(entry.text.get(lang), lang)[: None if full else 2])
     source = PHRASES[lang]["source"].format(publisher=entry.source.publisher, date=entry.source.date.isoformat())
     label = entry.evidence_label(lang)
     return f"{text} {cite(entry.id)}（{label}；{source}）" if lang == "zh" else f"{text} {cite(entry.id)} ({label}; {source})"
