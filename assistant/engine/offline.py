@@ -86,13 +86,17 @@ class OfflineModel(BaseChatModel):
     def _evidence(self, results: list[ToolMessage]) -> list[Evidence]:
         """The best hits above the floor, then the other side of any conflict among them."""
         hits: dict[str, float] = {}
+        sides: set[str] = set()
         for message in results:
             if message.name == SEARCH_TOOL:
                 passages = parse_tool_result(message)
                 for passage in passages if isinstance(passages, list) else []:
                     hits[passage["id"]] = max(hits.get(passage["id"], 0.0), float(passage.get("score", 0.0)))
-        ranked = sorted((i for i, s in hits.items() if s >= self.relevance_floor and i in self.kb), key=lambda i: -hits[i])
+                    if passage.get("conflict_with"):
+                        sides.add(passage["id"])
+        direct = (i for i, s in hits.items() if s >= self.relevance_floor and i in self.kb and i not in sides)
+        ranked = sorted(direct, key=lambda i: -hits[i])
         chosen = ranked[:MAX_EVIDENCE]
-        sides = [o for i in chosen for o in sorted(self.kb.conflicts(i)) if o in hits]
-        return [Evidence(self.kb[i], hits[i]) for i in dict.fromkeys(chosen + sides)]
+        other_sides = [o for i in chosen for o in sorted(self.kb.conflicts(i)) if o in hits]
+        return [Evidence(self.kb[i], hits[i]) for i in dict.fromkeys(chosen + other_sides)]
 

@@ -101,6 +101,8 @@ class Hit(BaseModel):
     entry: Entry
     score: float
     """0..1, higher is better."""
+    conflict_with: str | None = None
+    """Set when the entry is here as the other side of a conflict with that hit."""
 
 
 class Retriever:
@@ -172,7 +174,7 @@ class Retriever:
         for hit in hits:
             for other in sorted(self.kb.conflicts(hit.entry.id) - seen):
                 seen.add(other)
-                sides.append(Hit(entry=self.kb[other], score=hit.score))
+                sides.append(Hit(entry=self.kb[other], score=hit.score, conflict_with=hit.entry.id))
         return hits + sides
 
     def _bm25_scores(self, query: str) -> np.ndarray:

@@ -103,7 +103,7 @@ class SearchKnowledgeInput(BaseModel):
                               json_schema_extra=_label("语言", "lang"))  # fmt: skip
 
 
-def passage(entry: Entry, score: float, lang: Lang | None = None) -> dict[str, Any]:
+def passage(entry: Entry, score: float, lang: Lang | None = None, conflict_with: str | None = None) -> dict[str, Any]:
     """One retrieved entry as the model sees it: cite it by `id`, weigh it by `evidence`."""
 
     def pick(texts: Any) -> Any:
@@ -123,6 +123,7 @@ def passage(entry: Entry, score: float, lang: Lang | None = None) -> dict[str, A
         "markets": list(entry.markets),
         "reviewed": entry.reviewed.isoformat(),
         "stale": entry.is_stale(),
+        "conflict_with": conflict_with,
     }
 
 
@@ -132,7 +133,7 @@ def search_knowledge(
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Passages above the relevance floor for `query`, best first, then the entries that contradict them."""
     hits = retriever.relevant(query, k, markets=[market] if market else None, topics=[topic] if topic else None)
-    return [passage(hit.entry, hit.score, lang) for hit in hits]
+    return [passage(hit.entry, hit.score, lang, getattr(hit, "conflict_with", None)) for hit in hits]
 
 
 def _tool(name: str, description: str, model: type[BaseModel], call: Callable[[dict[str, Any]], Any]) -> StructuredTool:
