@@ -89,7 +89,7 @@ class Advisor:
                 yield ToolEvent(type="tool_end", call=call)
             elif mode == "messages":
                 chunk, _ = payload
-                if isinstance(chunk, AIMessage) and chunk.text and not chunk.tool_call_chunks:
+                if isinstance(chunk, AIMessage) and chunk.text and not chunk.tool_calls:
                     yield TextEvent(delta=chunk.text)
             elif mode == "values":
                 final = payload["messages"]
