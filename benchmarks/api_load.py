@@ -1,0 +1,232 @@
+"""API load benchmark: N concurrent clients against `/api/ask` and `/v1/chat/completions` on loopback.
+
+Starts `tk-advisor serve` in a subprocess (offline provider, temporary data dir, one API key,
+rate limit out of the way), then for each endpoint runs `--clients` clients for `--seconds`
+and prints throughput and p50/p95/p99 latency. Baselines from the same run: `/healthz` over
+the same HTTP stack, and `Advisor.ask` called directly in this process (one thread), with the
+ratios. Last, `--clients` clients post feedback concurrently and the script checks that every
+acknowledged row is in the store. Exit status 1 on any HTTP error or lost row.
+
+Run: .venv/bin/python benchmarks/api_load.py [--clients 8] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+
+from assistant.advisor import Advisor  # noqa: E402
+from assistant.config import Settings  # noqa: E402
+from assistant.store import Store  # noqa: E402
+
+KEY = "bench-key"
+GOAL_RPS, GOAL_P95_MS = 100.0, 200.0
+QUESTIONS = [
+    "AI生成的视频GPM比原创低多少？",
+    "Should I switch all my TikTok Shop videos to AI-generated ones? My GPM is 40.",
+    "AI视频会不会被限流？美区现在怎么判定？",
+    "Do I need to label AI-generated content on TikTok Shop US?",
+    "我每月预算2万，做AI视频和找达人哪个更划算？",
+    "What share of TikTok US GMV comes from AIGC videos?",
+    "新手卖家要不要all in AI视频？",
+    "How should I compare a creator video costing $300 with AI videos at $5 each?",
+]
+
+
+@dataclass
+class Run:
+    """Latencies (ms) and errors of one timed phase."""
+
+    name: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))] if ordered else float("nan")
+
+    def line(self) -> str:
+        return (f"{self.name:24} {len(self.latencies):7d} {self.rps:8.1f} {self.percentile(50):8.1f} "
+                f"{self.percentile(95):8.1f} {self.percentile(99):8.1f} {len(self.errors):6d}")
+
+
+def timed(name: str, clients: int, seconds: float, call: Callable[[httpx.Client, int], httpx.Response], url: str) -> Run:
+    """`clients` threads, each calling `call` in a loop on its own keep-alive connection until time is up."""
+    run = Run(name)
+    lock = threading.Lock()
+    counter = itertools.count()
+    deadline = time.perf_counter() + seconds
+
+    def client() -> None:
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as http:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                try:
+                    response = call(http, next(counter))
+                    ok = response.status_code < 400
+                    problem = f"HTTP {response.status_code}: {response.text[:120]}"
+                except httpx.HTTPError as exc:
+                    ok, problem = False, type(exc).__name__
+                elapsed = (time.perf_counter() - started) * 1000
+                with lock:
+                    (run.latencies.append(elapsed) if ok else run.errors.append(problem))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def ask(http: httpx.Client, i: int) -> httpx.Response:
+    return http.post("/api/ask", json={"question": QUESTIONS[i % len(QUESTIONS)]})
+
+
+def chat(http: httpx.Client, i: int) -> httpx.Response:
+    messages = [{"role": "user", "content": QUESTIONS[i % len(QUESTIONS)]}]
+    return http.post("/v1/chat/completions", json={"model": "tk-advisor", "messages": messages})
+
+
+def healthz(http: httpx.Client, i: int) -> httpx.Response:
+    return http.get("/healthz")
+
+
+def direct(advisor: Advisor, seconds: float) -> Run:
+    """The work floor: `Advisor.ask` in this process, one thread, no HTTP."""
+    run = Run("Advisor.ask (direct)")
+    started = time.perf_counter()
+    for i in itertools.count():
+        if time.perf_counter() - started >= seconds:
+            break
+        t0 = time.perf_counter()
+        advisor.ask(QUESTIONS[i % len(QUESTIONS)])
+        run.latencies.append((time.perf_counter() - t0) * 1000)
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def feedback_check(url: str, clients: int, per_client: int, store_path: Path) -> tuple[int, int, list[str]]:
+    """Post feedback from `clients` threads at once; (acknowledged, found in the store, errors)."""
+    ids: list[str] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def client(c: int) -> None:
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as http:
+            for n in range(per_client):
+                body = {"rating": 1 if n % 2 else -1, "question": f"q{c}-{n}", "answer": "a", "comment": "load", "channel": "bench"}
+                response = http.post("/api/feedback", json=body)
+                with lock:
+                    (ids.append(response.json()["id"]) if response.status_code == 201 else errors.append(str(response.status_code)))
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stored = {row.id for row in Store(store_path).feedback() if row.channel == "bench"}
+    return len(ids), len(stored & set(ids)), errors
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TK_DATA_DIR": str(data_dir), "TK_PROVIDER": "offline", "TK_API_KEYS": KEY,
+           "TK_RATE_LIMIT_PER_MINUTE": "10000000", "TK_RATE_LIMIT_BURST": "100000", "GRADIO_ANALYTICS_ENABLED": "False"}
+    with log.open("wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with status {server.returncode}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    raise SystemExit("the server did not become ready")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--feedback-per-client", type=int, default=50)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="tk-load-") as tmp:
+        server_dir, direct_dir = Path(tmp, "server"), Path(tmp, "direct")
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = start_server(server_dir, port, Path(tmp, "server.log"))
+        try:
+            wait_ready(url, server)
+            with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as http:
+                for i in range(len(QUESTIONS)):  # warm up both endpoints once per question
+                    ask(http, i)
+                    chat(http, i)
+            runs = [timed(f"/api/ask x{args.clients}", args.clients, args.seconds, ask, url),
+                    timed(f"/v1/chat/completions x{args.clients}", args.clients, args.seconds, chat, url),
+                    timed(f"/healthz x{args.clients}", args.clients, args.seconds, healthz, url)]
+            acked, found, feedback_errors = feedback_check(url, args.clients, args.feedback_per_client, Settings.from_env(
+                environ={}, data_dir=server_dir).sqlite_path)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        advisor = Advisor.from_settings(Settings.from_env(environ={}, data_dir=direct_dir, provider="offline"))
+        for question in QUESTIONS:
+            advisor.ask(question)
+        runs.append(direct(advisor, args.seconds))
+
+    print(f"{args.clients} clients x {args.seconds:g} s on loopback, offline provider, {os.cpu_count()} CPUs")
+    print(f"{'phase':24} {'ok':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    for run in runs:
+        print(run.line())
+    api_ask, api_chat, health, floor = runs
+    print(f"/api/ask vs direct Advisor.ask: x{api_ask.rps / floor.rps:.2f} throughput; "
+          f"/v1/chat/completions vs direct: x{api_chat.rps / floor.rps:.2f}; /api/ask vs /healthz: x{api_ask.rps / health.rps:.3f}")
+    for run in (api_ask, api_chat):
+        met = run.rps >= GOAL_RPS and run.percentile(95) < GOAL_P95_MS and not run.errors
+        print(f"goal ({GOAL_RPS:g} answers/s, p95 < {GOAL_P95_MS:g} ms, no errors) on {run.name}: {'met' if met else 'NOT met'}")
+    lost = acked - found
+    print(f"feedback: {args.clients} clients x {args.feedback_per_client}: {acked} acknowledged, {found} stored, "
+          f"{lost} lost, {len(feedback_errors)} errors")
+    for run in runs:
+        for problem in sorted(set(run.errors))[:3]:
+            print(f"  {run.name}: {problem}")
+    return 1 if lost or feedback_errors or any(run.errors for run in runs) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
