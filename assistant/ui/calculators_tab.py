@@ -34,10 +34,11 @@ def _field_input(calculator: Calculator, name: str, field: FieldInfo, labels: La
     if literal:
         blank = lambda lang: [(t("calc.blank_choice", lang), ""), *((v, v) for v in literal)]  # noqa: E731
         return labels.make(gr.Dropdown, {"label": _label(calculator, name), "choices": blank}, value="", elem_id=elem_id, min_width=180)
+    if isinstance(field.default, str):  # a preset such as the currency: shown filled in
+        return labels.make(gr.Textbox, {"label": _label(calculator, name)}, value=field.default, elem_id=elem_id, min_width=180)
     kind = field_meta(calculator.input_model, name, "kind")
     info = "calc.series" if kind == "series" else "calc.required" if field.is_required() else "calc.optional"
-    default = field.default if isinstance(field.default, str) else ""
-    return labels.make(gr.Textbox, {"label": _label(calculator, name), "info": info}, value=default, elem_id=elem_id, min_width=180)
+    return labels.make(gr.Textbox, {"label": _label(calculator, name), "info": info}, elem_id=elem_id, min_width=180)
 
 
 def form_args(calculator: Calculator, names: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:

@@ -40,8 +40,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
     },
     "chat.input": {"zh": "你的问题", "en": "Your question"},
     "chat.input_placeholder": {
-        "zh": "例如：我的视频20万播放，GPM 12，能卖多少？（Enter 发送，Shift+Enter 换行）",
-        "en": "e.g. My video got 200k views at GPM 12: what can it sell? (Enter to send, Shift+Enter for a new line)",
+        "zh": "例如：我的视频20万播放，GPM 12，能卖多少？",
+        "en": "e.g. My video got 200k views at GPM 12: what can it sell?",
     },
     "chat.send": {"zh": "发送", "en": "Send"},
     "chat.new": {"zh": "新对话", "en": "New chat"},

@@ -29,7 +29,14 @@ def theme() -> gr.themes.Base:
         radius_size=gr.themes.sizes.radius_md,
         font=FONT_STACK,
         font_mono=MONO_STACK,
-    ).set(body_background_fill="#f6f7f9", block_shadow="none")
+    ).set(
+        body_background_fill="#f6f7f9",
+        block_shadow="none",
+        block_title_background_fill="none",
+        block_title_text_color="*neutral_700",
+        block_title_text_weight="600",
+        block_title_padding="0",
+    )
 
 
 CSS = """

@@ -1,0 +1,252 @@
+"""The Chat tab: streaming answers with tool thoughts and source chips, feedback, and restored history."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+from pydantic import BaseModel
+
+from assistant.answer import Answer, AnswerEvent, InvalidInput, TextEvent, ToolCall, ToolEvent
+from assistant.kb.schema import Lang
+from assistant.store import Feedback, Store, StoredMessage
+from assistant.ui.i18n import EXAMPLES, Labels, t
+from assistant.ui.render import answer_content, md_text, notice, thought
+
+if TYPE_CHECKING:
+    from assistant.advisor import Advisor
+
+log = logging.getLogger(__name__)
+
+History = list[dict[str, Any] | gr.ChatMessage]
+
+
+class TurnRecord(BaseModel):
+    """What a rating of one answer needs to be stored with."""
+
+    question: str
+    answer: str
+    citations: list[str]
+    provider: str
+
+
+def _examples(lang: Lang) -> list[dict[str, str]]:
+    """The example questions, those in the interface language first."""
+    first = [q for q in EXAMPLES if (any("\u4e00" <= ch <= "\u9fff" for ch in q)) == (lang == "zh")]
+    return [{"text": q} for q in first + [q for q in EXAMPLES if q not in first]]
+
+
+def _example_text(event: gr.SelectData) -> str:
+    return event.value["text"]
+
+
+def _role(message: dict[str, Any] | gr.ChatMessage) -> str:
+    return message.role if isinstance(message, gr.ChatMessage) else message["role"]
+
+
+def turn_of(history: History, index: int) -> int:
+    """The turn (0-based) that the message at `index` belongs to: user messages before it, minus one."""
+    return sum(1 for m in history[: index + 1] if _role(m) == "user") - 1
+
+
+def restore(advisor: Advisor, rows: list[StoredMessage]) -> tuple[History, list[TurnRecord]]:
+    """Stored turns as chat messages (thoughts, answer, chips) and the records feedback needs."""
+    history: History = []
+    records: list[TurnRecord] = []
+    question = ""
+    for row in rows:
+        if row.role == "user":
+            question = row.content
+            history.append(gr.ChatMessage(role="user", content=md_text(row.content)))
+            continue
+        lang: Lang = row.meta.get("lang", "en")
+        ids = [i for i in row.meta.get("citations", []) if i in advisor.kb]
+        calls = [ToolCall.model_validate(call) for call in row.meta.get("tool_calls", [])]
+        answer = Answer(
+            answer=row.content,
+            lang=lang,
+            provider=row.meta.get("provider", ""),
+            citations=[advisor._citation(i, lang, set(ids)) for i in ids],
+            tool_calls=calls,
+        )
+        history += [thought(call, lang, done=True) for call in calls]
+        history.append(gr.ChatMessage(role="assistant", content=answer_content(answer)))
+        records.append(TurnRecord(question=question, answer=row.content, citations=ids, provider=answer.provider))
+    return history, records
+
+
+def stream_turn(
+    advisor: Advisor, message: str, history: History, session_id: str | None, lang: Lang
+) -> Iterator[tuple[History, Answer | None]]:
+    """Run one question through the Advisor, yielding the growing history and finally the Answer.
+
+    Raises InvalidInput before anything is shown when the message cannot be sent.
+    """
+    events = advisor.stream(message, session_id=session_id)
+    first = next(events)  # the Advisor validates the input before its first event
+    history = [*history, gr.ChatMessage(role="user", content=md_text(message.strip()))]
+    slots: dict[str, int] = {}
+    text_slot: int | None = None
+    streamed = ""
+    for event in itertools.chain([first], events):
+        if isinstance(event, ToolEvent):
+            call: ToolCall = event.call
+            rendered = thought(call, lang, done=event.type == "tool_end")
+            if call.id in slots:
+                history[slots[call.id]] = rendered
+            else:
+                slots[call.id] = len(history)
+                history.append(rendered)
+        elif isinstance(event, TextEvent):
+            streamed += event.delta
+            if text_slot is None:
+                text_slot = len(history)
+                history.append(gr.ChatMessage(role="assistant", content=""))
+            history[text_slot] = gr.ChatMessage(role="assistant", content=md_text(streamed))
+        elif isinstance(event, AnswerEvent):
+            final = gr.ChatMessage(role="assistant", content=answer_content(event.answer))
+            if text_slot is None:
+                history.append(final)
+            else:
+                history[text_slot] = final
+            yield history, event.answer
+            return
+        yield history, None
+
+
+class ChatTab:
+    """The chat components and their event wiring; `app.py` adds page load and language switching."""
+
+    def __init__(self, advisor: Advisor, labels: Labels, session: gr.BrowserState, lang: gr.Radio):
+        self.advisor = advisor
+        self.turns = gr.State([])
+        pending = gr.State(None)
+        self.chatbot = labels.make(
+            gr.Chatbot,
+            {"label": "chat.label", "placeholder": "chat.placeholder", "examples": _examples},
+            elem_id="tk-chat",
+            show_label=False,
+            height="min(620px, 68vh)",
+            latex_delimiters=[],
+            buttons=["copy", "copy_all"],
+            feedback_options=("Like", "Dislike"),
+        )
+        self.notice = gr.HTML("", elem_id="tk-notice")
+        with gr.Row(elem_id="tk-input-row"):
+            self.textbox = labels.make(
+                gr.Textbox,
+                {"label": "chat.input", "placeholder": "chat.input_placeholder"},
+                elem_id="tk-input",
+                show_label=False,
+                lines=1,
+                max_lines=6,
+                scale=8,
+                autofocus=True,
+            )
+            send = labels.make(gr.Button, {"value": "chat.send"}, variant="primary", elem_id="tk-send", scale=1, min_width=88)
+        with gr.Group(visible=False, elem_id="tk-feedback") as self.feedback_panel:
+            self.feedback_prompt = gr.Markdown()
+            comment = labels.make(
+                gr.Textbox,
+                {"label": "feedback.comment", "placeholder": "feedback.comment_placeholder"},
+                elem_id="tk-feedback-comment",
+                lines=2,
+                max_lines=6,
+            )
+            with gr.Row():
+                send_feedback = labels.make(
+                    gr.Button, {"value": "feedback.send"}, variant="primary", size="sm", elem_id="tk-feedback-send"
+                )
+                cancel = labels.make(gr.Button, {"value": "feedback.cancel"}, size="sm", elem_id="tk-feedback-cancel")
+
+        run = dict(
+            fn=self.respond,
+            inputs=[self.textbox, self.chatbot, session, lang, self.turns],
+            outputs=[self.chatbot, self.textbox, self.notice, self.turns, session],
+            show_progress="minimal",
+            concurrency_limit=4,
+        )
+        gr.on([self.textbox.submit, send.click], api_name="chat", **run)
+        self.chatbot.example_select(_example_text, None, self.textbox, api_name=False).then(**run, api_name=False)
+        self.chatbot.like(
+            self.open_feedback,
+            [self.chatbot, lang],
+            [pending, self.feedback_panel, self.feedback_prompt, comment],
+            api_name=False,
+        )
+        send_feedback.click(
+            self.save_feedback,
+            [pending, comment, self.turns, session, lang],
+            [pending, self.feedback_panel, self.notice],
+            api_name=False,
+        )
+        cancel.click(lambda: (None, gr.update(visible=False)), None, [pending, self.feedback_panel], api_name=False)
+        self.chatbot.clear(
+            self.new_session, None, [session, self.turns, self.notice, self.feedback_panel], api_name=False
+        )
+
+    def respond(
+        self, message: str, history: History, session_id: str | None, lang: Lang, turns: list[TurnRecord]
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat; input errors and failures become a notice, the text is kept."""
+        try:
+            for shown, answer in stream_turn(self.advisor, message or "", history or [], session_id, lang):
+                if answer is None:
+                    yield shown, "", "", turns, gr.skip()
+                    continue
+                record = TurnRecord(
+                    question=message.strip(),
+                    answer=answer.answer,
+                    citations=[c.id for c in answer.citations],
+                    provider=answer.provider,
+                )
+                yield shown, "", "", [*turns, record], answer.session_id or session_id
+        except InvalidInput as exc:
+            yield history, message, notice(exc.messages[lang], "error"), turns, gr.skip()
+        except Exception:
+            log.exception("chat: the advisor failed")
+            yield history, message, notice(t("notice.error", lang), "error"), turns, gr.skip()
+
+    @staticmethod
+    def open_feedback(history: History, lang: Lang, data: gr.LikeData) -> tuple[Any, ...]:
+        """A thumb was clicked: remember which answer and how, and ask for an optional comment."""
+        if data.liked not in (True, False):
+            return None, gr.update(visible=False), gr.skip(), gr.skip()
+        rating = 1 if data.liked else -1
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        prompt = t("feedback.up" if rating == 1 else "feedback.down", lang)
+        return {"turn": turn_of(history or [], index), "rating": rating}, gr.update(visible=True), f"**{prompt}**", ""
+
+    def save_feedback(
+        self,
+        pending: dict[str, int] | None,
+        comment: str,
+        turns: list[TurnRecord],
+        session_id: str | None,
+        lang: Lang,
+    ) -> tuple[Any, ...]:
+        """Store the rating (and comment) durably, then thank the user."""
+        if not pending or not 0 <= pending["turn"] < len(turns):
+            return None, gr.update(visible=False), ""
+        turn = turns[pending["turn"]]
+        self.advisor.store.add_feedback(
+            Feedback(
+                rating=pending["rating"],
+                question=turn.question,
+                answer=turn.answer,
+                comment=(comment or "").strip(),
+                session_id=session_id,
+                citations=turn.citations,
+                provider=turn.provider,
+                channel="web",
+            )
+        )
+        return None, gr.update(visible=False), notice(t("feedback.saved", lang), "info")
+
+    @staticmethod
+    def new_session() -> tuple[Any, ...]:
+        """The chat was cleared: start a new stored conversation."""
+        return Store.new_session_id(), [], "", gr.update(visible=False)
