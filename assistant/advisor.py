@@ -18,6 +18,7 @@ from assistant.engine.agent import OFFLINE, RunContext, build_agent, turn_messag
 from assistant.engine.conversation import KIND_KEY, mark_kind, parse_tool_result
 from assistant.engine.grounding import SEARCH_TOOL, cited_ids, retrieved_ids
 from assistant.engine.guard import check_input, detect_lang, looks_like_follow_up
+from assistant.engine.llm import build_llm
 from assistant.engine.offline import OfflineModel
 from assistant.kb.retrieve import RELEVANCE_FLOOR, Retriever, open_retriever
 from assistant.kb.schema import Lang
@@ -197,17 +198,3 @@ def _from_role(message: dict[str, str]) -> BaseMessage:
 
 def _json(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def build_llm(settings: Settings) -> BaseChatModel:
-    """The OpenAI-compatible chat model; only ever built when one is configured."""
-    from langchain_openai import ChatOpenAI
-
-    return ChatOpenAI(
-        model=settings.llm_model,
-        api_key=settings.openai_api_key or "not-needed",
-        base_url=settings.llm_base_url,
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
-        temperature=0,
-    )

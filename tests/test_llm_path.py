@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.advisor import Advisor, build_llm
+from assistant.advisor import Advisor
+from assistant.engine.llm import build_llm
 from assistant.answer import AnswerEvent, TextEvent, ToolEvent
 from assistant.config import Settings
 from assistant.kb.retrieve import Retriever

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from assistant.kb.schema import Lang
+from assistant.yaml_lines import line_of
 
 CASE_SUFFIXES = (".yaml", ".yml")
 
@@ -154,7 +155,7 @@ def _load_file(path: Path) -> tuple[list[Case], list[str]]:
         try:
             case = Case.model_validate(item)
         except ValidationError as exc:
-            problems.extend(f"{path}:{_line(item_node, err['loc'])}: {label}: {_describe(err)}" for err in exc.errors())
+            problems.extend(f"{path}:{line_of(item_node, err['loc'])}: {label}: {_describe(err)}" for err in exc.errors())
             continue
         case._file = path
         cases.append(case)
@@ -164,23 +165,6 @@ def _load_file(path: Path) -> tuple[list[Case], list[str]]:
 def _label(item: Any, index: int) -> str:
     case_id = item.get("id") if isinstance(item, dict) else None
     return f"case '{case_id}'" if isinstance(case_id, str) and case_id else f"case #{index + 1} (no id)"
-
-
-def _line(node: yaml.Node, loc: Sequence[str | int]) -> int:
-    """1-based line of the deepest key or item of `loc` present in the node tree."""
-    line = node.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
-            if match is None:
-                break
-            line, node = match[0].start_mark.line + 1, match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
 
 
 def _describe(err: Any) -> str:

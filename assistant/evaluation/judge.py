@@ -41,16 +41,9 @@ def chat_model_from_settings(settings: Settings) -> BaseChatModel:
     """ChatOpenAI for the judge; `ConfigError` when no LLM is configured."""
     if not settings.llm_configured:
         raise ConfigError("--judge needs an LLM: set OPENAI_API_KEY or TK_LLM_BASE_URL")
-    from langchain_openai import ChatOpenAI
+    from assistant.engine.llm import build_llm
 
-    return ChatOpenAI(
-        model=settings.llm_model,
-        api_key=settings.openai_api_key or "unused",
-        base_url=settings.llm_base_url,
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
-        temperature=0,
-    )
+    return build_llm(settings)
 
 
 def _prompt(result: CaseResult, entries: list[Entry]) -> str:

@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from assistant.kb.schema import Entry
+from assistant.yaml_lines import line_of
 
 LINK_FIELDS = ("supports", "contradicted_by")
 
@@ -61,29 +62,10 @@ class _Parsed:
     errors: list[LoadError] = field(default_factory=list)
 
     def line_of(self, loc: Sequence[str | int]) -> int:
-        return _line_of(self.node, loc)
+        return line_of(self.node, loc)
 
     def error(self, loc: Sequence[str | int], reason: str) -> None:
         self.errors.append(LoadError(self.path, self.line_of(loc), reason))
-
-
-def _line_of(node: yaml.Node | None, loc: Sequence[str | int]) -> int:
-    """1-based line of the deepest key or item of `loc` that exists in the node tree."""
-    if node is None:
-        return 1
-    line = node.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
-            if match is None:
-                break
-            line, node = match[0].start_mark.line + 1, match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
 
 
 def _duplicate_keys(node: yaml.Node | None, path: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:

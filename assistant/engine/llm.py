@@ -1,0 +1,21 @@
+"""The OpenAI-compatible chat model, built only when one is configured."""
+
+from __future__ import annotations
+
+from langchain_core.language_models import BaseChatModel
+
+from assistant.config import Settings
+
+
+def build_llm(settings: Settings) -> BaseChatModel:
+    """ChatOpenAI for OpenAI's API or any compatible server (vLLM, Ollama, llama.cpp)."""
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=settings.llm_model,
+        api_key=settings.openai_api_key or "not-needed",
+        base_url=settings.llm_base_url,
+        timeout=settings.llm_timeout,
+        max_retries=settings.llm_max_retries,
+        temperature=0,
+    )
