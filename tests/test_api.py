@@ -11,6 +11,8 @@ import httpx
 import pytest
 from service_support import SlowAdvisor, serving, shared_advisor
 
+from assistant.service.security import RateLimiter
+
 KEY = "sk-test-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 QUESTION = "AI生成的视频GPM比原创低多少？"
@@ -142,6 +144,7 @@ def test_api_keys_are_required(api: httpx.Client, headers: dict[str, str], code:
     bare = httpx.Client(base_url=str(api.base_url), headers=headers)
     for response in (bare.post("/api/ask", json={"question": QUESTION}), bare.get("/v1/models")):
         assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"] == "Bearer"
         assert error_of(response)["code"] == code
 
 
@@ -154,6 +157,21 @@ def test_logs_carry_neither_keys_nor_user_text(api: httpx.Client, caplog: pytest
     assert "api.ask" in logged
     for secret in (KEY, "wrong-key-55", "unique-marker-7f3a"):
         assert secret not in logged
+
+
+def test_token_bucket_refills_at_the_configured_rate() -> None:
+    now = [0.0]
+    limiter = RateLimiter(per_minute=60, burst=2, clock=lambda: now[0], max_clients=2)
+    assert [limiter.take("a"), limiter.take("a")] == [0.0, 0.0]
+    assert limiter.take("a") == pytest.approx(1.0)
+    now[0] = 0.5
+    assert limiter.take("a") == pytest.approx(0.5)
+    now[0] = 1.5
+    assert limiter.take("a") == 0.0
+    assert limiter.take("b") == 0.0
+    now[0] = 10.0
+    limiter.take("c")  # a third client: buckets idle long enough to be full again are forgotten
+    assert limiter.take("a") == 0.0 and limiter.take("a") == 0.0
 
 
 def test_rate_limit_answers_429_with_retry_after_then_recovers() -> None:

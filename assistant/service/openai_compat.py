@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MODEL_ID = "tk-advisor"
-_CREATED = 1767225600  # 2026-01-01, when the model id was first served
+_CREATED = 1767225600  # fixed (2026-01-01): /v1/models lists the same model on every call
 
 
 class TextPart(BaseModel):
@@ -105,9 +105,13 @@ class ChatCompletion(BaseModel):
     tk_advisor: TkAdvisor
 
 
+def _omitted_when_none() -> Any:
+    return Field(None, exclude_if=lambda value: value is None)
+
+
 class Delta(BaseModel):
-    role: Literal["assistant"] | None = None
-    content: str | None = None
+    role: Literal["assistant"] | None = _omitted_when_none()
+    content: str | None = _omitted_when_none()
 
 
 class ChunkChoice(BaseModel):
@@ -124,7 +128,7 @@ class ChatCompletionChunk(BaseModel):
     created: int
     model: str = MODEL_ID
     choices: list[ChunkChoice]
-    tk_advisor: TkAdvisor | None = None
+    tk_advisor: TkAdvisor | None = _omitted_when_none()
 
 
 class Model(BaseModel):
@@ -161,7 +165,7 @@ class _Chunks:
             choices=[ChunkChoice(delta=delta, finish_reason="stop" if answer else None)],
             tk_advisor=TkAdvisor.of(answer) if answer else None,
         )
-        return f"data: {chunk.model_dump_json(exclude_none=True)}\n\n"
+        return f"data: {chunk.model_dump_json()}\n\n"
 
 
 def _remainder(final: str, streamed: str) -> str:

@@ -71,6 +71,7 @@ class RateLimiter:
 
 
 _bearer = HTTPBearer(auto_error=False, description="One of the keys in TK_API_KEYS")
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 Guard = Callable[..., Coroutine[Any, Any, Client]]
 
@@ -98,10 +99,10 @@ def api_guard(settings: Settings) -> Guard:
 
     async def by_key(request: Request, credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> Client:
         if credentials is None:
-            raise ApiError(401, "Missing API key: send `Authorization: Bearer <key>`.", code="missing_api_key")
+            raise ApiError(401, "Missing API key: send `Authorization: Bearer <key>`.", code="missing_api_key", headers=_CHALLENGE)
         digest = hashlib.sha256(credentials.credentials.encode()).digest()
         if not any(hmac.compare_digest(digest, known) for known in digests):
-            raise ApiError(401, "Invalid API key.", code="invalid_api_key")
+            raise ApiError(401, "Invalid API key.", code="invalid_api_key", headers=_CHALLENGE)
         return admit(request, Client(key_id(credentials.credentials)))
 
     async def by_ip(request: Request) -> Client:
