@@ -12,6 +12,7 @@ import pytest
 from service_support import SlowAdvisor, serving, shared_advisor
 
 from assistant.service.security import RateLimiter
+from assistant.ui.app import TITLE
 
 KEY = "sk-test-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -134,6 +135,7 @@ def test_readyz_is_503_while_the_store_cannot_be_written(api: httpx.Client) -> N
 def test_the_web_chat_is_served_at_root(api: httpx.Client) -> None:
     response = api.get("/")
     assert response.status_code == 200 and "<html" in response.text.lower()
+    assert TITLE in response.text
 
 
 @pytest.mark.parametrize(

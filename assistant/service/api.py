@@ -1,4 +1,4 @@
-"""The server: web chat at `/`, the JSON and OpenAI-compatible APIs, probes and chat-app webhooks."""
+"""The server: the web chat at `/`, the JSON and OpenAI-compatible APIs, probes and chat-app webhooks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-import gradio as gr
 import httpx
 from fastapi import FastAPI, Request
 from starlette.routing import Match, Mount
@@ -23,6 +22,7 @@ from assistant.service.health import health_router
 from assistant.service.json_api import json_router
 from assistant.service.openai_compat import openai_router
 from assistant.service.security import BodyLimit, api_guard, install_cors
+from assistant.ui.app import mount_ui
 
 if TYPE_CHECKING:
     from assistant.advisor import Advisor
@@ -34,19 +34,6 @@ DESCRIPTION = """Sourced, bilingual (zh/en) answers for TikTok Shop sellers.
 * Every error has the shape `{"error": {"message", "type", "param", "code"}}`.
 * With `TK_API_KEYS` set, send `Authorization: Bearer <key>`; calls are rate-limited per key (else per IP).
 """
-
-
-def mount_web_ui(app: FastAPI, advisor: Advisor, settings: Settings) -> FastAPI:
-    """The colleague's chat UI at `/` when it is installed, else a one-line placeholder page."""
-    try:
-        from assistant.ui.app import mount_ui
-    except ModuleNotFoundError as exc:
-        if exc.name != "assistant.ui.app":
-            raise
-        with gr.Blocks(title="tk-advisor") as page:
-            gr.Markdown("# tk-advisor\nThe web chat is not installed; the API is at `/docs`.")
-        return gr.mount_gradio_app(app, page, path="/")
-    return mount_ui(app, advisor, settings)
 
 
 API_PATHS = ("/api/", "/v1/", "/channels/")
@@ -97,4 +84,4 @@ def create_app(advisor: Advisor, settings: Settings | None = None) -> FastAPI:
     refuse_unrouted(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, prefixes=API_PATHS)
     install_cors(app, settings.cors_origins)
-    return mount_web_ui(app, advisor, settings)
+    return mount_ui(app, advisor, settings)
