@@ -60,6 +60,19 @@ class SlowAdvisor:
         return self._advisor.ask(*args, **kwargs)
 
 
+class BrokenStream:
+    """The shared Advisor whose `stream` fails after its first event (a provider dying mid-answer)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(shared_advisor(), name)
+
+    def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        events = shared_advisor().stream(*args, **kwargs)
+        yield next(events)
+        events.close()
+        raise RuntimeError("provider went away")
+
+
 @dataclass
 class Recorded:
     path: str

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import openai
 import pytest
-from service_support import serving, shared_advisor
+import httpx
+from service_support import BrokenStream, serving, shared_advisor
 
 from assistant.service.render import as_text
 
@@ -109,3 +112,20 @@ def test_rate_limit_is_an_openai_rate_limit_error() -> None:
             client.models.list()
         assert limited.value.response.headers["Retry-After"] == "1"
         assert limited.value.code == "rate_limit_exceeded"
+
+
+def test_a_failure_mid_stream_is_an_error_event() -> None:
+    with serving(BrokenStream()) as url:
+        client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
+        with pytest.raises(openai.APIError, match="failed part-way"):
+            list(ask(client, QUESTION, stream=True))
+
+
+def test_a_client_leaving_mid_stream_does_not_hurt_the_server(client: openai.OpenAI) -> None:
+    body = {"model": "tk-advisor", "stream": True, "messages": [{"role": "user", "content": QUESTION}]}
+    headers = {"Authorization": f"Bearer {KEY}"}
+    url = f"{client.base_url}chat/completions"
+    with httpx.stream("POST", url, json=body, headers=headers) as response:
+        first = next(response.iter_lines())
+    assert json.loads(first.removeprefix("data: "))["object"] == "chat.completion.chunk"
+    assert ask(client, QUESTION).choices[0].finish_reason == "stop"
