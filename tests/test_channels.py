@@ -233,6 +233,18 @@ def test_feishu_encrypted_payloads(feishu_api: StandIn) -> None:
     assert len(feishu_api.requests) == 2
 
 
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [(b"not json", 400), (b"[1, 2]", 401), (b'{"header": "x", "event": []}', 401), (b'{"encrypt": "%%%"}', 400),
+     (b'{"encrypt": "AAAA"}', 400)],
+)
+def test_feishu_refuses_malformed_bodies_without_a_5xx(feishu_api: StandIn, body: bytes, status: int) -> None:
+    key = {"feishu_encrypt_key": ENCRYPT_KEY} if b"encrypt" in body else {}
+    with serving(feishu_api_base=feishu_api.url, **FEISHU, **key) as url:
+        response = httpx.post(f"{url}/channels/feishu/events", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == status
+
+
 def test_feishu_ignores_bots_and_non_text(feishu_api: StandIn) -> None:
     with serving(feishu_api_base=feishu_api.url, **FEISHU) as url:
         bot = message_event("fe-bot", QUESTION, sender_type="app")

@@ -6,7 +6,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi.concurrency import run_in_threadpool
 
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APOLOGY = "抱歉，这次没能回答，请稍后再试。\nSorry, I could not answer this time; please try again later."
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one: vendor payloads are read defensively."""
+    return value if isinstance(value, dict) else {}
 
 
 class Deduper:

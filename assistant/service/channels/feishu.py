@@ -19,7 +19,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 
 from assistant.config import Settings
-from assistant.service.channels.common import Deduper, reply_text
+from assistant.service.channels.common import Deduper, as_dict, reply_text
 from assistant.service.errors import ApiError
 from assistant.service.sessions import feishu_session
 
@@ -47,21 +47,20 @@ def signature(encrypt_key: str, timestamp: str, nonce: str, body: bytes) -> str:
 def open_payload(settings: Settings, headers: Any, body: bytes) -> dict[str, Any]:
     """The event as JSON: decrypted when an encrypt key is set (then only encrypted bodies are
     accepted, and a signature, when sent, must match), with its verification token checked."""
+    key = settings.feishu_encrypt_key
     try:
-        payload = json.loads(body)
-        if settings.feishu_encrypt_key:
+        payload = as_dict(json.loads(body))
+        if key:
             sent = headers.get("X-Lark-Signature")
             timestamp, nonce = headers.get("X-Lark-Request-Timestamp", ""), headers.get("X-Lark-Request-Nonce", "")
-            if sent is not None and not hmac.compare_digest(signature(settings.feishu_encrypt_key, timestamp, nonce, body), sent):
+            if sent is not None and not hmac.compare_digest(signature(key, timestamp, nonce, body), sent):
                 raise ApiError(401, "Invalid Feishu request signature.", code="invalid_signature")
             if not isinstance(payload.get("encrypt"), str):
                 raise ApiError(400, "Expected an encrypted body ({\"encrypt\": ...}).", code="not_encrypted")
-            payload = decrypt(settings.feishu_encrypt_key, payload["encrypt"])
-    except (ValueError, KeyError, AttributeError):
+            payload = as_dict(decrypt(key, payload["encrypt"]))
+    except ValueError:  # not JSON, not base64, wrong key or padding
         raise ApiError(400, "The request body is not a readable Feishu event.", code="invalid_event") from None
-    if not isinstance(payload, dict):
-        raise ApiError(400, "The request body is not a readable Feishu event.", code="invalid_event")
-    token = payload.get("token") or (payload.get("header") or {}).get("token") or ""
+    token = payload.get("token") or as_dict(payload.get("header")).get("token") or ""
     if not hmac.compare_digest(str(token).encode(), (settings.feishu_verification_token or "").encode()):
         raise ApiError(401, "Invalid Feishu verification token.", code="invalid_token")
     return payload
@@ -69,12 +68,12 @@ def open_payload(settings: Settings, headers: Any, body: bytes) -> dict[str, Any
 
 def question_of(event: dict[str, Any]) -> str | None:
     """The text of a person's text message, with @-mention placeholders removed."""
-    message = event.get("message") or {}
-    if (event.get("sender") or {}).get("sender_type") != "user" or message.get("message_type") != "text":
+    message = as_dict(event.get("message"))
+    if as_dict(event.get("sender")).get("sender_type") != "user" or message.get("message_type") != "text":
         return None
     try:
-        text = json.loads(message.get("content") or "{}").get("text", "")
-    except (ValueError, AttributeError):
+        text = as_dict(json.loads(message.get("content") or "{}")).get("text", "")
+    except (ValueError, TypeError):
         return None
     return _MENTION.sub("", str(text)).strip()
 
@@ -138,15 +137,15 @@ def feishu_router(advisor: Advisor, settings: Settings, http: httpx.AsyncClient)
         payload = open_payload(settings, request.headers, await request.body())
         if payload.get("type") == "url_verification":
             return JSONResponse({"challenge": payload.get("challenge", "")})
-        header = payload.get("header") or {}
-        event = payload.get("event") or {}
+        header = as_dict(payload.get("header"))
+        event = as_dict(payload.get("event"))
         if payload.get("schema") != "2.0" or header.get("event_type") != MESSAGE_EVENT or not header.get("event_id"):
             return JSONResponse({})
         if not seen.first(str(header["event_id"])):
             log.info("feishu: %s already handled", header["event_id"])
             return JSONResponse({})
         text = question_of(event)
-        if text is not None and (event.get("message") or {}).get("message_id"):
+        if text is not None and as_dict(event.get("message")).get("message_id"):
             background.add_task(answer, text, event["message"])
         return JSONResponse({})
 

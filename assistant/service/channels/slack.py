@@ -16,7 +16,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 
 from assistant.config import Settings
-from assistant.service.channels.common import Deduper, reply_text
+from assistant.service.channels.common import Deduper, as_dict, reply_text
 from assistant.service.errors import ApiError
 from assistant.service.sessions import slack_session
 
@@ -88,12 +88,12 @@ def slack_router(advisor: Advisor, settings: Settings, http: httpx.AsyncClient) 
         body = await request.body()
         verify(secret, request.headers, body)
         try:
-            payload = json.loads(body)
+            payload = as_dict(json.loads(body))
         except ValueError:
             raise ApiError(400, "The request body is not valid JSON.", code="invalid_json") from None
         if payload.get("type") == "url_verification":
             return JSONResponse({"challenge": payload.get("challenge", "")})
-        event = payload.get("event") or {}
+        event = as_dict(payload.get("event"))
         event_id = str(payload.get("event_id") or "")
         if payload.get("type") != "event_callback" or not event_id:
             return JSONResponse({"ok": True})
