@@ -66,12 +66,10 @@ class ApiError(Exception):
 _DESCRIPTIONS = {
     400: "Malformed JSON, or a message the advisor cannot answer (empty, too long)",
     401: "Missing or wrong API key (`Authorization: Bearer <key>`)",
-    404: "Not found",
     413: "Request body larger than TK_MAX_BODY_BYTES",
     415: "Content-Type is not application/json",
     422: "The JSON does not match the request schema",
     429: "Rate limit exceeded; retry after `Retry-After` seconds",
-    503: "Not ready",
 }
 
 
@@ -98,10 +96,9 @@ def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
 
 def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     first = exc.errors()[0]
-    loc = [str(part) for part in first.get("loc", ()) if part != "body"]
     if first.get("type") == "json_invalid":
         return ApiError(400, "The request body is not valid JSON.", code="invalid_json").response()
-    where = ".".join(loc) or "body"
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body") or "body"
     return ApiError(422, f"{where}: {first.get('msg', 'invalid')}", code="invalid_request", param=where).response()
 
 

@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import httpx
 from Crypto.Cipher import AES
@@ -95,8 +96,8 @@ class FeishuApi:
                     f"{self._settings.feishu_api_base}/auth/v3/tenant_access_token/internal",
                     json={"app_id": self._settings.feishu_app_id, "app_secret": self._settings.feishu_app_secret},
                 )
-                data = response.json()
-                if data.get("code") != 0:
+                data = as_dict(response.json())
+                if data.get("code") != 0 or not isinstance(data.get("tenant_access_token"), str):
                     raise RuntimeError(f"tenant_access_token refused: code {data.get('code')}")
                 self._token = data["tenant_access_token"]
                 self._expires = time.monotonic() + float(data.get("expire", 7200)) - 300
@@ -104,12 +105,14 @@ class FeishuApi:
 
     async def reply(self, message_id: str, text: str) -> None:
         response = await self._http.post(
-            f"{self._settings.feishu_api_base}/im/v1/messages/{message_id}/reply",
+            f"{self._settings.feishu_api_base}/im/v1/messages/{quote(message_id, safe='')}/reply",
             json={"msg_type": "text", "content": json.dumps({"text": text}, ensure_ascii=False)},
             headers={"Authorization": f"Bearer {await self.token()}"},
         )
-        if response.json().get("code") != 0:
-            raise RuntimeError(f"reply refused: code {response.json().get('code')}")
+        code = as_dict(response.json()).get("code")
+        if code != 0:
+            self._expires = 0.0  # the token may have been revoked early: fetch a fresh one next time
+            raise RuntimeError(f"reply refused: code {code}")
 
 
 def configured(settings: Settings) -> bool:

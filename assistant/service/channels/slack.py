@@ -78,8 +78,9 @@ def slack_router(advisor: Advisor, settings: Settings, http: httpx.AsyncClient) 
                 json={"channel": channel, "thread_ts": thread_ts, "text": reply},
                 headers={"Authorization": f"Bearer {token}"},
             )
-            if not response.json().get("ok"):
-                log.error("slack: chat.postMessage refused: %s", response.json().get("error"))
+            result = as_dict(response.json())
+            if not result.get("ok"):
+                log.error("slack: chat.postMessage refused: %s", result.get("error"))
         except (httpx.HTTPError, ValueError) as exc:
             log.error("slack: chat.postMessage failed: %s", type(exc).__name__)
 
