@@ -23,7 +23,7 @@ _SERIES_SPLIT = re.compile(r"[,，;；\s]+")
 
 def _label(calculator: Calculator, name: str) -> Callable[[Lang], str]:
     texts = field_meta(calculator.input_model, name, "label") or {"zh": name, "en": name}
-    return lambda lang: texts[lang]
+    return lambda lang: texts[lang][:1].upper() + texts[lang][1:]
 
 
 def _field_input(calculator: Calculator, name: str, field: FieldInfo, labels: Labels) -> gr.components.Component:

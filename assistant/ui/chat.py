@@ -114,7 +114,7 @@ def stream_turn(
                 history[text_slot] = final
             yield history, event.answer
             return
-        yield history, None
+        yield list(history), None  # a snapshot: later events replace thoughts in place
 
 
 class ChatTab:

@@ -166,7 +166,7 @@ def thought(call: ToolCall, lang: Lang, *, done: bool) -> gr.ChatMessage:
         metadata.update(status="done", duration=round(call.duration_ms / 1000, 3))
     else:
         metadata.update(status="pending", log=t("tool.running", lang))
-    return gr.ChatMessage(role="assistant", content="\n".join(lines), metadata=metadata)
+    return gr.ChatMessage(role="assistant", content="\n\n".join(lines), metadata=metadata)
 
 
 def entry_card(entry: Entry, lang: Lang, disputed_by: Iterable[str] = (), *, stale: bool = False) -> str:

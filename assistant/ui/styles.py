@@ -36,6 +36,10 @@ def theme() -> gr.themes.Base:
         block_title_text_color="*neutral_700",
         block_title_text_weight="600",
         block_title_padding="0",
+        button_primary_background_fill="*primary_500",
+        button_primary_background_fill_hover="*primary_600",
+        button_primary_text_color="white",
+        button_primary_text_color_hover="white",
     )
 
 

@@ -1,0 +1,46 @@
+"""The chat tab's turn logic against the real offline Advisor: streaming into the history, restoring it."""
+
+from __future__ import annotations
+
+import gradio as gr
+import pytest
+
+from assistant.advisor import Advisor
+from assistant.answer import InvalidInput
+from assistant.store import Store
+from assistant.ui.chat import restore, stream_turn
+
+
+def _content(message: gr.ChatMessage) -> str:
+    return str(message.content)
+
+
+def test_a_streamed_turn_shows_thoughts_then_the_cited_answer(advisor: Advisor) -> None:
+    session = Store.new_session_id()
+    steps = list(stream_turn(advisor, "我的视频20万播放, GPM 12, 能卖多少?", [], session, "zh"))
+    history, answer = steps[-1]
+    assert answer is not None and all(a is None for _, a in steps[:-1])
+    assert history[0].role == "user"
+    titles = [m.metadata.get("title") for m in history if m.metadata]
+    assert titles == ["工具 · search_knowledge", "工具 · gmv_from_views"]
+    assert all(m.metadata["status"] == "done" for m in history if m.metadata)
+    assert any(m.metadata.get("status") == "pending" for shown, _ in steps[:-1] for m in shown if m.metadata)
+    final = _content(history[-1])
+    assert "2,400" in final and 'class="tk-sources"' in final
+
+
+def test_restore_rebuilds_the_conversation_and_its_feedback_records(advisor: Advisor) -> None:
+    session = Store.new_session_id()
+    *_, (shown, answer) = stream_turn(advisor, "Will my account get throttled for AI videos?", [], session, "en")
+    restored, records = restore(advisor, advisor.store.history(session))
+    assert [m.role for m in restored] == [m.role for m in shown]
+    assert _content(restored[-1]).count('class="tk-chip ') == len(answer.citations) > 0
+    assert records[0].question == "Will my account get throttled for AI videos?"
+    assert records[0].citations == [c.id for c in answer.citations] and records[0].provider == "offline"
+
+
+@pytest.mark.parametrize(("text", "code"), [("   ", "empty"), ("x" * 4001, "too_long")])
+def test_unsendable_input_raises_before_anything_is_shown(advisor: Advisor, text: str, code: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        next(stream_turn(advisor, text, [], None, "en"))
+    assert raised.value.code == code
