@@ -56,7 +56,9 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
         saved_lang = gr.BrowserState(None, storage_key="tk-advisor-lang", secret=secret)
         with gr.Row(elem_id="tk-header", equal_height=True):
             labels.make(gr.HTML, {"value": _brand}, elem_id="tk-brand")
-            lang = gr.Radio(LANG_CHOICES, value=labels.initial, show_label=False, elem_id="tk-lang", container=False, scale=0, min_width=190)
+            lang = gr.Radio(
+                LANG_CHOICES, value=labels.initial, show_label=False, elem_id="tk-lang", container=False, scale=0, min_width=190
+            )
         labels.make(gr.Markdown, {"value": "app.disclaimer"}, elem_id="tk-disclaimer")
         with gr.Tabs(elem_id="tk-tabs"):
             with labels.make(gr.Tab, {"label": "tab.chat"}, id="chat", elem_id="tk-tab-chat"):

@@ -31,14 +31,15 @@ def _field_input(calculator: Calculator, name: str, field: FieldInfo, labels: La
     elem_id = f"tk-calc-{calculator.name}-{name}"
     choices = [c for c in typing.get_args(field.annotation) if c is not type(None)]
     literal = next((typing.get_args(c) for c in choices if typing.get_origin(c) is typing.Literal), None)
+    label = _label(calculator, name)
     if literal:
         blank = lambda lang: [(t("calc.blank_choice", lang), ""), *((v, v) for v in literal)]  # noqa: E731
-        return labels.make(gr.Dropdown, {"label": _label(calculator, name), "choices": blank}, value="", elem_id=elem_id, min_width=180)
+        return labels.make(gr.Dropdown, {"label": label, "choices": blank}, value="", elem_id=elem_id, min_width=180)
     if isinstance(field.default, str):  # a preset such as the currency: shown filled in
-        return labels.make(gr.Textbox, {"label": _label(calculator, name)}, value=field.default, elem_id=elem_id, min_width=180)
+        return labels.make(gr.Textbox, {"label": label}, value=field.default, elem_id=elem_id, min_width=180)
     kind = field_meta(calculator.input_model, name, "kind")
     info = "calc.series" if kind == "series" else "calc.required" if field.is_required() else "calc.optional"
-    return labels.make(gr.Textbox, {"label": _label(calculator, name), "info": info}, elem_id=elem_id, min_width=180)
+    return labels.make(gr.Textbox, {"label": label, "info": info}, elem_id=elem_id, min_width=180)
 
 
 def form_args(calculator: Calculator, names: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:

@@ -30,6 +30,8 @@ _FONTS = {
 }
 _COLOURS = {"ai": "#fe2c55", "creator": "#0891b2", "original": "#334155"}
 _OPTION_KEYS = {"ai": "chart.ai", "creator": "chart.creator", "original": "chart.original"}
+_USED_LINE = {"linewidth": 2.6, "color": _COLOURS["ai"], "marker": "o", "markersize": 3}
+_OTHER_LINE = {"linewidth": 1.4}
 _VIEW_POINTS = 9
 _PROBABILITY_POINTS = 21
 
@@ -70,11 +72,12 @@ def gmv_by_views_lines(args: Mapping[str, Any], result: CalcResult, defaults: De
     with rc_context(_FONTS):
         figure, ax = _figure()
         for value, label in sorted(gpms.items()):
-            ys = [run_calculator("gmv_from_views", {**args, "views": x, "gpm": value, "gpm_basis": basis}, defaults).figures["gmv"] for x in xs]
-            mine = value == gpm
-            ax.plot(xs, ys, label=label, linewidth=2.6 if mine else 1.4, color=_COLOURS["ai"] if mine else None, marker="o" if mine else None, markersize=3)
-        ax.scatter([views], [result.figures["gmv"]], s=60, zorder=5, color=_COLOURS["ai"], edgecolor="white")
-        ax.annotate(_money(result.figures["gmv"], lang, result), (views, result.figures["gmv"]), textcoords="offset points", xytext=(6, 8))
+            point = {**args, "gpm": value, "gpm_basis": basis}
+            ys = [run_calculator("gmv_from_views", {**point, "views": x}, defaults).figures["gmv"] for x in xs]
+            ax.plot(xs, ys, label=label, **(_USED_LINE if value == gpm else _OTHER_LINE))
+        gmv = result.figures["gmv"]
+        ax.scatter([views], [gmv], s=60, zorder=5, color=_COLOURS["ai"], edgecolor="white")
+        ax.annotate(_money(gmv, lang, result), (views, gmv), textcoords="offset points", xytext=(6, 8))
         ax.set_title(t("chart.gmv_title", lang))
         ax.set_xlabel(t("chart.gmv_x", lang))
         ax.set_ylabel(t("chart.gmv_y", lang))
@@ -87,7 +90,8 @@ def gmv_by_views_lines(args: Mapping[str, Any], result: CalcResult, defaults: De
 def profit_by_throttle_curve(args: Mapping[str, Any], result: CalcResult, defaults: Defaults, lang: Lang) -> Figure:
     """Expected profit of the plan against the throttle probability, with the break-even marked."""
     ps = np.linspace(0, 1, _PROBABILITY_POINTS)
-    ys = [run_calculator("risk_adjusted_return", {**args, "probability": p}, defaults).figures["expected_profit"] for p in ps]
+    runs = [run_calculator("risk_adjusted_return", {**args, "probability": p}, defaults) for p in ps]
+    ys = [run.figures["expected_profit"] for run in runs]
     break_even = result.figures["break_even_probability"]
     with rc_context(_FONTS):
         figure, ax = _figure()

@@ -134,7 +134,7 @@ class ChatTab:
             buttons=["copy", "copy_all"],
             feedback_options=("Like", "Dislike"),
         )
-        self.notice = gr.HTML("", elem_id="tk-notice")
+        notice_box = gr.HTML("", elem_id="tk-notice")
         with gr.Row(elem_id="tk-input-row"):
             self.textbox = labels.make(
                 gr.Textbox,
@@ -147,8 +147,8 @@ class ChatTab:
                 autofocus=True,
             )
             send = labels.make(gr.Button, {"value": "chat.send"}, variant="primary", elem_id="tk-send", scale=1, min_width=88)
-        with gr.Group(visible=False, elem_id="tk-feedback") as self.feedback_panel:
-            self.feedback_prompt = gr.Markdown()
+        with gr.Group(visible=False, elem_id="tk-feedback") as feedback_panel:
+            prompt = gr.Markdown()
             comment = labels.make(
                 gr.Textbox,
                 {"label": "feedback.comment", "placeholder": "feedback.comment_placeholder"},
@@ -165,28 +165,27 @@ class ChatTab:
         run = dict(
             fn=self.respond,
             inputs=[self.textbox, self.chatbot, session, lang, self.turns],
-            outputs=[self.chatbot, self.textbox, self.notice, self.turns, session],
+            outputs=[self.chatbot, self.textbox, notice_box, self.turns, session],
             show_progress="minimal",
             concurrency_limit=4,
+            concurrency_id="chat",
         )
         gr.on([self.textbox.submit, send.click], api_name="chat", **run)
         self.chatbot.example_select(_example_text, None, self.textbox, api_name=False).then(**run, api_name=False)
         self.chatbot.like(
             self.open_feedback,
             [self.chatbot, lang],
-            [pending, self.feedback_panel, self.feedback_prompt, comment],
+            [pending, feedback_panel, prompt, comment],
             api_name=False,
         )
         send_feedback.click(
             self.save_feedback,
             [pending, comment, self.turns, session, lang],
-            [pending, self.feedback_panel, self.notice],
+            [pending, feedback_panel, notice_box],
             api_name=False,
         )
-        cancel.click(lambda: (None, gr.update(visible=False)), None, [pending, self.feedback_panel], api_name=False)
-        self.chatbot.clear(
-            self.new_session, None, [session, self.turns, self.notice, self.feedback_panel], api_name=False
-        )
+        cancel.click(lambda: (None, gr.update(visible=False)), None, [pending, feedback_panel], api_name=False)
+        self.chatbot.clear(self.new_session, None, [session, self.turns, notice_box, feedback_panel], api_name=False)
 
     def respond(
         self, message: str, history: History, session_id: str | None, lang: Lang, turns: list[TurnRecord]

@@ -55,7 +55,7 @@ class KnowledgeTab:
             )
             evidence = labels.make(
                 gr.Dropdown,
-                {"label": "kb.evidence", "choices": lambda lang: [(evidence_badge(level, lang), level) for level in EVIDENCE_LEVELS]},
+                {"label": "kb.evidence", "choices": lambda lang: [(evidence_badge(e, lang), e) for e in EVIDENCE_LEVELS]},
                 multiselect=True,
                 elem_id="tk-kb-evidence",
                 min_width=160,
@@ -72,10 +72,10 @@ class KnowledgeTab:
         )
 
     def entries(self, query: str, topics: Sequence[str], markets: Sequence[str], evidence: Sequence[str]) -> list[Entry]:
-        """Search results (best first) when there is a query, else every entry passing the filters, strongest evidence first."""
+        """Search hits (best first) when there is a query, else every entry passing the filters, strongest first."""
         if query and query.strip():
-            hits = self.retriever.search(query, k=len(self.retriever.kb), markets=markets or None, topics=topics or None, evidence=evidence or None)
-            return [hit.entry for hit in hits]
+            filters = {"markets": markets or None, "topics": topics or None, "evidence": evidence or None}
+            return [hit.entry for hit in self.retriever.search(query, k=len(self.retriever.kb), **filters)]
         chosen = [e for e in self.retriever.kb if _passes(e, topics or (), markets or (), evidence or ())]
         return sorted(chosen, key=lambda e: (EVIDENCE_LEVELS.index(e.evidence), e.id))
 
