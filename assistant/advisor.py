@@ -139,14 +139,15 @@ class Advisor:
         if kind == "advice" and not _has_evidence(calls):
             kind, text = "not_in_knowledge", prompts.NOT_IN_KNOWLEDGE_REPLY[ctx.lang]
         available = retrieved_ids(produced) | {s for c in calls if isinstance(c.result, dict) for s in c.result.get("sources", [])}
-        citations = [self._citation(i, ctx.lang, available) for i in cited_ids(text) if i in available and i in self.kb]
+        citations = [self.citation(i, ctx.lang, available) for i in cited_ids(text) if i in available and i in self.kb]
         answer = Answer(answer=text, lang=ctx.lang, kind=kind, provider=ctx.provider, citations=citations,
                         tool_calls=calls, warnings=ctx.warnings, session_id=turn.session_id)
         if turn.session_id:
             self._remember(turn, answer)
         return answer
 
-    def _citation(self, entry_id: str, lang: Lang, cited: set[str]) -> Citation:
+    def citation(self, entry_id: str, lang: Lang, cited: set[str]) -> Citation:
+        """How an answer in `lang` cites the entry; conflicts are those with other ids in `cited`."""
         entry = self.kb[entry_id]
         return Citation(
             id=entry.id, title=entry.title.get(lang), evidence=entry.evidence, evidence_label=entry.evidence_label(lang),
@@ -157,7 +158,7 @@ class Advisor:
     def _remember(self, turn: _Turn, answer: Answer) -> None:
         meta: dict[str, Any] = {
             "lang": answer.lang, "kind": answer.kind, "provider": answer.provider,
-            "citations": [c.id for c in answer.citations],
+            "citations": [c.id for c in answer.citations], "warnings": answer.warnings,
             "tool_calls": [c.model_dump(include={"id", "name", "args", "result"}) for c in answer.tool_calls],
         }
         self.store.append(turn.session_id, StoredMessage(role="user", content=turn.question),

@@ -127,6 +127,12 @@ class Store:
             )
         return row
 
+    def set_comment(self, feedback_id: str, comment: str) -> bool:
+        """Attach the comment a user writes after rating; False when there is no such row."""
+        with self._connect() as db:
+            changed = db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment[:4000], feedback_id)).rowcount
+        return changed == 1
+
     def feedback(self) -> list[FeedbackRow]:
         with self._connect() as db:
             rows = db.execute(

@@ -97,6 +97,20 @@ def bm25_text(entry: Entry) -> str:
     )
 
 
+def entry_matches(
+    entry: Entry,
+    markets: Sequence[str] | None = None,
+    topics: Sequence[str] | None = None,
+    evidence: Sequence[str] | None = None,
+) -> bool:
+    """The filters: any chosen market (a GLOBAL entry matches every market), any chosen topic, any chosen level."""
+    return (
+        (not markets or bool({*markets, "GLOBAL"} & set(entry.markets)))
+        and (not topics or bool(set(topics) & set(entry.topics)))
+        and (not evidence or entry.evidence in evidence)
+    )
+
+
 class Hit(BaseModel):
     entry: Entry
     score: float
@@ -197,14 +211,7 @@ class Retriever:
         topics: Sequence[str] | None,
         evidence: Sequence[str] | None,
     ) -> np.ndarray:
-        def passes(entry: Entry) -> bool:
-            return (
-                (not markets or bool({*markets, "GLOBAL"} & set(entry.markets)))
-                and (not topics or bool(set(topics) & set(entry.topics)))
-                and (not evidence or entry.evidence in evidence)
-            )
-
-        return np.array([passes(self.kb[i]) for i in self._ids], dtype=bool)
+        return np.array([entry_matches(self.kb[i], markets, topics, evidence) for i in self._ids], dtype=bool)
 
 
 def open_retriever(settings: Settings, *, sync: bool = True, mode: Mode = "hybrid") -> Retriever:

@@ -69,8 +69,9 @@ def restore(advisor: Advisor, rows: list[StoredMessage]) -> tuple[History, list[
             answer=row.content,
             lang=lang,
             provider=row.meta.get("provider", ""),
-            citations=[advisor._citation(i, lang, set(ids)) for i in ids],
+            citations=[advisor.citation(i, lang, set(ids)) for i in ids],
             tool_calls=calls,
+            warnings=row.meta.get("warnings", []),
         )
         history += [thought(call, lang, done=True) for call in calls]
         history.append(gr.ChatMessage(role="assistant", content=answer_content(answer)))
@@ -174,13 +175,13 @@ class ChatTab:
         self.chatbot.example_select(_example_text, None, self.textbox, api_name=False).then(**run, api_name=False)
         self.chatbot.like(
             self.open_feedback,
-            [self.chatbot, lang],
+            [self.chatbot, lang, self.turns, session],
             [pending, feedback_panel, prompt, comment],
             api_name=False,
         )
         send_feedback.click(
             self.save_feedback,
-            [pending, comment, self.turns, session, lang],
+            [pending, comment, lang],
             [pending, feedback_panel, notice_box],
             api_name=False,
         )
@@ -209,40 +210,34 @@ class ChatTab:
             log.exception("chat: the advisor failed")
             yield history, message, notice(t("notice.error", lang), "error"), turns, gr.skip()
 
-    @staticmethod
-    def open_feedback(history: History, lang: Lang, data: gr.LikeData) -> tuple[Any, ...]:
-        """A thumb was clicked: remember which answer and how, and ask for an optional comment."""
-        if data.liked not in (True, False):
+    def open_feedback(
+        self, history: History, lang: Lang, turns: list[TurnRecord], session_id: str | None, data: gr.LikeData
+    ) -> tuple[Any, ...]:
+        """A thumb was clicked: store the rating at once, then offer an optional comment."""
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        turn = turn_of(history or [], index)
+        if data.liked not in (True, False) or not 0 <= turn < len(turns):
             return None, gr.update(visible=False), gr.skip(), gr.skip()
         rating = 1 if data.liked else -1
-        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        prompt = t("feedback.up" if rating == 1 else "feedback.down", lang)
-        return {"turn": turn_of(history or [], index), "rating": rating}, gr.update(visible=True), f"**{prompt}**", ""
-
-    def save_feedback(
-        self,
-        pending: dict[str, int] | None,
-        comment: str,
-        turns: list[TurnRecord],
-        session_id: str | None,
-        lang: Lang,
-    ) -> tuple[Any, ...]:
-        """Store the rating (and comment) durably, then thank the user."""
-        if not pending or not 0 <= pending["turn"] < len(turns):
-            return None, gr.update(visible=False), ""
-        turn = turns[pending["turn"]]
-        self.advisor.store.add_feedback(
+        record = turns[turn]
+        row = self.advisor.store.add_feedback(
             Feedback(
-                rating=pending["rating"],
-                question=turn.question,
-                answer=turn.answer,
-                comment=(comment or "").strip(),
+                rating=rating,
+                question=record.question,
+                answer=record.answer,
                 session_id=session_id,
-                citations=turn.citations,
-                provider=turn.provider,
+                citations=record.citations,
+                provider=record.provider,
                 channel="web",
             )
         )
+        prompt = t("feedback.up" if rating == 1 else "feedback.down", lang)
+        return row.id, gr.update(visible=True), f"**{prompt}**", ""
+
+    def save_feedback(self, feedback_id: str | None, comment: str, lang: Lang) -> tuple[Any, ...]:
+        """Attach the optional comment to the stored rating, then thank the user."""
+        if feedback_id and (comment or "").strip():
+            self.advisor.store.set_comment(feedback_id, comment.strip())
         return None, gr.update(visible=False), notice(t("feedback.saved", lang), "info")
 
     @staticmethod

@@ -6,19 +6,10 @@ from collections.abc import Sequence
 
 import gradio as gr
 
-from assistant.kb.retrieve import Retriever
+from assistant.kb.retrieve import Retriever, entry_matches
 from assistant.kb.schema import EVIDENCE_LEVELS, Entry, Lang
 from assistant.ui.i18n import Labels, evidence_badge, t
 from assistant.ui.render import entry_card, esc
-
-
-def _passes(entry: Entry, topics: Sequence[str], markets: Sequence[str], evidence: Sequence[str]) -> bool:
-    """Browsing filter (no query): any chosen topic, any chosen market (GLOBAL matches all), any chosen level."""
-    return (
-        (not topics or bool(set(topics) & set(entry.topics)))
-        and (not markets or bool({*markets, "GLOBAL"} & set(entry.markets)))
-        and (not evidence or entry.evidence in evidence)
-    )
 
 
 class KnowledgeTab:
@@ -76,7 +67,7 @@ class KnowledgeTab:
         if query and query.strip():
             filters = {"markets": markets or None, "topics": topics or None, "evidence": evidence or None}
             return [hit.entry for hit in self.retriever.search(query, k=len(self.retriever.kb), **filters)]
-        chosen = [e for e in self.retriever.kb if _passes(e, topics or (), markets or (), evidence or ())]
+        chosen = [e for e in self.retriever.kb if entry_matches(e, markets, topics, evidence)]
         return sorted(chosen, key=lambda e: (EVIDENCE_LEVELS.index(e.evidence), e.id))
 
     def browse(self, query: str, topics: list[str], markets: list[str], evidence: list[str], lang: Lang) -> str:

@@ -1,0 +1,55 @@
+"""The SQLite store: conversations and feedback survive restarts and concurrent writers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from assistant.store import Feedback, Store, StoredMessage
+
+
+def test_history_is_ordered_and_survives_a_new_store(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    sid = store.new_session_id()
+    store.append(sid, StoredMessage(role="user", content="20万播放?"), StoredMessage(role="assistant", content="2,400", meta={"lang": "zh"}))
+    store.append(sid, StoredMessage(role="user", content="那如果GPM是20呢?"))
+    reopened = Store(tmp_path / "s.sqlite3")
+    assert [(m.role, m.content) for m in reopened.history(sid)] == [
+        ("user", "20万播放?"), ("assistant", "2,400"), ("user", "那如果GPM是20呢?")]
+    assert reopened.history(sid)[1].meta == {"lang": "zh"}
+    assert reopened.history("no-such-session") == []
+
+
+def test_feedback_rating_then_comment_then_export(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    row = store.add_feedback(Feedback(rating=-1, question="q, with comma", answer="a\nb", citations=["x", "y"], channel="web"))
+    assert store.set_comment(row.id, "数字不对") and not store.set_comment("missing", "x")
+    [saved] = store.feedback()
+    assert saved.comment == "数字不对" and saved.citations == ["x", "y"]
+    assert json.loads(store.export_feedback("jsonl"))["comment"] == "数字不对"
+    [exported] = list(csv.DictReader(io.StringIO(store.export_feedback("csv"))))
+    assert exported["question"] == "q, with comma" and exported["answer"] == "a\nb" and exported["citations"] == "x y"
+
+
+def test_rating_must_be_plus_or_minus_one() -> None:
+    with pytest.raises(ValidationError):
+        Feedback(rating=0, question="q", answer="a")
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+
+    def write(i: int) -> None:
+        store.add_feedback(Feedback(rating=1, question=f"q{i}", answer="a"))
+        store.append(f"s{i % 4}", StoredMessage(role="user", content=str(i)))
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(200)))
+    assert len(store.feedback()) == 200
+    assert sum(len(store.history(f"s{k}")) for k in range(4)) == 200
