@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -69,11 +70,8 @@ def check_grounding(
     known = [v for text in [*calculations, user_text] for v in _values_in(text)]
     for entry in filter(None, map(lookup, retrieved | set(citations))):
         known.extend(_entry_values(entry))
-    unsupported = tuple(
-        raw
-        for raw, value in _answer_numbers(CITATION.sub(" ", answer))
-        if not any(_close(value, k) for k in known)
-    )
+    sources = _Known(known)
+    unsupported = tuple(raw for raw, value in _answer_numbers(CITATION.sub(" ", answer)) if value not in sources)
     return GroundingReport(tuple(dict.fromkeys(unsupported)), unknown)
 
 
@@ -127,9 +125,19 @@ def _entry_values(entry: Entry) -> tuple[float, ...]:
     return cached[1]
 
 
-def _close(a: float, b: float) -> bool:
-    """Equal within tolerance, also across the percent and fraction forms of a rate."""
-    return any(math.isclose(a, c, rel_tol=_REL_TOL, abs_tol=1e-9) for c in (b, b * 100, b / 100))
+class _Known:
+    """Source values, looked up within tolerance, also across the percent and fraction forms of a rate."""
+
+    def __init__(self, values: Iterable[float]):
+        self._sorted = sorted({form for v in values for form in (v, v * 100, v / 100)})
+
+    def __contains__(self, value: float) -> bool:
+        i = bisect.bisect_left(self._sorted, value)
+        return any(
+            math.isclose(value, self._sorted[j], rel_tol=_REL_TOL, abs_tol=1e-9)
+            for j in (i - 1, i)
+            if 0 <= j < len(self._sorted)
+        )
 
 
 def _json(text: str) -> Any:

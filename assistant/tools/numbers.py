@@ -7,6 +7,7 @@ them), and `format_number` prints figures so that `find_numbers` reads them back
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -148,13 +149,22 @@ _YEAR_CUE = re.compile(r"(?i:\b(?:in|since|until|till|before|after|during|year|e
 _APPROX_PREFIX = re.compile(r"^(?:约|大约|大概|(?i:about|around|approx\.?|approximately)\s)\s*")
 
 
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """Every BMP character whose NFKC form is one other character (１→1, ％→%, ￥→¥), built once."""
+    table = {}
+    for code in range(0x80, 0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if len(folded) == 1 and folded != chr(code):
+            table[code] = folded
+    return table
+
+
 def _normalise(text: str) -> str:
     """Fold full-width characters (１２％, ￥) one for one, so spans still index `text`."""
-    out = []
-    for ch in text:
-        folded = unicodedata.normalize("NFKC", ch)
-        out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
+    return text if text.isascii() else text.translate(_fold_table())
 
 
 # --- values --------------------------------------------------------------------
