@@ -111,3 +111,13 @@ def test_collection_name_depends_on_embedding_kind(settings: Settings) -> None:
     function = embedding_function(openai)
     assert isinstance(function, OpenAIEmbedding) and function._client is None, "no client before the first call"
     assert isinstance(embedding_function(settings), UseMultilingualEmbedding)
+
+
+def test_a_new_embedding_revision_re_embeds_everything(
+    settings: Settings, entries: list[Entry], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    KnowledgeIndex(settings, CountingEmbedding()).sync(KnowledgeBase(entries))
+    monkeypatch.setattr("assistant.kb.index.EMBEDDING_REVISION", 999)
+    counter = CountingEmbedding()
+    report = KnowledgeIndex(settings, counter).sync(KnowledgeBase(entries))
+    assert len(report.updated) == len(entries) and len(counter.embedded) == len(entries)

@@ -39,6 +39,11 @@ def use_model() -> Any:
     return _use_model
 
 
+EMBEDDING_REVISION = 2
+"""Part of every indexed entry's hash: bump it when the way documents are embedded changes, so a
+persisted index re-embeds everything on its next sync instead of keeping stale vectors."""
+
+
 def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12)
 

@@ -13,7 +13,7 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction
 
 from assistant.config import Settings
-from assistant.kb.embeddings import embedding_function, embedding_key
+from assistant.kb.embeddings import EMBEDDING_REVISION, embedding_function, embedding_key
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.schema import Entry
 
@@ -58,7 +58,8 @@ def document_metadata(entry: Entry) -> dict[str, str | bool]:
 
 
 def content_hash(document: str, metadata: dict[str, str | bool]) -> str:
-    payload = json.dumps([document, metadata], ensure_ascii=False, sort_keys=True)
+    """Changes when the entry, its metadata or the embedding method (`EMBEDDING_REVISION`) changes."""
+    payload = json.dumps([EMBEDDING_REVISION, document, metadata], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
