@@ -76,14 +76,18 @@ class Advisor:
     def stream(self, messages: Messages, session_id: str | None = None) -> Iterator[StreamEvent]:
         """Like `ask`, yielding tool events and text chunks as they happen, then the Answer."""
         turn = self._prepare(messages, session_id)
-        calls: dict[str, ToolCall] = {}
+        announced: set[str] = set()
         final: list[BaseMessage] = []
         for mode, payload in self._agent.stream(
             {"messages": turn.inputs}, context=turn.context, stream_mode=["messages", "custom", "values"]
         ):
-            if mode == "custom" and payload.get("tk_event") == "tool_start":
-                calls[payload["id"]] = ToolCall(id=payload["id"], name=payload["name"], args=payload["args"], result=None)
-                yield ToolEvent(type="tool_start", call=calls[payload["id"]])
+            if mode == "values":
+                final = payload["messages"]
+                planned = final[-1].tool_calls if final and isinstance(final[-1], AIMessage) else []
+                for call in (c for c in planned if c["id"] not in announced):  # in the order the model chose
+                    announced.add(call["id"])
+                    started = ToolCall(id=call["id"], name=call["name"], args=call["args"], result=None)
+                    yield ToolEvent(type="tool_start", call=started)
             elif mode == "custom" and payload.get("tk_event") == "tool_end":
                 call = ToolCall(id=payload["id"], name=payload["name"], args=payload["args"],
                                 result=payload["result"], duration_ms=payload["duration_ms"])
@@ -92,8 +96,6 @@ class Advisor:
                 chunk, _ = payload
                 if isinstance(chunk, AIMessage) and chunk.text and not chunk.tool_calls:
                     yield TextEvent(delta=chunk.text)
-            elif mode == "values":
-                final = payload["messages"]
         yield AnswerEvent(answer=self._finish(turn, final))
 
     def _prepare(self, messages: Messages, session_id: str | None) -> _Turn:

@@ -98,18 +98,18 @@ class ProviderFallback(AgentMiddleware):
 
 
 class ToolTimer(AgentMiddleware):
-    """Around each tool call: time it and stream start/end events."""
+    """Around each tool call: time it and stream its end (the Advisor announces starts in call order)."""
 
     def wrap_tool_call(self, request: ToolCallRequest, handler: Callable[[ToolCallRequest], ToolMessage]) -> ToolMessage:
         call = request.tool_call
-        writer = request.runtime.stream_writer
-        writer({"tk_event": "tool_start", "id": call["id"], "name": call["name"], "args": call["args"]})
         started = time.perf_counter()
         result = handler(request)
         elapsed = (time.perf_counter() - started) * 1000
         request.runtime.context.tool_ms[call["id"]] = elapsed
-        writer({"tk_event": "tool_end", "id": call["id"], "name": call["name"], "args": call["args"],
-                "result": parse_tool_result(result), "duration_ms": elapsed})
+        request.runtime.stream_writer({
+            "tk_event": "tool_end", "id": call["id"], "name": call["name"], "args": call["args"],
+            "result": parse_tool_result(result), "duration_ms": elapsed,
+        })
         return result
 
 

@@ -20,7 +20,7 @@ from assistant.engine.planner import plan_turn
 from assistant.engine.writer import Evidence, compose
 from assistant.kb.loader import KnowledgeBase
 
-MAX_EVIDENCE = 3
+MAX_EVIDENCE = 4
 
 
 class OfflineModel(BaseChatModel):
