@@ -60,7 +60,7 @@ def plan_turn(conversation: Conversation) -> Plan:
     if missing and not calls:
         return Plan(query, clarification=_clarify(missing, conversation.lang))
     hints = " ".join(dict.fromkeys(i.topic for c in calls for i in INTENTS if i.tool == c.name))
-    search = Call("search_knowledge", {"query": f"{query} {hints}".strip(), "k": SEARCH_K})
+    search = Call("search_knowledge", {"query": f"{query} {hints}".strip(), "k": SEARCH_K, "lang": conversation.lang})
     return Plan(query, [search, *calls])
 
 

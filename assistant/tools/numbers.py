@@ -339,8 +339,10 @@ _METRIC_WORDS = frozenset({"GMV", "GPM", "ROAS", "ROI", "CPM", "CPC", "CPA", "CT
 
 def _glued_to_word(text: str, start: int) -> bool:
     """"sora2", "Q1", "TT123", "mp4": digits stuck to a word are names, not amounts ("GMV20万" is fine)."""
-    letters = re.search(r"[A-Za-z]+$", text[:start])
-    return bool(letters) and letters.group().upper() not in _METRIC_WORDS
+    begin = start
+    while begin and text[begin - 1].isascii() and text[begin - 1].isalpha():
+        begin -= 1
+    return begin < start and text[begin:start].upper() not in _METRIC_WORDS
 
 
 def _date_mention(match: re.Match[str], text: str) -> NumberMention:
