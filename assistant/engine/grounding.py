@@ -68,10 +68,14 @@ def check_grounding(
     unknown = tuple(c for c in citations if c not in retrieved)
     calculations = [m.text for m in turn if isinstance(m, ToolMessage) and m.name != SEARCH_TOOL]
     known = [v for text in [*calculations, user_text] for v in _values_in(text)]
-    for entry in filter(None, map(lookup, retrieved | set(citations))):
-        known.extend(_entry_values(entry))
+    facts = [_facts(entry) for entry in filter(None, map(lookup, retrieved | set(citations)))]
+    text = CITATION.sub(" ", answer)
+    for fact in facts:
+        known.extend(fact.values)
+        for sentence in fact.sentences:  # a sentence quoted from an entry carries that entry's numbers
+            text = text.replace(sentence, " ")
     sources = _Known(known)
-    unsupported = tuple(raw for raw, value in _answer_numbers(CITATION.sub(" ", answer)) if value not in sources)
+    unsupported = tuple(raw for raw, value in _answer_numbers(text) if value not in sources)
     return GroundingReport(tuple(dict.fromkeys(unsupported)), unknown)
 
 
@@ -111,18 +115,29 @@ def _values_in(text: str) -> Iterator[float]:
             yield from _values_in(item)
 
 
-_ENTRY_VALUES: dict[int, tuple[Entry, tuple[float, ...]]] = {}
+@dataclass(frozen=True)
+class _Facts:
+    entry: Entry
+    values: tuple[float, ...]
+    """Every number the entry states (texts, figures, dates)."""
+    sentences: tuple[str, ...]
+    """Its sentences that contain digits, as an answer may quote them."""
 
 
-def _entry_values(entry: Entry) -> tuple[float, ...]:
-    """Every number an entry states (texts, figures, dates); entries never change, so cached."""
-    cached = _ENTRY_VALUES.get(id(entry))
-    if cached is None or cached[0] is not entry:
+_FACTS: dict[int, _Facts] = {}
+_SENTENCE_END = re.compile(r"(?<=[。！？；.!?])\s*")
+
+
+def _facts(entry: Entry) -> _Facts:
+    """What an entry can vouch for; entries never change, so computed once each."""
+    cached = _FACTS.get(id(entry))
+    if cached is None or cached.entry is not entry:
         texts = [t for f in (entry.title, entry.text, entry.guidance) for t in (f.zh, f.en)]
+        sentences = tuple(s for t in texts for s in _SENTENCE_END.split(t) if len(s) > 8 and any(c.isdigit() for c in s))
         texts.append(f"{entry.source.date.isoformat()} {entry.reviewed.isoformat()}")
         texts.append(json.dumps({k: v for k, v in entry.numbers.items() if not isinstance(v, str)}))
-        cached = _ENTRY_VALUES[id(entry)] = (entry, tuple(v for t in texts for v in _values_in(t)))
-    return cached[1]
+        cached = _FACTS[id(entry)] = _Facts(entry, tuple(v for t in texts for v in _values_in(t)), sentences)
+    return cached
 
 
 class _Known:
