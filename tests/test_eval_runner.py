@@ -125,7 +125,7 @@ def test_thresholds_file(tmp_path: Path) -> None:
     assert load_threshold(path, "offline") == 0.95
     with pytest.raises(ValueError, match="provider 'other'"):
         load_threshold(path, "other")
-    assert load_threshold(commands.THRESHOLDS, "offline") == 0.95
+    assert load_threshold(commands.THRESHOLDS, "offline") >= 0.95  # the gate only ever rises
 
 
 def test_scorecard_files(tmp_path: Path) -> None:
@@ -193,7 +193,8 @@ def test_eval_command_prints_json_and_writes_the_scorecard(
     summary = json.loads(out)
     assert status == 0
     assert (summary["total"], summary["passed"], summary["pass_rate"], summary["failures"]) == (2, 2, 1.0, [])
-    assert summary["provider"] == "offline" and summary["threshold"] == 0.95
+    assert summary["provider"] == "offline"
+    assert summary["threshold"] == load_threshold(commands.THRESHOLDS, "offline")
     assert fake_advisor_module == {"count": 1, "provider": "offline"}
     assert (out_dir / "scorecard.md").exists() and (out_dir / "scorecard.png").exists()
     assert "scorecard written to" in err
