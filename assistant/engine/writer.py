@@ -30,6 +30,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "tool": "计算工具",
         "source": "{publisher}，{date}",
         "error": "没能计算 {tool}：{message}",
+        "fix_input": "。请改正这个数字再问一次。",
     },
     "en": {
         "conflict": "⚖ Sources disagree: {a} ({a_label}) and {b} ({b_label}) point in different directions; both are shown, weigh them by evidence strength.",
@@ -42,6 +43,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "tool": "calculator",
         "source": "{publisher}, {date}",
         "error": "Could not run {tool}: {message}",
+        "fix_input": ". Please correct that number and ask again.",
     },
 }
 
@@ -73,7 +75,13 @@ def compose(
     entries = [e.entry for e in evidence]
     results = [c for c in calculations if "error" not in c]
     guidance = {e.id: sentences(e.guidance.get(lang), lang) for e in entries}
-    verdict = results[0]["headline"][lang] if results else guidance[entries[0].id][0]
+    failed = [c for c in calculations if "error" in c]
+    if results:
+        verdict = results[0]["headline"][lang]
+    elif failed:  # the seller asked for a number and gave one the calculator cannot use: say so first
+        verdict = _calculation_lines(failed[0], lang)[0] + p["fix_input"]
+    else:
+        verdict = guidance[entries[0].id][0]
     sections = [f"**{h['verdict']}：** {verdict}" if lang == "zh" else f"**{h['verdict']}:** {verdict}"]
 
     lines = [_evidence_line(e, lang, full=i == 0) for i, e in enumerate(entries)]
