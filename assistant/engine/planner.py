@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.engine.conversation import Conversation
 from assistant.engine.guard import looks_like_follow_up
-from assistant.engine.intents import INTENTS, Intent, Slot
+from assistant.engine.intents import INTENTS, Slot
 from assistant.kb.schema import Lang
 from assistant.tools.numbers import NumberMention, NumberParseError, find_numbers, parse_number
 
