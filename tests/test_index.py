@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import chromadb
 import pytest
@@ -14,6 +13,7 @@ from assistant.kb.embeddings import OpenAIEmbedding, UseMultilingualEmbedding, e
 from assistant.kb.index import COLLECTION_PREFIX, KnowledgeIndex, where_filter
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.schema import Entry
+from factories import make_entry
 
 
 class CountingEmbedding(UseMultilingualEmbedding):
@@ -25,23 +25,6 @@ class CountingEmbedding(UseMultilingualEmbedding):
     def __call__(self, input: Documents) -> Embeddings:
         self.embedded.extend(input)
         return super().__call__(input)
-
-
-def make_entry(entry_id: str, **changes: Any) -> Entry:
-    data: dict[str, Any] = {
-        "id": entry_id,
-        "kind": "note",
-        "title": {"zh": f"{entry_id} 标题", "en": f"{entry_id} title"},
-        "text": {"zh": "GPM按千次曝光计算。", "en": "GPM is counted per thousand impressions."},
-        "guidance": {"zh": "记下分母。", "en": "Write down the denominator."},
-        "evidence": "official",
-        "source": {"title": "Seller University", "publisher": "TikTok", "url": "https://seller-us.tiktok.com/x", "date": "2025-01-01"},
-        "markets": ["US"],
-        "topics": ["gpm"],
-        "reviewed": "2026-11-28",
-    }
-    data.update(changes)
-    return Entry.model_validate(data)
 
 
 @pytest.fixture

@@ -13,30 +13,25 @@ from assistant.cli import main
 from assistant.config import Settings
 from assistant.kb.quality import load_cases, score, top_scores
 from assistant.kb.retrieve import RELEVANCE_FLOOR, Retriever, open_retriever, tokenize
+from factories import entry_data
 
 
-def entry_data(entry_id: str, title_zh: str, title_en: str, **changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": entry_id,
-        "kind": "note",
-        "title": {"zh": title_zh, "en": title_en},
-        "text": {"zh": title_zh + "。", "en": title_en + "."},
-        "guidance": {"zh": "按此调整。", "en": "Adjust accordingly."},
-        "evidence": "official",
-        "source": {"title": "Seller University", "publisher": "TikTok", "url": "https://seller-us.tiktok.com/x", "date": "2025-01-01"},
-        "markets": ["US"],
-        "topics": ["gpm"],
-        "reviewed": "2026-11-28",
-    }
-    data.update(changes)
-    return data
+def titled(entry_id: str, title_zh: str, title_en: str, **changes: Any) -> dict[str, Any]:
+    """An entry whose title and text say what it is about, so retrieval has something to match."""
+    return entry_data(
+        entry_id,
+        title={"zh": title_zh, "en": title_en},
+        text={"zh": title_zh + "。", "en": title_en + "."},
+        guidance={"zh": "按此调整。", "en": "Adjust accordingly."},
+        **changes,
+    )
 
 
 SMALL_KB = [
-    entry_data("gpm-basis", "GPM 是千次曝光成交额", "GPM is GMV per thousand impressions", aliases=["千次成交"]),
-    entry_data("japan-deposit", "日本店铺保证金上调", "Japan shop deposit goes up", markets=["JP"], topics=["cost"], evidence="trade-press"),
-    entry_data("aigc-labels", "AI生成内容必须标注", "AI-generated content must be labelled", markets=["GLOBAL"], topics=["aigc"]),
-    entry_data("whitelist-traffic", "报白号没有自然流量", "Whitelisted accounts lost organic traffic", kind="claim", evidence="insider", aliases=["报白号"]),
+    titled("gpm-basis", "GPM 是千次曝光成交额", "GPM is GMV per thousand impressions", aliases=["千次成交"]),
+    titled("japan-deposit", "日本店铺保证金上调", "Japan shop deposit goes up", markets=["JP"], topics=["cost"], evidence="trade-press"),
+    titled("aigc-labels", "AI生成内容必须标注", "AI-generated content must be labelled", markets=["GLOBAL"], topics=["aigc"]),
+    titled("whitelist-traffic", "报白号没有自然流量", "Whitelisted accounts lost organic traffic", kind="claim", evidence="insider", aliases=["报白号"]),
 ]
 
 
@@ -137,7 +132,7 @@ def test_cli_validate_list_index_search(small_settings: Settings, capsys: pytest
 def test_cli_validate_reports_every_problem(small_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     notes = small_settings.knowledge_dir / "notes"
     (notes / "broken.yaml").write_text("id: broken\nkind: [note\n", encoding="utf-8")
-    bad = entry_data("wrong-name", "x", "y", evidence="rumour")
+    bad = titled("wrong-name", "x", "y", evidence="rumour")
     (notes / "misnamed.yaml").write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
     assert main(["kb", "validate"]) == 1
     out = capsys.readouterr().out.splitlines()

@@ -18,6 +18,7 @@ from assistant.engine.prompts import FALLBACK_WARNING
 from assistant.kb.schema import EVIDENCE_LEVELS, Entry
 from assistant.tools.calculators import CALCULATORS, Defaults, run_calculator
 from assistant.ui.calculators_tab import form_args
+from factories import make_entry
 from assistant.ui.chat import turn_of
 from assistant.ui.i18n import LANGS, STRINGS, Labels, normalize_lang, t
 from assistant.ui.render import (
@@ -51,20 +52,16 @@ def citation(**overrides: object) -> Citation:
 
 
 def entry(**overrides: object) -> Entry:
-    values: dict[str, object] = {
-        "id": "sample-entry",
-        "kind": "note",
-        "title": {"zh": "标题", "en": "Title"},
-        "text": {"zh": "正文", "en": "Text"},
-        "guidance": {"zh": "建议", "en": "Guidance"},
-        "evidence": "official",
-        "source": {"title": "Source", "publisher": "TikTok", "url": "https://example.com/a", "date": "2026-01-18"},
-        "markets": ["US"],
-        "topics": ["gpm"],
-        "reviewed": "2026-11-28",
-    }
-    values.update(overrides)
-    return Entry.model_validate(values)
+    return make_entry(
+        "sample-entry",
+        **{
+            "title": {"zh": "标题", "en": "Title"},
+            "text": {"zh": "正文", "en": "Text"},
+            "guidance": {"zh": "建议", "en": "Guidance"},
+            "source": {"title": "Source", "publisher": "TikTok", "url": "https://example.com/a", "date": "2026-01-18"},
+            **overrides,
+        },
+    )
 
 
 def no_markup_from(text: str, html: str) -> None:
