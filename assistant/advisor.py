@@ -59,13 +59,14 @@ class Advisor:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, *, provider: str | None = None) -> Advisor:
-        """Load the knowledge, sync the index and pick the model the configuration names."""
+    def from_settings(cls, settings: Settings | None = None, *, provider: str | None = None, sync_index: bool = True) -> Advisor:
+        """Load the knowledge, sync the index (unless another process just did) and pick the model
+        the configuration names."""
         settings = settings or Settings.from_env()
         if provider is not None:
             settings = settings.model_copy(update={"provider": provider})
         llm = build_llm(settings) if settings.use_llm else None
-        return cls(settings, open_retriever(settings), Store(settings.sqlite_path), llm)
+        return cls(settings, open_retriever(settings, sync=sync_index), Store(settings.sqlite_path), llm)
 
     def ask(self, messages: Messages, session_id: str | None = None) -> Answer:
         """Answer the last user message; with `session_id`, earlier turns come from the store."""

@@ -63,6 +63,10 @@ class InvalidInput(ValueError):
         self.code = code
         self.messages = messages
 
+    def __reduce__(self) -> tuple[type[InvalidInput], tuple[str, dict[Lang, str]]]:
+        """Rebuilt from its own arguments when it crosses a process boundary (API worker pool)."""
+        return InvalidInput, (self.code, self.messages)
+
 
 class ToolEvent(BaseModel):
     type: Literal["tool_start", "tool_end"]

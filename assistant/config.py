@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -37,6 +37,9 @@ class Settings(BaseModel):
     api_keys: tuple[str, ...] = Field((), json_schema_extra={"env": "TK_API_KEYS"})
     rate_limit_per_minute: float = Field(600.0, gt=0, json_schema_extra={"env": "TK_RATE_LIMIT_PER_MINUTE"})
     rate_limit_burst: int = Field(60, ge=1, json_schema_extra={"env": "TK_RATE_LIMIT_BURST"})
+    answer_workers: Annotated[int, Field(ge=0, le=64)] | Literal["auto"] = Field("auto", json_schema_extra={"env": "TK_ANSWER_WORKERS"})
+    """API answers in this many worker processes (0: threads of the server process); `auto`: one
+    per CPU for the offline engine, which is CPU-bound, and 0 with an LLM, which waits on the network."""
     max_body_bytes: int = Field(64 * 1024, ge=1024, json_schema_extra={"env": "TK_MAX_BODY_BYTES"})
     cors_origins: tuple[str, ...] = Field((), json_schema_extra={"env": "TK_CORS_ORIGINS"})
     slack_signing_secret: str | None = Field(None, json_schema_extra={"env": "TK_SLACK_SIGNING_SECRET"})
@@ -56,6 +59,13 @@ class Settings(BaseModel):
     def use_llm(self) -> bool:
         """True when an OpenAI-compatible model drives the agent."""
         return self.provider == "openai" or (self.provider == "auto" and self.llm_configured)
+
+    @property
+    def answer_processes(self) -> int:
+        if self.answer_workers != "auto":
+            return self.answer_workers
+        cpus = os.cpu_count() or 1
+        return cpus if cpus > 1 and not self.use_llm else 0
 
     @property
     def chroma_dir(self) -> Path:

@@ -33,7 +33,11 @@ def shared_advisor() -> Advisor:
 
 
 def settings(**overrides: Any) -> Settings:
-    """Service settings for one test (keys, limits, channels) over the shared Advisor's data dir."""
+    """Service settings for one test (keys, limits, channels) over the shared Advisor's data dir.
+
+    Answers stay in the test process unless a test asks for worker processes (`answer_workers`).
+    """
+    overrides.setdefault("answer_workers", 0)
     return Settings.from_env(environ={}, data_dir=shared_advisor().settings.data_dir, provider="offline", **overrides)
 
 

@@ -116,7 +116,7 @@ def test_unknown_paths_and_methods(api: httpx.Client) -> None:
 def test_probes_need_no_key(api: httpx.Client) -> None:
     bare = httpx.Client(base_url=str(api.base_url))
     assert bare.get("/healthz").json() == {"status": "ok"}
-    assert bare.get("/readyz").json() == {"status": "ready", "index": True, "store": True}
+    assert bare.get("/readyz").json() == {"status": "ready", "index": True, "store": True, "answer_workers": 0}
 
 
 def test_readyz_is_503_while_the_store_cannot_be_written(api: httpx.Client) -> None:
@@ -128,7 +128,7 @@ def test_readyz_is_503_while_the_store_cannot_be_written(api: httpx.Client) -> N
         lock.execute("ROLLBACK")
         lock.close()
     assert response.status_code == 503
-    assert response.json() == {"status": "not_ready", "index": True, "store": False}
+    assert response.json() == {"status": "not_ready", "index": True, "store": False, "answer_workers": 0}
     assert api.get("/readyz").status_code == 200
 
 

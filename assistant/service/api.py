@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from starlette.routing import Match, Mount
 
 from assistant import __version__
 from assistant.config import Settings
+from assistant.service.answering import Answerer, answerer_for
 from assistant.service.channels import feishu, slack
 from assistant.service.errors import ApiError, install_error_handlers
 from assistant.service.health import health_router
@@ -59,28 +61,35 @@ def refuse_unrouted(app: FastAPI, probes: tuple[str, ...] = ("/healthz", "/ready
         app.add_api_route(path, unrouted, methods=_METHODS, include_in_schema=False)
 
 
-def create_app(advisor: Advisor, settings: Settings | None = None) -> FastAPI:
-    """Assemble the ASGI app around one Advisor; `settings` default to the Advisor's own."""
+def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Answerer | None = None) -> FastAPI:
+    """Assemble the ASGI app around one Advisor; `settings` default to the Advisor's own.
+
+    The web chat and streamed answers use `advisor`; the other API answers come from `answerer`
+    (by default the one `TK_ANSWER_WORKERS` asks for), started with the app and closed with it.
+    """
     settings = settings or advisor.settings
+    answerer = answerer or answerer_for(settings, advisor)
     http = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(answerer.start)
         try:
             yield
         finally:
             await http.aclose()
+            await run_in_threadpool(answerer.close)
 
     app = FastAPI(title="tk-advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
     guard = api_guard(settings)
-    app.include_router(health_router(advisor))
-    app.include_router(json_router(advisor, guard))
-    app.include_router(openai_router(advisor, guard))
+    app.include_router(health_router(advisor, answerer))
+    app.include_router(json_router(advisor, answerer, guard))
+    app.include_router(openai_router(advisor, answerer, guard))
     if slack.configured(settings):
-        app.include_router(slack.slack_router(advisor, settings, http))
+        app.include_router(slack.slack_router(answerer, settings, http))
     if feishu.configured(settings):
-        app.include_router(feishu.feishu_router(advisor, settings, http))
+        app.include_router(feishu.feishu_router(answerer, settings, http))
     refuse_unrouted(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, prefixes=API_PATHS)
     install_cors(app, settings.cors_origins)

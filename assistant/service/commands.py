@@ -23,6 +23,9 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(**overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     advisor = Advisor.from_settings(settings)
-    print(f"tk-advisor: serving on http://{settings.host}:{settings.port} (API docs at /docs)", flush=True)
+    workers = settings.answer_processes
+    where = f"{workers} worker processes" if workers else "the server's threads"
+    print(f"tk-advisor: serving on http://{settings.host}:{settings.port} (API docs at /docs; API answers on {where})",
+          flush=True)
     serve(create_app(advisor, settings), settings.host, settings.port)
     return 0

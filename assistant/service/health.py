@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from assistant.advisor import Advisor
+    from assistant.service.answering import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ class Readiness(BaseModel):
     """The Chroma index holds every knowledge entry."""
     store: bool
     """The SQLite store accepts a write transaction."""
+    answer_workers: int
+    """Worker processes answering API questions (0: the server's threads answer; also while
+    replacements for a crashed pool start, when answers go on in the server process)."""
 
 
 def index_loaded(advisor: Advisor) -> bool:
@@ -52,7 +56,7 @@ def store_writable(advisor: Advisor) -> bool:
         return False
 
 
-def health_router(advisor: Advisor) -> APIRouter:
+def health_router(advisor: Advisor, answerer: Answerer) -> APIRouter:
     router = APIRouter(tags=["probes"])
 
     @router.get("/healthz", response_model=Health, summary="Liveness: the process answers")
@@ -67,7 +71,8 @@ def health_router(advisor: Advisor) -> APIRouter:
     )
     async def readyz() -> JSONResponse:
         index, store = await run_in_threadpool(lambda: (index_loaded(advisor), store_writable(advisor)))
-        ready = Readiness(status="ready" if index and store else "not_ready", index=index, store=store)
+        ready = Readiness(status="ready" if index and store else "not_ready", index=index, store=store,
+                          answer_workers=answerer.processes)
         return JSONResponse(ready.model_dump(), status_code=200 if ready.status == "ready" else 503)
 
     return router

@@ -18,6 +18,7 @@ from assistant.store import Feedback
 
 if TYPE_CHECKING:
     from assistant.advisor import Advisor
+    from assistant.service.answering import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class FeedbackCreated(BaseModel):
     """The stored feedback row."""
 
 
-def json_router(advisor: Advisor, guard: Guard) -> APIRouter:
+def json_router(advisor: Advisor, answerer: Answerer, guard: Guard) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(guard)])
 
     @router.post(
@@ -51,7 +52,7 @@ def json_router(advisor: Advisor, guard: Guard) -> APIRouter:
     async def ask(body: AskRequest, request: Request) -> Answer:
         started = time.perf_counter()
         try:
-            answer = await run_in_threadpool(advisor.ask, body.question, session_id=body.session_id)
+            answer = await answerer.ask(body.question, session_id=body.session_id)
         except InvalidInput as exc:
             raise ApiError.from_invalid_input(exc, "question") from None
         log.info("api.ask client=%s chars=%d kind=%s ms=%.0f", request.state.client.id, len(body.question),

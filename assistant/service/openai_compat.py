@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,6 +27,7 @@ from assistant.service.threads import iterate_in_thread
 
 if TYPE_CHECKING:
     from assistant.advisor import Advisor
+    from assistant.service.answering import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,8 @@ _STREAM_DOC: dict[int | str, dict[str, Any]] = {
 }
 
 
-def openai_router(advisor: Advisor, guard: Guard) -> APIRouter:
+def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard) -> APIRouter:
+    """`advisor` streams (in this process); `answerer` gives the plain completions."""
     router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(guard)])
 
     @router.get("/models", response_model=ModelList, summary="The one model served", responses=documented(401, 429))
@@ -270,7 +271,7 @@ def openai_router(advisor: Advisor, guard: Guard) -> APIRouter:
         if body.stream:
             return await _stream(advisor, question, session_id)
         try:
-            answer = await run_in_threadpool(advisor.ask, question, session_id=session_id)
+            answer = await answerer.ask(question, session_id=session_id)
         except InvalidInput as exc:
             raise ApiError.from_invalid_input(exc, "messages") from None
         return ChatCompletion(

@@ -51,7 +51,8 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(retriever: Retriever, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    settings = Settings.from_env(environ={}, data_dir=tmp_path_factory.mktemp("web-chat"), provider="offline")
+    settings = Settings.from_env(environ={}, data_dir=tmp_path_factory.mktemp("web-chat"), provider="offline",
+                                 answer_workers=0)  # the web chat answers in the server process anyway
     advisor = Advisor(settings, retriever, Store(settings.sqlite_path))
     with BackgroundServer(create_app(advisor, settings)) as server:
         yield Served(server.url, settings)

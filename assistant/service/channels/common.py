@@ -8,13 +8,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from fastapi.concurrency import run_in_threadpool
 
 from assistant.answer import InvalidInput
 from assistant.service.render import as_text
 
 if TYPE_CHECKING:
-    from assistant.advisor import Advisor
+    from assistant.service.answering import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +46,11 @@ class Deduper:
         return True
 
 
-async def reply_text(advisor: Advisor, text: str, session_id: str, channel: str) -> str:
+async def reply_text(answerer: Answerer, text: str, session_id: str, channel: str) -> str:
     """The advisor's answer (with footnotes) for one chat message, or a message saying why not."""
     started = time.perf_counter()
     try:
-        answer = await run_in_threadpool(advisor.ask, text, session_id=session_id)
+        answer = await answerer.ask(text, session_id=session_id)
     except InvalidInput as exc:
         return f"{exc.messages['zh']}\n{exc.messages['en']}"
     except Exception:

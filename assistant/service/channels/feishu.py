@@ -25,7 +25,7 @@ from assistant.service.errors import ApiError
 from assistant.service.sessions import feishu_session
 
 if TYPE_CHECKING:
-    from assistant.advisor import Advisor
+    from assistant.service.answering import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def configured(settings: Settings) -> bool:
     return bool(settings.feishu_app_id and settings.feishu_app_secret and settings.feishu_verification_token)
 
 
-def feishu_router(advisor: Advisor, settings: Settings, http: httpx.AsyncClient) -> APIRouter:
+def feishu_router(answerer: Answerer, settings: Settings, http: httpx.AsyncClient) -> APIRouter:
     """`POST /channels/feishu/events`; needs TK_FEISHU_APP_ID, _APP_SECRET and _VERIFICATION_TOKEN."""
     if not configured(settings):
         raise ValueError("Feishu needs TK_FEISHU_APP_ID, TK_FEISHU_APP_SECRET and TK_FEISHU_VERIFICATION_TOKEN")
@@ -129,7 +129,7 @@ def feishu_router(advisor: Advisor, settings: Settings, http: httpx.AsyncClient)
 
     async def answer(text: str, message: dict[str, Any]) -> None:
         session = feishu_session(str(message.get("chat_id", "")), message.get("root_id"), message["message_id"])
-        reply = await reply_text(advisor, text, session, "feishu")
+        reply = await reply_text(answerer, text, session, "feishu")
         try:
             await api.reply(message["message_id"], reply)
         except (httpx.HTTPError, ValueError, RuntimeError) as exc:

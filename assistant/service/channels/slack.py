@@ -21,7 +21,7 @@ from assistant.service.errors import ApiError
 from assistant.service.sessions import slack_session
 
 if TYPE_CHECKING:
-    from assistant.advisor import Advisor
+    from assistant.service.answering import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def configured(settings: Settings) -> bool:
     return bool(settings.slack_signing_secret and settings.slack_bot_token)
 
 
-def slack_router(advisor: Advisor, settings: Settings, http: httpx.AsyncClient) -> APIRouter:
+def slack_router(answerer: Answerer, settings: Settings, http: httpx.AsyncClient) -> APIRouter:
     """`POST /channels/slack/events`; needs TK_SLACK_SIGNING_SECRET and TK_SLACK_BOT_TOKEN."""
     if not configured(settings):
         raise ValueError("Slack needs TK_SLACK_SIGNING_SECRET and TK_SLACK_BOT_TOKEN")
@@ -71,7 +71,7 @@ def slack_router(advisor: Advisor, settings: Settings, http: httpx.AsyncClient) 
     router = APIRouter(prefix="/channels/slack", include_in_schema=False)
 
     async def answer(text: str, channel: str, thread_ts: str) -> None:
-        reply = await reply_text(advisor, text, slack_session(channel, thread_ts), "slack")
+        reply = await reply_text(answerer, text, slack_session(channel, thread_ts), "slack")
         try:
             response = await http.post(
                 f"{settings.slack_api_base}/chat.postMessage",
