@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import chromadb
+import numpy as np
 import pytest
 from chromadb.api.types import Documents, Embeddings
 
 from assistant.config import Settings
 from assistant.kb.embeddings import OpenAIEmbedding, UseMultilingualEmbedding, embedding_function, embedding_key
-from assistant.kb.index import COLLECTION_PREFIX, KnowledgeIndex, where_filter
+from assistant.kb.index import COLLECTION_PREFIX, KnowledgeIndex
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.schema import Entry
 from factories import make_entry
@@ -59,7 +60,7 @@ def test_edit_reembeds_only_that_entry_and_delete_removes(settings: Settings, en
     report = index.sync(KnowledgeBase(edited))
     assert (report.added, report.updated, report.unchanged) == ([], ["gpm-basis"], 2)
     assert len(counter.embedded) == 1
-    assert index.collection.get(where=where_filter(markets=["US"]))["ids"] == ["referral-fee"], "stale market flag kept"
+    assert index.collection.get(where={"market_US": True})["ids"] == ["referral-fee"], "stale market flag kept"
 
     report = index.sync(KnowledgeBase(edited[1:]))
     assert (report.removed, report.unchanged, report.embedded) == (["gpm-basis"], 2, 0)
@@ -78,12 +79,23 @@ def test_persisted_collection_reopens_with_its_registered_function(settings: Set
     assert found["ids"] == [["japan-deposit"]]
 
 
-def test_where_filter_shapes() -> None:
-    assert where_filter() is None
-    assert where_filter(topics=["gpm"]) == {"topic_gpm": True}
-    assert where_filter(markets=["US"], evidence=["official"]) == {
-        "$and": [{"$or": [{"market_US": True}, {"market_GLOBAL": True}]}, {"evidence": {"$in": ["official"]}}]
-    }
+def test_vectors_score_like_chromas_own_cosine_query(settings: Settings, entries: list[Entry]) -> None:
+    index = KnowledgeIndex(settings)
+    index.sync(KnowledgeBase(entries))
+    ids = [e.id for e in entries]
+    vectors = index.vectors([*reversed(ids), "not-indexed"])
+    assert vectors.shape[0] == len(ids) + 1
+    assert np.allclose(np.linalg.norm(vectors[:-1], axis=1), 1.0) and not vectors[-1].any()
+
+    query = index.embed_query("deposit for the Japan store")
+    chroma = index.collection.query(query_embeddings=[query], n_results=len(ids), include=["distances"])
+    expected = {i: 1.0 - d for i, d in zip(chroma["ids"][0], chroma["distances"][0], strict=True)}
+    ours = dict(zip(reversed(ids), (vectors[:-1] @ query).tolist(), strict=True))
+    assert ours == pytest.approx(expected, abs=1e-5)
+
+
+def test_vectors_of_an_empty_index_have_no_columns(settings: Settings) -> None:
+    assert KnowledgeIndex(settings).vectors(["a", "b"]).shape == (2, 0)
 
 
 def test_collection_name_depends_on_embedding_kind(settings: Settings) -> None:

@@ -44,7 +44,8 @@ EMBEDDING_REVISION = 2
 persisted index re-embeds everything on its next sync instead of keeping stale vectors."""
 
 
-def _unit(vectors: np.ndarray) -> np.ndarray:
+def unit(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (a zero row stays zero), so a dot product is the cosine similarity."""
     return vectors / np.maximum(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12)
 
 
@@ -62,9 +63,9 @@ class UseMultilingualEmbedding(EmbeddingFunction[Documents]):
 
     def __call__(self, input: Documents) -> Embeddings:
         lines = [[line for line in text.splitlines() if line.strip()] or [text] for text in input]
-        vectors = _unit(np.asarray(use_model().encode([line for doc in lines for line in doc]), dtype=np.float32))
+        vectors = unit(np.asarray(use_model().encode([line for doc in lines for line in doc]), dtype=np.float32))
         bounds = np.cumsum([0, *map(len, lines)])
-        return [_unit(vectors[start:end].mean(axis=0)) for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
+        return [unit(vectors[start:end].mean(axis=0)) for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
 
     @staticmethod
     def name() -> str:

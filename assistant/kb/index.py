@@ -1,9 +1,15 @@
-"""The Chroma index of the knowledge base, kept in sync by content hash."""
+"""The Chroma index of the knowledge base, kept in sync by content hash.
+
+Chroma persists the embeddings; the retriever reads them once (`vectors`) and scores a query
+against all of them with one matrix product: exact, and ~4 µs instead of ~2 ms per Chroma
+query for a knowledge base of this size (it stays under a millisecond up to ~100k entries).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,9 +19,11 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction
 
 from assistant.config import Settings
-from assistant.kb.embeddings import EMBEDDING_REVISION, embedding_function, embedding_key
+from assistant.kb.embeddings import EMBEDDING_REVISION, embedding_function, embedding_key, unit
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.schema import Entry
+
+log = logging.getLogger(__name__)
 
 COLLECTION_PREFIX = "tk-knowledge-"
 _CHROMA_SETTINGS = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
@@ -132,33 +140,18 @@ class KnowledgeIndex:
         return self.collection.count()
 
     def embed_query(self, query: str) -> np.ndarray:
-        return np.asarray(self.embedder.embed_query([query])[0], dtype=np.float32)
+        return unit(np.asarray(self.embedder.embed_query([query])[0], dtype=np.float32))
 
-    def query(self, query_vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """Nearest ids by cosine similarity (1 - cosine distance), best first."""
-        if k <= 0:
-            return []
-        result = self.collection.query(query_embeddings=[query_vector], n_results=k, where=where, include=["distances"])
-        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+    def vectors(self, ids: Sequence[str]) -> np.ndarray:
+        """The stored embeddings of `ids` as unit rows, in that order; a zero row for an id not indexed
+        (no columns at all when nothing is)."""
+        stored = self.collection.get(ids=list(ids), include=["embeddings"])
+        found = stored["embeddings"] if stored["embeddings"] is not None else []
+        by_id = {i: np.asarray(v, dtype=np.float32) for i, v in zip(stored["ids"], found, strict=True)}
+        if missing := [i for i in ids if i not in by_id]:
+            log.warning("index: %d entries are not indexed (run `tk-advisor index`): %s", len(missing), ", ".join(missing[:5]))
+        if not by_id:
+            return np.zeros((len(ids), 0), dtype=np.float32)
+        blank = np.zeros_like(next(iter(by_id.values())))
+        return unit(np.vstack([by_id.get(i, blank) for i in ids]))
 
-
-def where_filter(
-    markets: Sequence[str] | None = None,
-    topics: Sequence[str] | None = None,
-    evidence: Sequence[str] | None = None,
-) -> dict[str, Any] | None:
-    """A Chroma `where` for the retriever's filters (a GLOBAL entry matches every market)."""
-    clauses: list[dict[str, Any]] = []
-    if markets:
-        clauses.append(_any_flag([market_flag(m) for m in dict.fromkeys([*markets, "GLOBAL"])]))
-    if topics:
-        clauses.append(_any_flag([topic_flag(t) for t in dict.fromkeys(topics)]))
-    if evidence:
-        clauses.append({"evidence": {"$in": list(evidence)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _any_flag(flags: list[str]) -> dict[str, Any]:
-    return {"$or": [{f: True} for f in flags]} if len(flags) > 1 else {flags[0]: True}

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: Chroma vector similarity plus BM25 over jieba tokens at a low weight.
+"""Hybrid retrieval: cosine similarity to the vectors stored in Chroma plus BM25 over jieba tokens at a low weight.
 
 Scores are in 0..1. With the offline embeddings, a top score below `RELEVANCE_FLOOR`
 means the knowledge base has nothing on the question (measured on off-topic queries
@@ -20,7 +20,7 @@ from bm25s.stopwords import STOPWORDS_EN
 from pydantic import BaseModel
 
 from assistant.config import Settings
-from assistant.kb.index import KnowledgeIndex, where_filter
+from assistant.kb.index import KnowledgeIndex
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.schema import Entry
 
@@ -135,7 +135,8 @@ class Retriever:
         self.mode: Mode = mode
         self.bm25_weight = bm25_weight
         self._ids = kb.ids
-        self._position = {entry_id: i for i, entry_id in enumerate(self._ids)}
+        self._vectors = index.vectors(self._ids) if mode != "bm25" else None
+        """One unit row per entry, in `_ids` order, loaded once from the index."""
         add_words([alias for entry in kb for alias in entry.aliases])
         self._bm25 = bm25s.BM25()
         if self._ids:
@@ -155,12 +156,8 @@ class Retriever:
             return []
         allowed = self._allowed(markets, topics, evidence)
         scores = np.zeros(len(self._ids), dtype=np.float64)
-        if self.mode != "bm25":
-            where = where_filter(markets, topics, evidence)
-            n = len(self._ids) if self.mode == "hybrid" else k
-            for entry_id, similarity in self.index.query(self.index.embed_query(query), n, where):
-                if entry_id in self._position:
-                    scores[self._position[entry_id]] = max(similarity, 0.0)
+        if self._vectors is not None and self._vectors.shape[1]:
+            scores = np.maximum(self._vectors @ self.index.embed_query(query), 0.0).astype(np.float64)
         if self.mode != "vector":
             lexical = self._bm25_scores(query)
             scores = lexical if self.mode == "bm25" else (1 - self.bm25_weight) * scores + self.bm25_weight * lexical
