@@ -4,10 +4,13 @@ Starts `tk-advisor serve` in a subprocess (offline provider, temporary data dir,
 rate limit out of the way), then for each endpoint runs `--clients` clients for `--seconds`
 and prints throughput and p50/p95/p99 latency. Baselines from the same run: `/healthz` over
 the same HTTP stack, and `Advisor.ask` called directly in this process (one thread), with the
-ratios. Last, `--clients` clients post feedback concurrently and the script checks that every
+ratios. For each phase it also prints the server's CPU time per request, split between the server
+process (HTTP, routing, serialisation) and its answer worker processes (read from /proc), and
+how long a fixed pure-Python loop takes, to compare runs on a machine whose speed varies.
+Last, `--clients` clients post feedback concurrently and the script checks that every
 acknowledged row is in the store. Exit status 1 on any HTTP error or lost row.
 
-Run: .venv/bin/python benchmarks/api_load.py [--clients 8] [--seconds 10]
+Run: .venv/bin/python benchmarks/api_load.py [--clients 8] [--seconds 10] [--workers auto]
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ class Run:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    cpu: tuple[float, float] | None = None
+    """Server CPU seconds in the phase: (server process, worker processes)."""
 
     @property
     def rps(self) -> float:
@@ -65,11 +70,47 @@ class Run:
         return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))] if ordered else float("nan")
 
     def line(self) -> str:
+        per_request = ""
+        if self.cpu and self.latencies:
+            main, workers = (1000 * c / len(self.latencies) for c in self.cpu)
+            per_request = f" {main:9.2f} {workers:9.2f}"
         return (f"{self.name:24} {len(self.latencies):7d} {self.rps:8.1f} {self.percentile(50):8.1f} "
-                f"{self.percentile(95):8.1f} {self.percentile(99):8.1f} {len(self.errors):6d}")
+                f"{self.percentile(95):8.1f} {self.percentile(99):8.1f} {len(self.errors):6d}{per_request}")
 
 
-def timed(name: str, clients: int, seconds: float, call: Callable[[httpx.Client, int], httpx.Response], url: str) -> Run:
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by `pid` and by its children (the answer workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(stat: list[str]) -> float:
+        return (int(stat[11]) + int(stat[12])) / tick  # utime, stime (fields 14-15, after pid and comm)
+
+    own, children = 0.0, 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid:
+            own = used(stat)
+        elif int(stat[1]) == pid:
+            children += used(stat)
+    return own, children
+
+
+def machine_speed() -> float:
+    """Milliseconds for a fixed pure-Python loop: this VM's speed varies from minute to minute."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(2_000_000):
+        total += i
+    return (time.perf_counter() - started) * 1000
+
+
+def timed(name: str, clients: int, seconds: float, call: Callable[[httpx.Client, int], httpx.Response], url: str,
+          server: int) -> Run:
     """`clients` threads, each calling `call` in a loop on its own keep-alive connection until time is up."""
     run = Run(name)
     lock = threading.Lock()
@@ -91,12 +132,14 @@ def timed(name: str, clients: int, seconds: float, call: Callable[[httpx.Client,
                     (run.latencies.append(elapsed) if ok else run.errors.append(problem))
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    cpu_before = cpu_seconds(server)
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     run.seconds = time.perf_counter() - started
+    run.cpu = tuple(after - before for after, before in zip(cpu_seconds(server), cpu_before))  # type: ignore[assignment]
     return run
 
 
@@ -156,22 +199,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TK_DATA_DIR": str(data_dir), "TK_PROVIDER": "offline", "TK_API_KEYS": KEY,
+def start_server(data_dir: Path, port: int, log: Path, workers: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TK_DATA_DIR": str(data_dir), "TK_PROVIDER": "offline", "TK_API_KEYS": KEY, "TK_ANSWER_WORKERS": workers,
            "TK_RATE_LIMIT_PER_MINUTE": "10000000", "TK_RATE_LIMIT_BURST": "100000", "GRADIO_ANALYTICS_ENABLED": "False"}
     with log.open("wb") as out:
         return subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                                 env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 180) -> None:
+def wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 180) -> int:
+    """Wait for /readyz; the number of answer worker processes it reports."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"the server exited with status {server.returncode}")
         try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
+            response = httpx.get(f"{url}/readyz", timeout=2)
+            if response.status_code == 200:
+                return int(response.json()["answer_workers"])
         except httpx.HTTPError:
             pass
         time.sleep(0.25)
@@ -183,22 +228,25 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--feedback-per-client", type=int, default=50)
+    parser.add_argument("--workers", default="auto", help="TK_ANSWER_WORKERS for the server (0: answers on its threads)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="tk-load-") as tmp:
         server_dir, direct_dir = Path(tmp, "server"), Path(tmp, "direct")
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        server = start_server(server_dir, port, Path(tmp, "server.log"))
+        server = start_server(server_dir, port, Path(tmp, "server.log"), args.workers)
         try:
-            wait_ready(url, server)
+            workers = f"{wait_ready(url, server)} answer worker processes"
             with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as http:
                 for i in range(len(QUESTIONS)):  # warm up both endpoints once per question
                     ask(http, i)
                     chat(http, i)
-            runs = [timed(f"/api/ask x{args.clients}", args.clients, args.seconds, ask, url),
-                    timed(f"/v1/chat/completions x{args.clients}", args.clients, args.seconds, chat, url),
-                    timed(f"/healthz x{args.clients}", args.clients, args.seconds, healthz, url)]
+            speed_before = machine_speed()
+            runs = [timed(f"/api/ask x{args.clients}", args.clients, args.seconds, ask, url, server.pid),
+                    timed(f"/v1/chat/completions x{args.clients}", args.clients, args.seconds, chat, url, server.pid),
+                    timed(f"/healthz x{args.clients}", args.clients, args.seconds, healthz, url, server.pid)]
+            speed_after = machine_speed()
             acked, found, feedback_errors = feedback_check(url, args.clients, args.feedback_per_client, Settings.from_env(
                 environ={}, data_dir=server_dir).sqlite_path)
         finally:
@@ -209,8 +257,10 @@ def main() -> int:
             advisor.ask(question)
         runs.append(direct(advisor, args.seconds))
 
-    print(f"{args.clients} clients x {args.seconds:g} s on loopback, offline provider, {os.cpu_count()} CPUs")
-    print(f"{'phase':24} {'ok':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    print(f"{args.clients} clients x {args.seconds:g} s on loopback, offline provider, {os.cpu_count()} CPUs, "
+          f"{workers}; speed check (2M-step loop) {speed_before:.0f} ms before, {speed_after:.0f} ms after")
+    print(f"{'phase':24} {'ok':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
+          f" {'cpu ms/req: server':>18} {'workers':>9}")
     for run in runs:
         print(run.line())
     api_ask, api_chat, health, floor = runs
