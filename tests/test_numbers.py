@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from assistant.tools import numbers
 from assistant.tools.numbers import NumberParseError, ParsedNumber, find_numbers, format_number, parse_number
 
 
@@ -255,3 +256,18 @@ def test_junk_never_crashes(text: str) -> None:
     for mention in find_numbers(text):
         assert math.isfinite(mention.number.value)
         assert text[mention.span[0] : mention.span[1]] == mention.raw
+
+
+
+_SCAN_PIECES = ["2024", "19", "3", "12", "0", "١", "-", "−", "/", ".", ":", ",", " ", "年", "月", "日", "号",
+                "US$", "HK$", "¥", "usd", "RMB", "百分之", "万", "十", "一", "%", "k", "a", "。"]  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@example("-US$ 百分之5 and 2024年3月, 1-2:30")  # the longest lead before a core; a cue inside a range
+@given(st.lists(st.sampled_from(_SCAN_PIECES), max_size=12).map("".join) | st.text(max_size=30))
+def test_fast_scans_find_what_a_full_search_finds(text: str) -> None:
+    for pos in range(len(text) + 1):
+        for fast, full in ((numbers._next_amount, numbers._AMOUNT), (numbers._next_date, numbers._DATE_LIKE)):
+            found, expected = fast(text, pos), full.search(text, pos)
+            assert (found and found.span()) == (expected and expected.span())

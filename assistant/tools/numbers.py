@@ -130,6 +130,10 @@ _AMOUNT = re.compile(
     """,
     re.VERBOSE,
 )
+_CORE_START = re.compile(rf"[\d.{_DIG}十拾](?:(?<!\.)|(?=\d))")
+"""Where an amount's core can begin; `_AMOUNT` always matches here, and this scans far faster."""
+_MAX_LEAD = len("-") + max(map(len, [*_PREFIX_CURRENCIES, *_CODES])) + len(" ") + len("百分之")
+"""The most characters an amount can have before its core: sign, currency, space, 百分之."""
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|−|~|〜|到|至|(?i:to)(?=\s))\s*")
 _DURATION = re.compile(
     r"\s?(?:(?P<hour>个?小时|个?钟头|(?i:hours?|hrs?)(?![A-Za-z])|h(?![A-Za-z]))"
@@ -145,6 +149,8 @@ _DATE_LIKE = re.compile(
     rf"|(?P<cnyear>(?P<y3>(?:19|20)\d{{2}})\s?年)"
     r"|(?P<time>(?P<h4>[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d))"
 )
+_DATE_CUE = re.compile(r"\d(?=\s?[年月]|[-/.:]\d)")
+"""Every date or time has one of these within its first four characters ("2024-", "3月", "9:30")."""
 _YEAR_CUE = re.compile(r"(?i:\b(?:in|since|until|till|before|after|during|year|early|late|mid)\s+)$")
 _APPROX_PREFIX = re.compile(r"^(?:约|大约|大概|(?i:about|around|approx\.?|approximately)\s)\s*")
 
@@ -393,15 +399,32 @@ def _amount_mention(match: re.Match[str], norm: str, text: str, strict: bool) ->
     return NumberMention(span=(start, end), raw=text[start:end], number=number, kind=kind, time_unit=time_unit), end
 
 
+def _next_amount(norm: str, pos: int) -> re.Match[str] | None:
+    """`_AMOUNT.search(norm, pos)`, but the slow search only runs just before the next core."""
+    core = _CORE_START.search(norm, pos)
+    return _AMOUNT.search(norm, max(pos, core.start() - _MAX_LEAD)) if core else None
+
+
+def _next_date(norm: str, pos: int) -> re.Match[str] | None:
+    """`_DATE_LIKE.search(norm, pos)`, but only tried at the few starts before each date cue."""
+    tried = pos
+    for cue in _DATE_CUE.finditer(norm, pos):
+        for start in range(max(tried, cue.start() - 3), cue.start() + 1):
+            if date := _DATE_LIKE.match(norm, start):
+                return date
+        tried = cue.start() + 1
+    return None
+
+
 def _scan(text: str, *, strict: bool) -> list[NumberMention]:
     norm = _normalise(text)
     mentions: list[NumberMention] = []
     pos = 0
-    date = _DATE_LIKE.search(norm)
+    date = _next_date(norm, 0)
     while pos < len(norm):
         if date and date.start() < pos:
-            date = _DATE_LIKE.search(norm, pos)
-        amount = _AMOUNT.search(norm, pos)
+            date = _next_date(norm, pos)
+        amount = _next_amount(norm, pos)
         if date and (amount is None or date.start() <= amount.start()):
             mentions.append(_date_mention(date, text))
             pos = date.end()
