@@ -16,7 +16,9 @@ Run: .venv/bin/python benchmarks/api_load.py [--clients 8] [--seconds 10] [--wor
 from __future__ import annotations
 
 import argparse
+import http.client
 import itertools
+import json
 import os
 import socket
 import subprocess
@@ -27,10 +29,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import httpx  # noqa: E402
 
 from assistant.advisor import Advisor  # noqa: E402
 from assistant.config import Settings  # noqa: E402
@@ -58,8 +59,8 @@ class Run:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    cpu: tuple[float, float] | None = None
-    """Server CPU seconds in the phase: (server process, worker processes)."""
+    cpu: tuple[float, float, float] | None = None
+    """CPU seconds in the phase: (server process, its worker processes, this load generator)."""
 
     @property
     def rps(self) -> float:
@@ -72,14 +73,15 @@ class Run:
     def line(self) -> str:
         per_request = ""
         if self.cpu and self.latencies:
-            main, workers = (1000 * c / len(self.latencies) for c in self.cpu)
-            per_request = f" {main:9.2f} {workers:9.2f}"
+            main, workers, client = (1000 * c / len(self.latencies) for c in self.cpu)
+            per_request = f" {main:9.2f} {workers:9.2f} {client:9.2f}"
         return (f"{self.name:24} {len(self.latencies):7d} {self.rps:8.1f} {self.percentile(50):8.1f} "
                 f"{self.percentile(95):8.1f} {self.percentile(99):8.1f} {len(self.errors):6d}{per_request}")
 
 
-def cpu_seconds(pid: int) -> tuple[float, float]:
-    """CPU seconds used so far by `pid` and by its children (the answer workers), from /proc."""
+def cpu_seconds(pid: int) -> tuple[float, float, float]:
+    """CPU seconds used so far by `pid`, by its children (the answer workers), from /proc, and by
+    this process (the clients share the machine with the server)."""
     tick = os.sysconf("SC_CLK_TCK")
 
     def used(stat: list[str]) -> float:
@@ -97,7 +99,8 @@ def cpu_seconds(pid: int) -> tuple[float, float]:
             own = used(stat)
         elif int(stat[1]) == pid:
             children += used(stat)
-    return own, children
+    mine = os.times()
+    return own, children, mine.user + mine.system
 
 
 def machine_speed() -> float:
@@ -109,7 +112,36 @@ def machine_speed() -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def timed(name: str, clients: int, seconds: float, call: Callable[[httpx.Client, int], httpx.Response], url: str,
+class Client:
+    """One keep-alive HTTP/1.1 connection with the API key. Stdlib `http.client` because the
+    clients share the machine's CPUs with the server: httpx costs ~3 ms of CPU per request here."""
+
+    def __init__(self, url: str):
+        address = urlsplit(url)
+        self._connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=30)
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._connection.close()
+
+    def request(self, method: str, path: str, body: object = None) -> tuple[int, bytes]:
+        """(status, body); the connection reopens by itself after an error."""
+        headers = {"Authorization": f"Bearer {KEY}"}
+        data = None
+        if body is not None:
+            data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+        try:
+            self._connection.request(method, path, body=data, headers=headers)
+            response = self._connection.getresponse()
+            return response.status, response.read()
+        except (OSError, http.client.HTTPException):
+            self._connection.close()
+            raise
+
+
+def timed(name: str, clients: int, seconds: float, call: Callable[[Client, int], tuple[int, bytes]], url: str,
           server: int) -> Run:
     """`clients` threads, each calling `call` in a loop on its own keep-alive connection until time is up."""
     run = Run(name)
@@ -118,14 +150,13 @@ def timed(name: str, clients: int, seconds: float, call: Callable[[httpx.Client,
     deadline = time.perf_counter() + seconds
 
     def client() -> None:
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as http:
+        with Client(url) as connection:
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 try:
-                    response = call(http, next(counter))
-                    ok = response.status_code < 400
-                    problem = f"HTTP {response.status_code}: {response.text[:120]}"
-                except httpx.HTTPError as exc:
+                    status, body = call(connection, next(counter))
+                    ok, problem = status < 400, f"HTTP {status}: {body[:120].decode(errors='replace')}"
+                except (OSError, http.client.HTTPException) as exc:
                     ok, problem = False, type(exc).__name__
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
@@ -143,17 +174,17 @@ def timed(name: str, clients: int, seconds: float, call: Callable[[httpx.Client,
     return run
 
 
-def ask(http: httpx.Client, i: int) -> httpx.Response:
-    return http.post("/api/ask", json={"question": QUESTIONS[i % len(QUESTIONS)]})
+def ask(client: Client, i: int) -> tuple[int, bytes]:
+    return client.request("POST", "/api/ask", {"question": QUESTIONS[i % len(QUESTIONS)]})
 
 
-def chat(http: httpx.Client, i: int) -> httpx.Response:
+def chat(client: Client, i: int) -> tuple[int, bytes]:
     messages = [{"role": "user", "content": QUESTIONS[i % len(QUESTIONS)]}]
-    return http.post("/v1/chat/completions", json={"model": "tk-advisor", "messages": messages})
+    return client.request("POST", "/v1/chat/completions", {"model": "tk-advisor", "messages": messages})
 
 
-def healthz(http: httpx.Client, i: int) -> httpx.Response:
-    return http.get("/healthz")
+def healthz(client: Client, i: int) -> tuple[int, bytes]:
+    return client.request("GET", "/healthz")
 
 
 def direct(advisor: Advisor, seconds: float) -> Run:
@@ -177,12 +208,12 @@ def feedback_check(url: str, clients: int, per_client: int, store_path: Path) ->
     lock = threading.Lock()
 
     def client(c: int) -> None:
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as http:
+        with Client(url) as connection:
             for n in range(per_client):
                 body = {"rating": 1 if n % 2 else -1, "question": f"q{c}-{n}", "answer": "a", "comment": "load", "channel": "bench"}
-                response = http.post("/api/feedback", json=body)
+                status, reply = connection.request("POST", "/api/feedback", body)
                 with lock:
-                    (ids.append(response.json()["id"]) if response.status_code == 201 else errors.append(str(response.status_code)))
+                    (ids.append(json.loads(reply)["id"]) if status == 201 else errors.append(str(status)))
 
     threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
     for t in threads:
@@ -214,10 +245,11 @@ def wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 180) 
         if server.poll() is not None:
             raise SystemExit(f"the server exited with status {server.returncode}")
         try:
-            response = httpx.get(f"{url}/readyz", timeout=2)
-            if response.status_code == 200:
-                return int(response.json()["answer_workers"])
-        except httpx.HTTPError:
+            with Client(url) as client:
+                status, body = client.request("GET", "/readyz")
+            if status == 200:
+                return int(json.loads(body)["answer_workers"])
+        except (OSError, http.client.HTTPException):
             pass
         time.sleep(0.25)
     raise SystemExit("the server did not become ready")
@@ -238,10 +270,10 @@ def main() -> int:
         server = start_server(server_dir, port, Path(tmp, "server.log"), args.workers)
         try:
             workers = f"{wait_ready(url, server)} answer worker processes"
-            with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as http:
+            with Client(url) as client:
                 for i in range(len(QUESTIONS)):  # warm up both endpoints once per question
-                    ask(http, i)
-                    chat(http, i)
+                    ask(client, i)
+                    chat(client, i)
             speed_before = machine_speed()
             runs = [timed(f"/api/ask x{args.clients}", args.clients, args.seconds, ask, url, server.pid),
                     timed(f"/v1/chat/completions x{args.clients}", args.clients, args.seconds, chat, url, server.pid),
@@ -260,7 +292,7 @@ def main() -> int:
     print(f"{args.clients} clients x {args.seconds:g} s on loopback, offline provider, {os.cpu_count()} CPUs, "
           f"{workers}; speed check (2M-step loop) {speed_before:.0f} ms before, {speed_after:.0f} ms after")
     print(f"{'phase':24} {'ok':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
-          f" {'cpu ms/req: server':>18} {'workers':>9}")
+          f" {'cpu ms/req: server':>18} {'workers':>9} {'clients':>9}")
     for run in runs:
         print(run.line())
     api_ask, api_chat, health, floor = runs
