@@ -149,6 +149,8 @@ _DATE_LIKE = re.compile(
     rf"|(?P<cnyear>(?P<y3>(?:19|20)\d{{2}})\s?年)"
     r"|(?P<time>(?P<h4>[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d))"
 )
+_VAGUE_MAGNITUDE = re.compile(rf"[多几余][{_UNIT}]")
+"""A vague magnitude right after a figure ("20多万"): too vague to use as one."""
 _DATE_CUE = re.compile(r"\d(?=\s?[年月]|[-/.:]\d)")
 """Every date or time has one of these within its first four characters ("2024-", "3月", "9:30")."""
 _YEAR_CUE = re.compile(r"(?i:\b(?:in|since|until|till|before|after|during|year|early|late|mid)\s+)$")
@@ -175,6 +177,7 @@ def _normalise(text: str) -> str:
 
 # --- values --------------------------------------------------------------------
 
+_PLAIN = re.compile(_ARABIC)
 _TOKEN = re.compile(rf"{_ARABIC}|[{_DIG}]|[{_UNIT}]|点")
 
 
@@ -232,6 +235,8 @@ def _integer_part(tokens: list[str], text: str) -> float:
 
 def _core_value(core: str, text: str) -> tuple[float, float]:
     """(value, scale): scale is the trailing multiplier ("16万" → 1e4), used to widen ranges."""
+    if _PLAIN.fullmatch(core):  # most figures: "40", "2.86", "1,200"
+        return _finite(_digit(core), text), 1.0
     tokens = _TOKEN.findall(core)
     if "".join(tokens) != core:
         raise NumberParseError(text)
@@ -382,7 +387,7 @@ def _amount_mention(match: re.Match[str], norm: str, text: str, strict: bool) ->
             combined = None
         if combined:
             number, end, ranged = combined, following.end(), True
-    if not strict and (norm[start - 1 : start] == "几" or re.match(rf"[多几余][{_UNIT}]", norm[end : end + 2])):
+    if not strict and (norm[start - 1 : start] == "几" or _VAGUE_MAGNITUDE.match(norm, end)):
         return None, end  # "几十万", "20多万": too vague to use as a figure
     kind: MentionKind = "amount"
     time_unit: TimeUnit | None = None
