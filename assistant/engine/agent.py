@@ -114,32 +114,40 @@ class ToolTimer(AgentMiddleware):
 
 
 class Grounding(AgentMiddleware):
-    """After each final model answer: every number and citation must be supported; retry an LLM once."""
+    """Around each model call: a final answer's numbers and citations must be supported; an LLM
+    gets one corrective retry per turn, else the answer carries a warning.
+
+    A model-call wrapper rather than an `after_model` hook: no extra graph step per model call.
+    """
 
     def __init__(self, entry_lookup: Callable[[str], Any]):
         super().__init__()
         self._lookup = entry_lookup
 
-    @hook_config(can_jump_to=["model"])
-    def after_model(self, state: dict[str, Any], runtime: Runtime[RunContext]) -> dict[str, Any] | None:
-        ctx = runtime.context
-        answer = state["messages"][-1]
-        if not isinstance(answer, AIMessage) or answer.tool_calls or answer.additional_kwargs.get(KIND_KEY):
-            return None
-        report = check_grounding(answer.text, turn_messages(state["messages"]), ctx.user_text, self._lookup)
-        if report.ok:
-            return None
-        problems = report.describe()
-        log.warning("grounding check failed (%s): %s", ctx.provider, problems)
-        if ctx.provider != OFFLINE and ctx.grounding_retries == 0:
+    def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
+        ctx: RunContext = request.runtime.context
+        turn = turn_messages(request.messages)
+        produced: list[Any] = []
+        while True:
+            response = handler(request.override(messages=[*request.messages, *produced]) if produced else request)
+            produced += response.result
+            answer = response.result[-1] if response.result else None
+            if not isinstance(answer, AIMessage) or answer.tool_calls or answer.additional_kwargs.get(KIND_KEY):
+                break
+            report = check_grounding(answer.text, turn, ctx.user_text, self._lookup)
+            if report.ok:
+                break
+            problems = report.describe()
+            log.warning("grounding check failed (%s): %s", ctx.provider, problems)
+            if ctx.provider == OFFLINE or ctx.grounding_retries:
+                ctx.warnings.append(prompts.UNGROUNDED_WARNING.format(problems=problems))
+                break
             ctx.grounding_retries += 1
-            retry = HumanMessage(
+            produced.append(HumanMessage(
                 prompts.GROUNDING_RETRY.format(problems=problems, lang_name=prompts.LANG_NAMES[ctx.lang]),
                 additional_kwargs={INTERNAL_KEY: True},
-            )
-            return {"messages": [retry], "jump_to": "model"}
-        ctx.warnings.append(prompts.UNGROUNDED_WARNING.format(problems=problems))
-        return None
+            ))
+        return ModelResponse(result=produced, structured_response=response.structured_response)
 
 
 def turn_messages(messages: list[Any]) -> list[Any]:
