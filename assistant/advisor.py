@@ -102,8 +102,8 @@ class Advisor:
     def _prepare(self, messages: Messages, session_id: str | None) -> _Turn:
         if isinstance(messages, str):
             question = check_input(messages)
+            history = self._history(session_id) if session_id else []
             session_id = session_id or Store.new_session_id()
-            history = self._history(session_id)
         else:
             last = messages[-1] if messages else {}
             question = check_input(str(last.get("content", "")) if last.get("role") == "user" else "")

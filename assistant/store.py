@@ -84,7 +84,8 @@ class Store:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        """One transaction on this thread's connection."""
+        """One write transaction on this thread's connection (reads need none: one SELECT sees one
+        consistent snapshot, without taking the write lock other threads and processes wait for)."""
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -99,10 +100,9 @@ class Store:
         return uuid.uuid4().hex
 
     def history(self, session_id: str) -> list[StoredMessage]:
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT role, content, meta FROM messages WHERE session_id = ? ORDER BY seq", (session_id,)
-            ).fetchall()
+        rows = self._db().execute(
+            "SELECT role, content, meta FROM messages WHERE session_id = ? ORDER BY seq", (session_id,)
+        ).fetchall()
         return [StoredMessage(role=r, content=c, meta=json.loads(m)) for r, c, m in rows]
 
     def append(self, session_id: str, *messages: StoredMessage) -> None:
@@ -134,11 +134,10 @@ class Store:
         return changed == 1
 
     def feedback(self) -> list[FeedbackRow]:
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, created_at, session_id, rating, comment, question, answer, citations, provider, channel"
-                " FROM feedback ORDER BY created_at"
-            ).fetchall()
+        rows = self._db().execute(
+            "SELECT id, created_at, session_id, rating, comment, question, answer, citations, provider, channel"
+            " FROM feedback ORDER BY created_at"
+        ).fetchall()
         keys = ("id", "created_at", "session_id", "rating", "comment", "question", "answer", "citations", "provider", "channel")
         return [FeedbackRow(**{**dict(zip(keys, r)), "citations": json.loads(r[7])}) for r in rows]
 

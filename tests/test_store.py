@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -53,3 +54,21 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
         list(pool.map(write, range(200)))
     assert len(store.feedback()) == 200
     assert sum(len(store.history(f"s{k}")) for k in range(4)) == 200
+
+
+def test_reads_do_not_wait_for_a_writer(tmp_path: Path) -> None:
+    """Another process (an answer worker) holding the write lock must not stall history or feedback reads."""
+    store = Store(tmp_path / "s.sqlite3")
+    sid = store.new_session_id()
+    store.append(sid, StoredMessage(role="user", content="q"))
+    writer = sqlite3.connect(tmp_path / "s.sqlite3", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO feedback (id, created_at, rating, question, answer) VALUES ('w', 0, 1, 'q', 'a')")
+    try:
+        with ThreadPoolExecutor(1) as reader:
+            history = reader.submit(store.history, sid).result(timeout=5)
+            feedback = reader.submit(store.feedback).result(timeout=5)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert [m.content for m in history] == ["q"] and feedback == []
