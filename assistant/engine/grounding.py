@@ -66,10 +66,12 @@ def check_grounding(
     retrieved = retrieved_ids(turn)
     citations = cited_ids(answer)
     unknown = tuple(c for c in citations if c not in retrieved)
-    calculations = [m.text for m in turn if isinstance(m, ToolMessage) and m.name != SEARCH_TOOL]
-    known = [v for text in [*calculations, user_text] for v in _values_in(text)]
+    calculated = [leaf for m in turn if isinstance(m, ToolMessage) and m.name != SEARCH_TOOL for leaf in _leaves(m.text)]
+    known = [v for leaf in [*calculated, user_text] for v in _values_of(leaf)]
     facts = [_facts(entry) for entry in filter(None, map(lookup, retrieved | set(citations)))]
     text = CITATION.sub(" ", answer)
+    for line in (leaf for leaf in calculated if isinstance(leaf, str) and len(leaf) > 8):
+        text = text.replace(line, " ")  # a calculator's own line (a step, the formula) carries its numbers
     for fact in facts:
         known.extend(fact.values)
         for sentence in fact.sentences:  # a sentence quoted from an entry carries that entry's numbers
@@ -94,12 +96,25 @@ def _parts(number: Any) -> list[float]:
 
 def _values_in(text: str) -> Iterator[float]:
     """Every number in a text, and inside JSON payloads every numeric value and string."""
+    for leaf in _leaves(text):
+        yield from _values_of(leaf)
+
+
+def _values_of(leaf: str | float) -> Iterator[float]:
+    if isinstance(leaf, float):
+        yield leaf
+        return
+    for mention in find_numbers(leaf):
+        yield mention.number.value
+        yield from _parts(mention.number)
+
+
+def _leaves(text: str) -> list[str | float]:
+    """The numbers and strings of a JSON payload (strings holding JSON opened too); a plain text is its own leaf."""
     payload = _json(text)
     if payload is None:
-        for mention in find_numbers(text):
-            yield mention.number.value
-            yield from _parts(mention.number)
-        return
+        return [text]
+    leaves: list[str | float] = []
     stack = [payload]
     while stack:
         item = stack.pop()
@@ -110,9 +125,10 @@ def _values_in(text: str) -> Iterator[float]:
         elif isinstance(item, bool):
             continue
         elif isinstance(item, int | float):
-            yield float(item)
+            leaves.append(float(item))
         elif isinstance(item, str):
-            yield from _values_in(item)
+            leaves.extend(_leaves(item))
+    return leaves
 
 
 @dataclass(frozen=True)
