@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -27,6 +31,12 @@ QUESTIONS = [
     "我每月预算2万，做AI视频和找达人哪个更划算？",
     "How should I compare a creator video costing $300 with AI videos at $5 each?",
 ]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class CountingAdvisor:
@@ -165,3 +175,40 @@ def test_auto_answer_workers_follow_the_cpus_and_the_provider(
 def test_bad_answer_worker_counts_name_the_variable(raw: str) -> None:
     with pytest.raises(ConfigError, match="TK_ANSWER_WORKERS"):
         Settings.from_env(environ={"TK_ANSWER_WORKERS": raw})
+
+
+def test_ctrl_c_stops_the_server_and_its_workers_quietly(tmp_path: Path) -> None:
+    """SIGINT reaches the whole process group, as from a terminal; the server alone handles it."""
+    port = free_port()
+    env = {**os.environ, "TK_DATA_DIR": str(tmp_path), "TK_PROVIDER": "offline", "TK_ANSWER_WORKERS": "2"}
+    server = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            assert server.poll() is None and time.monotonic() < deadline, "the server did not become ready"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).json().get("answer_workers") == 2:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        workers = [int(p) for p in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
+        os.killpg(server.pid, signal.SIGINT)
+        output = server.communicate(timeout=60)[0].decode()
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+    assert server.returncode in (0, 130, -signal.SIGINT)  # uvicorn re-raises the signal after a clean shutdown
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output[-2000:]
+    deadline = time.monotonic() + 15
+    while any(map(alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert workers and not any(map(alive, workers)), "a worker outlived the server"
+
+
+def alive(pid: int) -> bool:
+    """Running (an exited process waiting to be reaped is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

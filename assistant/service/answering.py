@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -164,10 +165,14 @@ _advisor: Advisor | None = None
 
 
 def _load_advisor(settings: Settings, barrier: Barrier) -> None:
-    """Worker initializer: the Advisor over the index the server has already synced."""
+    """Worker initializer: the Advisor over the index the server has already synced.
+
+    Ctrl-C reaches the whole process group; the server handles it and closes the pool.
+    """
     global _advisor
     from assistant.advisor import Advisor
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _advisor = Advisor.from_settings(settings, sync_index=False)
     barrier.wait()
 
