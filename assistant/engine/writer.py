@@ -76,8 +76,11 @@ def compose(
     results = [c for c in calculations if "error" not in c]
     guidance = {e.id: sentences(e.guidance.get(lang), lang) for e in entries}
     failed = [c for c in calculations if "error" in c]
-    if results:
-        verdict = results[0]["headline"][lang]
+    if results:  # each calculation asked for; its variations are in the numbers section
+        headlines: dict[str, str] = {}
+        for calc in results:
+            headlines.setdefault(calc["tool"], calc["headline"][lang])
+        verdict = ("" if lang == "zh" else " ").join(headlines.values())
     elif failed:  # the seller asked for a number and gave one the calculator cannot use: say so first
         verdict = _calculation_lines(failed[0], lang)[0] + p["fix_input"]
     else:
