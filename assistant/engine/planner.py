@@ -1,7 +1,8 @@
 """The offline engine's planner: which tools to call for a question, with which inputs.
 
 Intent comes from trigger words (zh and en) and the numbers the seller typed; each number goes
-to the input whose cue stands nearest to it in the same clause. A later clause or a follow-up
+to the input whose cue stands nearest to it in the same clause, unless it names a required input
+of another calculation the question asks for ("预算2万" is a budget). A later clause or a follow-up
 message reuses the calculations before it with the values it changes. Nothing here does
 arithmetic: the calculators do.
 """
@@ -14,13 +15,13 @@ from typing import Any
 
 from assistant.engine.conversation import Conversation
 from assistant.engine.guard import looks_like_follow_up
-from assistant.engine.intents import INTENTS, Slot
+from assistant.engine.intents import INTENTS, Intent, Slot
 from assistant.kb.schema import Lang
 from assistant.tools.numbers import NumberMention, NumberParseError, find_numbers, parse_number
 
 SEARCH_K = 6
 MAX_CALCULATIONS = 3
-"""The main calculation and up to two variations of it."""
+"""The calculations the question asks for, then variations of them, up to this many in all."""
 _CUE_REACH = 40
 """A number further than this many characters from every cue of a slot is not that slot's value."""
 _CLAUSE_END = re.compile(r"[；;。！？!?\n]|\.(?=\s)")
@@ -82,23 +83,62 @@ def _split_variations(text: str) -> tuple[str, list[str]]:
 
 
 def _calculations(text: str, mentions: list[NumberMention]) -> tuple[list[Call], list[Slot]]:
-    """The triggered calculation the seller's numbers fill best and completely; else the required
-    inputs still missing from the best-filled one (to ask for them)."""
+    """The triggered calculations the seller's numbers fill completely, best filled first, no two reading
+    the same number; else the required inputs still missing from the best-filled one (to ask for them).
+
+    A number named as the required input of one complete calculation ("预算2万": a budget) is that
+    calculation's: no other calculation reads it through a cue further away ("AI" as a per-video cost)."""
+    triggered = [i for i in INTENTS if i.triggers.search(text)]
+    alone = {i.tool: fill_slots(i.slots, text, _numbers_for(i, mentions)) for i in triggered}
+    claims = [s for i in triggered if not _absent(i, alone[i.tool]) for s in i.slots if s.required]
     candidates = []
-    for intent in (i for i in INTENTS if i.triggers.search(text)):
-        args = fill_slots(intent.slots, text, _range_ends(mentions) if intent.split_ranges else mentions)
-        absent = [s for s in intent.slots if s.required and s.field not in args]
+    for intent in triggered:
+        rivals = tuple(s for s in claims if s.tool != intent.tool)
+        args = fill_slots(intent.slots, text, _numbers_for(intent, mentions), rivals) if rivals else alone[intent.tool]
+        absent = _absent(intent, args)
         candidates.append((not absent, len(args), len(intent.triggers.findall(text)), intent, args, absent))
     candidates.sort(key=lambda c: c[:3], reverse=True)
+    calls: list[Call] = []
+    read: set[Any] = set()
     for complete, filled, _, intent, args, _ in candidates:
-        if complete and (filled or intent.standalone.search(text)):
-            return [Call(intent.tool, {**args, **intent.context(text)})], []
+        if complete and (filled or intent.standalone.search(text)) and read.isdisjoint(args.values()):
+            calls.append(Call(intent.tool, {**args, **intent.context(text)}))
+            read.update(args.values())
     best = next((c for c in candidates if c[1]), None)
-    return [], best[5] if best else []
+    return calls, [] if calls or not best else best[5]
 
 
-def fill_slots(slots: tuple[Slot, ...], text: str, mentions: list[NumberMention]) -> dict[str, Any]:
-    """Give each number to the slot whose cue is nearest in its clause; each number and slot used once."""
+def _numbers_for(intent: Intent, mentions: list[NumberMention]) -> list[NumberMention]:
+    return _range_ends(mentions) if intent.split_ranges else mentions
+
+
+def _absent(intent: Intent, args: dict[str, Any]) -> list[Slot]:
+    """The required inputs `args` leave out."""
+    return [s for s in intent.slots if s.required and s.field not in args]
+
+
+def fill_slots(
+    slots: tuple[Slot, ...], text: str, mentions: list[NumberMention], rivals: tuple[Slot, ...] = ()
+) -> dict[str, Any]:
+    """Give each number to the slot whose cue is nearest in its clause; each number and slot used once.
+
+    A number that stands nearer to a cue of `rivals` (other calculations' inputs) than to any of these
+    slots' cues is the rival's, and left alone here."""
+    candidates = _nearness(slots, text, mentions)
+    own = _nearest(candidates)
+    used = {m for m, gap in _nearest(_nearness(rivals, text, mentions)).items() if gap < own.get(m, gap)}
+    args: dict[str, Any] = {}
+    for _, s_index, m_index in sorted(candidates):
+        slot = slots[s_index]
+        if slot.field not in args and m_index not in used:
+            args[slot.field] = slot.value(mentions[m_index])
+            used.add(m_index)
+    return args
+
+
+def _nearness(slots: tuple[Slot, ...], text: str, mentions: list[NumberMention]) -> list[tuple[int, int, int]]:
+    """(gap, slot index, mention index) for each number a slot can take: -1 for its unit written right
+    after the number, else the characters to the slot's nearest cue in the number's clause."""
     candidates = []
     clause_of = _clause_index(text)
     priced = any(m.number.currency for m in mentions)
@@ -113,14 +153,15 @@ def fill_slots(slots: tuple[Slot, ...], text: str, mentions: list[NumberMention]
                     if clause_of(c.start()) == clause_of(mention.span[0])]  # fmt: skip
             if gaps and min(gaps) <= _CUE_REACH:
                 candidates.append((min(gaps), s_index, m_index))
-    args: dict[str, Any] = {}
-    used: set[int] = set()
-    for _, s_index, m_index in sorted(candidates):
-        slot = slots[s_index]
-        if slot.field not in args and m_index not in used:
-            args[slot.field] = slot.value(mentions[m_index])
-            used.add(m_index)
-    return args
+    return candidates
+
+
+def _nearest(candidates: list[tuple[int, int, int]]) -> dict[int, int]:
+    """Each mention's smallest gap to any slot."""
+    nearest: dict[int, int] = {}
+    for gap, _, m_index in candidates:
+        nearest[m_index] = min(gap, nearest.get(m_index, gap))
+    return nearest
 
 
 def _range_ends(mentions: list[NumberMention]) -> list[NumberMention]:
@@ -171,7 +212,7 @@ def _previous_calculations(conversation: Conversation) -> list[Call]:
 def _follow_up(call: Call, text: str, mentions: list[NumberMention]) -> Call:
     """The earlier calculation with the values this text changes."""
     intent = next(i for i in INTENTS if i.tool == call.name)
-    mentions = _range_ends(mentions) if intent.split_ranges else mentions
+    mentions = _numbers_for(intent, mentions)
     changed = fill_slots(intent.slots, text, mentions)
     if not changed and len(mentions) == 1:
         slot = next((s for s in intent.slots if s.accepts(mentions[0]) and s.field in call.args), None)

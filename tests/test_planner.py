@@ -1,0 +1,72 @@
+"""The offline planner: which calculations a question asks for, and which number goes to which input."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.advisor import Advisor
+from assistant.engine.conversation import Conversation
+from assistant.engine.intents import INTENTS, Intent
+from assistant.engine.planner import fill_slots, plan_turn
+from assistant.tools.numbers import find_numbers
+
+
+def _calls(question: str, lang: str) -> list[tuple[str, dict]]:
+    plan = plan_turn(Conversation(question, lang, [], []))
+    return [(c.name, c.args) for c in plan.calls if c.name != "search_knowledge"]
+
+
+def _intent(tool: str) -> Intent:
+    return next(i for i in INTENTS if i.tool == tool)
+
+
+def test_a_number_nearer_a_rival_cue_is_left_to_the_rival() -> None:
+    text = "我每月预算2万，做AI视频和找达人哪个更划算？"
+    compare, budget = _intent("compare_content_options"), _intent("plan_test_budget")
+    assert fill_slots(compare.slots, text, find_numbers(text)) == {"ai_cost_per_video": "2万"}  # alone, "AI" takes it
+    assert fill_slots(compare.slots, text, find_numbers(text), budget.slots) == {}
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "budget"),
+    [
+        ("我每月预算2万，做AI视频和找达人哪个更划算？", "zh", "2万"),
+        ("I have a $5,000 monthly budget — AI videos or creators, which is cheaper?", "en", "$5,000"),
+    ],
+)
+def test_a_budget_beside_a_cost_comparison_is_the_budget(question: str, lang: str, budget: str) -> None:
+    """The budget plan takes the budget; the comparison runs on its cited defaults, not on the budget."""
+    assert _calls(question, lang) == [("plan_test_budget", {"total_budget": budget}), ("compare_content_options", {})]
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "tool", "field", "value"),
+    [
+        # "成本" (unit_economics' product cost) stands nearer, but without a price that calculation cannot run
+        ("达人坑位费150美元，佣金15%，寄样成本20美元，预计播放5万，GPM按60算，我的毛利率35%，这次合作能赚多少？", "zh",
+         "creator_collab_return", "sample_cost", "20美元"),
+        # "flat fee" and "cost" (creator_collab_return) stand nearer, but that calculation requires no input to claim
+        ("Creator videos cost me a $150 flat fee plus 10% commission; AI videos cost $8 each. At 20,000 views per video, "
+         "AI at GPM 12 and creators at GPM 80, which gives more GMV per dollar?", "en",
+         "compare_content_options", "ai_cost_per_video", "$8"),
+    ],
+)  # fmt: skip
+def test_only_a_complete_calculations_required_input_claims_a_number(
+    question: str, lang: str, tool: str, field: str, value: str
+) -> None:
+    (name, args), *others = _calls(question, lang)
+    assert name == tool and args[field] == value and not others
+
+
+def test_no_two_calculations_read_the_same_number() -> None:
+    """The creator-collab calculation could run on the same fee and views: only the better-filled one runs."""
+    question = ("达人视频一条坑位费200美元加15%佣金，AI视频一条10美元。"
+                "每条都按1万播放算，AI视频GPM 13，达人视频GPM 100，哪种更划算？")
+    assert [name for name, _ in _calls(question, "zh")] == ["compare_content_options"]
+
+
+def test_the_verdict_states_each_calculation_asked_for(advisor: Advisor) -> None:
+    answer = advisor.ask("I have a $5,000 monthly budget — AI videos or creators, which is cheaper?")
+    verdict = answer.answer.splitlines()[0]
+    assert "Budget $5,000" in verdict and "GMV per $1 of cost" in verdict
+    assert "$50,000" not in answer.answer and answer.warnings == []
