@@ -67,18 +67,29 @@ def check_grounding(
     citations = cited_ids(answer)
     unknown = tuple(c for c in citations if c not in retrieved)
     calculated = [leaf for m in turn if isinstance(m, ToolMessage) and m.name != SEARCH_TOOL for leaf in _leaves(m.text)]
-    known = [v for leaf in [*calculated, user_text] for v in _values_of(leaf)]
     facts = [_facts(entry) for entry in filter(None, map(lookup, retrieved | set(citations)))]
     text = CITATION.sub(" ", answer)
     for line in (leaf for leaf in calculated if isinstance(leaf, str) and len(leaf) > 8):
         text = text.replace(line, " ")  # a calculator's own line (a step, the formula) carries its numbers
     for fact in facts:
-        known.extend(fact.values)
         for sentence in fact.sentences:  # a sentence quoted from an entry carries that entry's numbers
             text = text.replace(sentence, " ")
-    sources = _Known(known)
-    unsupported = tuple(raw for raw, value in _answer_numbers(text) if value not in sources)
-    return GroundingReport(tuple(dict.fromkeys(unsupported)), unknown)
+    pending = list(_answer_numbers(text))
+    for values in _sources(calculated, user_text, facts):
+        if not pending:
+            break
+        known = _Known(values)
+        pending = [(raw, value) for raw, value in pending if value not in known]
+    return GroundingReport(tuple(dict.fromkeys(raw for raw, _ in pending)), unknown)
+
+
+def _sources(calculated: list[str | float], user_text: str, facts: list[_Facts]) -> Iterator[Iterable[float]]:
+    """The values that may back an answer's numbers, cheapest first: reading the numbers out of the
+    calculators' texts costs most and is only needed for what the figures themselves do not cover."""
+    yield [leaf for leaf in calculated if isinstance(leaf, float)]
+    yield [value for fact in facts for value in fact.values]
+    yield _values_of(user_text)
+    yield [value for leaf in calculated if isinstance(leaf, str) for value in _values_of(leaf)]
 
 
 def _answer_numbers(text: str) -> Iterator[tuple[str, float]]:
