@@ -20,6 +20,7 @@ from assistant.engine import prompts
 from assistant.engine.conversation import INTERNAL_KEY, KIND_KEY, is_user_message, mark_kind, parse_tool_result
 from assistant.engine.grounding import check_grounding
 from assistant.engine.guard import is_injection, mentions_domain
+from assistant.engine.tool_threads import reuse_tool_threads
 from assistant.kb.schema import Lang
 
 log = logging.getLogger(__name__)
@@ -166,10 +167,16 @@ def build_agent(
     in_scope: Callable[[str], bool],
     entry_lookup: Callable[[str], Any],
 ) -> Any:
-    """The compiled agent graph; `model` is the LLM or the offline model itself."""
+    """The compiled agent graph; `model` is the LLM or the offline model itself.
+
+    Without an LLM there is no system prompt to set and no provider to fall back from, so the
+    graph carries only the middleware the offline engine needs (each wrapper costs every call).
+    """
+    reuse_tool_threads()
+    llm_middleware = [] if model is offline else [SystemPrompt(), ProviderFallback(offline)]
     return create_agent(
         model,
         tools,
-        middleware=[InputGuard(in_scope), SystemPrompt(), ProviderFallback(offline), ToolTimer(), Grounding(entry_lookup)],
+        middleware=[InputGuard(in_scope), *llm_middleware, ToolTimer(), Grounding(entry_lookup)],
         context_schema=RunContext,
     )
