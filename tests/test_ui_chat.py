@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import gradio as gr
 import pytest
+from fastapi import FastAPI
+from starlette.routing import Mount
 
 from assistant.advisor import Advisor
 from assistant.answer import InvalidInput
 from assistant.store import Store
+from assistant.ui.app import QUEUE_POLL_SECONDS, mount_ui
 from assistant.ui.chat import restore, stream_turn
 
 
@@ -44,3 +47,9 @@ def test_unsendable_input_raises_before_anything_is_shown(advisor: Advisor, text
     with pytest.raises(InvalidInput) as raised:
         next(stream_turn(advisor, text, [], None, "en"))
     assert raised.value.code == code
+
+
+def test_the_mounted_chat_queue_does_not_poll_every_millisecond(advisor: Advisor) -> None:
+    app = mount_ui(FastAPI(), advisor, advisor.settings)
+    (mounted,) = [r for r in app.routes if isinstance(r, Mount)]
+    assert mounted.app.get_blocks()._queue.sleep_when_free == QUEUE_POLL_SECONDS == 0.01
