@@ -70,3 +70,23 @@ def test_the_verdict_states_each_calculation_asked_for(advisor: Advisor) -> None
     verdict = answer.answer.splitlines()[0]
     assert "Budget $5,000" in verdict and "GMV per $1 of cost" in verdict
     assert "$50,000" not in answer.answer and answer.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "ai", "creator"),
+    [
+        ("我每月预算5000美元，AI视频一条10美元，达人坑位费200美元，怎么分配？", "zh", "10美元", "200美元"),
+        ("AI视频一条10美元，达人坑位费200美元，我每月预算5000美元，怎么分配？", "zh", "10美元", "200美元"),
+        ("My budget is $5,000, AI videos cost $10 each, creator videos $200 each, how should I split it?", "en", "$10", "$200"),
+    ],
+)
+def test_a_cue_on_the_numbers_side_of_a_comma_comes_first(question: str, lang: str, ai: str, creator: str) -> None:
+    """"达人" right after "10美元，" is nearer in characters, but "AI" is in the number's own phrase."""
+    ((name, args),) = _calls(question, lang)
+    assert name == "plan_test_budget"
+    assert (args["ai_cost_per_video"], args["creator_cost_per_video"]) == (ai, creator)
+
+
+def test_a_cue_past_a_comma_still_names_a_number_no_nearer_cue_claims() -> None:
+    ((name, args),) = _calls("我想做AI视频，一条8美元，划算吗？", "zh")
+    assert name == "compare_content_options" and args == {"ai_cost_per_video": "8美元"}

@@ -25,6 +25,8 @@ MAX_CALCULATIONS = 3
 _CUE_REACH = 40
 """A number further than this many characters from every cue of a slot is not that slot's value."""
 _CLAUSE_END = re.compile(r"[；;。！？!?\n]|\.(?=\s)")
+_PHRASE_BREAK = re.compile(r"[，、]|,(?!\d)")
+"""A comma inside a clause: a cue on the number's own side of it comes first ("AI视频一条10美元，达人200美元")."""
 _RANGE_SPLIT = re.compile(r"\s*(?:-|–|~|到|至|(?<![a-z])to(?![a-z]))\s*", re.IGNORECASE)
 _VARIATION = re.compile(r"换成|改成|换作|又要|那如果|如果换|instead|what if|how about|what about|versus", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"(?<![a-z])(it|this|that|they|them|those)(?![a-z])|这个|那个|它|这样|这种|下一步", re.IGNORECASE)
@@ -138,7 +140,8 @@ def fill_slots(
 
 def _nearness(slots: tuple[Slot, ...], text: str, mentions: list[NumberMention]) -> list[tuple[int, int, int]]:
     """(gap, slot index, mention index) for each number a slot can take: -1 for its unit written right
-    after the number, else the characters to the slot's nearest cue in the number's clause."""
+    after the number, else the characters to the slot's nearest cue in the number's clause (a cue
+    past a comma counts as further than any cue on the number's side of it)."""
     candidates = []
     clause_of = _clause_index(text)
     priced = any(m.number.currency for m in mentions)
@@ -149,10 +152,10 @@ def _nearness(slots: tuple[Slot, ...], text: str, mentions: list[NumberMention])
             if slot.units.match(text, mention.span[1]):
                 candidates.append((-1, s_index, m_index))
                 continue
-            gaps = [_gap(mention.span, c.span()) for c in slot.cues.finditer(text)
-                    if clause_of(c.start()) == clause_of(mention.span[0])]  # fmt: skip
-            if gaps and min(gaps) <= _CUE_REACH:
-                candidates.append((min(gaps), s_index, m_index))
+            cues = [c.span() for c in slot.cues.finditer(text) if clause_of(c.start()) == clause_of(mention.span[0])]
+            ranks = [_rank(text, mention.span, cue) for cue in cues if _gap(mention.span, cue) <= _CUE_REACH]
+            if ranks:
+                candidates.append((min(ranks), s_index, m_index))
     return candidates
 
 
@@ -185,6 +188,12 @@ def _range_ends(mentions: list[NumberMention]) -> list[NumberMention]:
 def _clause_index(text: str) -> Any:
     ends = [m.end() for m in _CLAUSE_END.finditer(text)]
     return lambda position: sum(1 for end in ends if end <= position)
+
+
+def _rank(text: str, number: tuple[int, int], cue: tuple[int, int]) -> int:
+    """The gap between a number and a cue, plus the whole reach when a comma stands between them."""
+    crosses = _PHRASE_BREAK.search(text, min(number[1], cue[1]), max(number[0], cue[0]))
+    return _gap(number, cue) + (_CUE_REACH if crosses else 0)
 
 
 def _gap(number: tuple[int, int], cue: tuple[int, int]) -> int:
