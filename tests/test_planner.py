@@ -90,3 +90,24 @@ def test_a_cue_on_the_numbers_side_of_a_comma_comes_first(question: str, lang: s
 def test_a_cue_past_a_comma_still_names_a_number_no_nearer_cue_claims() -> None:
     ((name, args),) = _calls("我想做AI视频，一条8美元，划算吗？", "zh")
     assert name == "compare_content_options" and args == {"ai_cost_per_video": "8美元"}
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "ai", "creator"),
+    [
+        ("With a $5,000 budget, is a $15 AI video cheaper than a $300 creator video?", "en", "$15", "$300"),
+        ("预算5000美元的话，一条15美元的AI视频比一条300美元的达人视频更划算吗？", "zh", "15美元", "300美元"),
+    ],
+)
+def test_a_comparison_asked_outright_shares_the_costs_named_for_the_budget(
+    question: str, lang: str, ai: str, creator: str
+) -> None:
+    """Both calculations read "$15" through "AI" and "$300" through "creator": one meaning, two questions."""
+    calls = dict(_calls(question, lang))
+    assert calls["plan_test_budget"]["ai_cost_per_video"] == calls["compare_content_options"]["ai_cost_per_video"] == ai
+    assert calls["plan_test_budget"]["creator_cost_per_video"] == calls["compare_content_options"]["creator_fee"] == creator
+
+
+def test_costs_named_for_a_budget_split_start_no_comparison_not_asked_for() -> None:
+    question = "My budget is $5,000, AI videos cost $10 each, creator videos $200 each, how should I split it?"
+    assert [name for name, _ in _calls(question, "en")] == ["plan_test_budget"]

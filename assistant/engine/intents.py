@@ -79,8 +79,9 @@ class Intent:
     context: Callable[[str], dict[str, Any]] = lambda text: {}
     split_ranges: bool = False
     """Read "from 120 to 90" as two values, not a range."""
-    standalone: re.Pattern[str] = _NO_PATTERN
-    """Asks that make sense on cited defaults alone; other calculations need a number from the seller."""
+    asked: re.Pattern[str] = _NO_PATTERN
+    """Words that ask for this calculation outright: it then runs on cited defaults alone (others need a
+    number from the seller), and may read a number another calculation reads through the same words."""
 
 
 def _slot(tool: str, name: str, cues: str = "", units: str = "", *, required: bool = False,
@@ -146,7 +147,7 @@ INTENTS: tuple[Intent, ...] = (
             _slot("compare_content_options", "original_gpm", rf"({_ORIGINAL}).{{0,8}}({_GPM})"),
         ),
         "AI视频 达人 原创 成本 cost ratio creator original",
-        standalone=_re(r"性价比|划算|更便宜|便宜|省钱|cheaper|cost[- ]effective|cost per|per dollar|成本"),
+        asked=_re(r"性价比|划算|更便宜|便宜|省钱|cheaper|cost[- ]effective|cost per|per dollar|成本"),
     ),
     Intent(
         "risk_adjusted_return",
@@ -175,7 +176,7 @@ INTENTS: tuple[Intent, ...] = (
             _slot("implied_gmv_share", "other_gpm", words("原创", "其他", "其它", "人工", "真人", "original", "other", "human")),
         ),
         "AIGC 数量占比 GMV占比 share",
-        standalone=_re(r"对得上|说得通|矛盾|consistent|add up|adds up|contradict"),
+        asked=_re(r"对得上|说得通|矛盾|consistent|add up|adds up|contradict"),
     ),
     Intent(
         "plan_test_budget",

@@ -2,9 +2,11 @@
 
 Intent comes from trigger words (zh and en) and the numbers the seller typed; each number goes
 to the input whose cue stands nearest to it in the same clause, unless it names a required input
-of another calculation the question asks for ("预算2万" is a budget). A later clause or a follow-up
-message reuses the calculations before it with the values it changes. Nothing here does
-arithmetic: the calculators do.
+of another calculation the question asks for ("预算2万" is a budget). A second calculation reads a
+number only when the question asks for it outright and names the number with the same words ("is
+a $15 AI video cheaper": the budget plan's AI cost and the comparison's). A later clause or a
+follow-up message reuses the calculations before it with the values it changes. Nothing here
+does arithmetic: the calculators do.
 """
 
 from __future__ import annotations
@@ -85,27 +87,33 @@ def _split_variations(text: str) -> tuple[str, list[str]]:
 
 
 def _calculations(text: str, mentions: list[NumberMention]) -> tuple[list[Call], list[Slot]]:
-    """The triggered calculations the seller's numbers fill completely, best filled first, no two reading
-    the same number; else the required inputs still missing from the best-filled one (to ask for them).
+    """The triggered calculations the seller's numbers fill completely, best filled first; else the
+    required inputs still missing from the best-filled one (to ask for them).
 
-    A number named as the required input of one complete calculation ("预算2万": a budget) is that
-    calculation's: no other calculation reads it through a cue further away ("AI" as a per-video cost)."""
+    A number one calculation reads, another reads only when the question asks for it outright, and
+    through the same words ("is a $15 AI video cheaper": an AI video's cost to a budget plan and to
+    the comparison asked for alike). A number named as the required
+    input of one complete calculation ("预算2万": a budget) is that calculation's: no other
+    calculation reads it through a cue further away ("AI" as a per-video cost)."""
     triggered = [i for i in INTENTS if i.triggers.search(text)]
-    alone = {i.tool: fill_slots(i.slots, text, _numbers_for(i, mentions)) for i in triggered}
+    alone = {i.tool: read_slots(i.slots, text, _numbers_for(i, mentions)) for i in triggered}
     claims = [s for i in triggered if not _absent(i, alone[i.tool]) for s in i.slots if s.required]
     candidates = []
     for intent in triggered:
         rivals = tuple(s for s in claims if s.tool != intent.tool)
-        args = fill_slots(intent.slots, text, _numbers_for(intent, mentions), rivals) if rivals else alone[intent.tool]
-        absent = _absent(intent, args)
-        candidates.append((not absent, len(args), len(intent.triggers.findall(text)), intent, args, absent))
+        readings = read_slots(intent.slots, text, _numbers_for(intent, mentions), rivals) if rivals else alone[intent.tool]
+        absent = _absent(intent, readings)
+        candidates.append((not absent, len(readings), len(intent.triggers.findall(text)), intent, readings, absent))
     candidates.sort(key=lambda c: c[:3], reverse=True)
     calls: list[Call] = []
-    read: set[Any] = set()
-    for complete, filled, _, intent, args, _ in candidates:
-        if complete and (filled or intent.standalone.search(text)) and read.isdisjoint(args.values()):
-            calls.append(Call(intent.tool, {**args, **intent.context(text)}))
-            read.update(args.values())
+    read: dict[tuple[int, int], tuple[int, int]] = {}
+    for complete, filled, _, intent, readings, _ in candidates:
+        asked = bool(intent.asked.search(text))
+        shared = [r for r in readings.values() if r.number in read]
+        shares_fairly = not shared or (asked and all(read[r.number] == r.cue for r in shared))
+        if complete and (filled or asked) and shares_fairly:
+            calls.append(Call(intent.tool, {**_values(readings), **intent.context(text)}))
+            read.update({r.number: r.cue for r in readings.values()})
     best = next((c for c in candidates if c[1]), None)
     return calls, [] if calls or not best else best[5]
 
@@ -114,14 +122,30 @@ def _numbers_for(intent: Intent, mentions: list[NumberMention]) -> list[NumberMe
     return _range_ends(mentions) if intent.split_ranges else mentions
 
 
-def _absent(intent: Intent, args: dict[str, Any]) -> list[Slot]:
-    """The required inputs `args` leave out."""
-    return [s for s in intent.slots if s.required and s.field not in args]
+def _absent(intent: Intent, filled: dict[str, Any]) -> list[Slot]:
+    """The required inputs `filled` leaves out."""
+    return [s for s in intent.slots if s.required and s.field not in filled]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A slot's value, the number it came from and the words that named it (both as text spans)."""
+
+    value: Any
+    number: tuple[int, int]
+    cue: tuple[int, int]
 
 
 def fill_slots(
     slots: tuple[Slot, ...], text: str, mentions: list[NumberMention], rivals: tuple[Slot, ...] = ()
 ) -> dict[str, Any]:
+    """The calculator inputs `read_slots` finds."""
+    return _values(read_slots(slots, text, mentions, rivals))
+
+
+def read_slots(
+    slots: tuple[Slot, ...], text: str, mentions: list[NumberMention], rivals: tuple[Slot, ...] = ()
+) -> dict[str, Reading]:
     """Give each number to the slot whose cue is nearest in its clause; each number and slot used once.
 
     A number that stands nearer to a cue of `rivals` (other calculations' inputs) than to any of these
@@ -129,19 +153,25 @@ def fill_slots(
     candidates = _nearness(slots, text, mentions)
     own = _nearest(candidates)
     used = {m for m, gap in _nearest(_nearness(rivals, text, mentions)).items() if gap < own.get(m, gap)}
-    args: dict[str, Any] = {}
-    for _, s_index, m_index in sorted(candidates):
+    readings: dict[str, Reading] = {}
+    for _, s_index, m_index, cue in sorted(candidates):
         slot = slots[s_index]
-        if slot.field not in args and m_index not in used:
-            args[slot.field] = slot.value(mentions[m_index])
+        if slot.field not in readings and m_index not in used:
+            readings[slot.field] = Reading(slot.value(mentions[m_index]), mentions[m_index].span, cue)
             used.add(m_index)
-    return args
+    return readings
 
 
-def _nearness(slots: tuple[Slot, ...], text: str, mentions: list[NumberMention]) -> list[tuple[int, int, int]]:
-    """(gap, slot index, mention index) for each number a slot can take: -1 for its unit written right
-    after the number, else the characters to the slot's nearest cue in the number's clause (a cue
-    past a comma counts as further than any cue on the number's side of it)."""
+def _values(readings: dict[str, Reading]) -> dict[str, Any]:
+    return {field: reading.value for field, reading in readings.items()}
+
+
+def _nearness(
+    slots: tuple[Slot, ...], text: str, mentions: list[NumberMention]
+) -> list[tuple[int, int, int, tuple[int, int]]]:
+    """(gap, slot index, mention index, cue span) for each number a slot can take: -1 for its unit
+    written right after the number, else the characters to the slot's nearest cue in the number's
+    clause (a cue past a comma counts as further than any cue on the number's side of it)."""
     candidates = []
     clause_of = _clause_index(text)
     priced = any(m.number.currency for m in mentions)
@@ -149,20 +179,21 @@ def _nearness(slots: tuple[Slot, ...], text: str, mentions: list[NumberMention])
         for s_index, slot in enumerate(slots):
             if not slot.accepts(mention) or (priced and slot.kind == "money" and not mention.number.currency):
                 continue  # where the seller writes prices with a currency, a bare number is not a price
-            if slot.units.match(text, mention.span[1]):
-                candidates.append((-1, s_index, m_index))
+            if unit := slot.units.match(text, mention.span[1]):
+                candidates.append((-1, s_index, m_index, unit.span()))
                 continue
             cues = [c.span() for c in slot.cues.finditer(text) if clause_of(c.start()) == clause_of(mention.span[0])]
-            ranks = [_rank(text, mention.span, cue) for cue in cues if _gap(mention.span, cue) <= _CUE_REACH]
-            if ranks:
-                candidates.append((min(ranks), s_index, m_index))
+            ranked = [(_rank(text, mention.span, cue), cue) for cue in cues if _gap(mention.span, cue) <= _CUE_REACH]
+            if ranked:
+                rank, cue = min(ranked)
+                candidates.append((rank, s_index, m_index, cue))
     return candidates
 
 
-def _nearest(candidates: list[tuple[int, int, int]]) -> dict[int, int]:
+def _nearest(candidates: list[tuple[int, int, int, tuple[int, int]]]) -> dict[int, int]:
     """Each mention's smallest gap to any slot."""
     nearest: dict[int, int] = {}
-    for gap, _, m_index in candidates:
+    for gap, _, m_index, _ in candidates:
         nearest[m_index] = min(gap, nearest.get(m_index, gap))
     return nearest
 
