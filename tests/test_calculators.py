@@ -278,6 +278,34 @@ def test_currency_follows_the_amounts() -> None:
     assert "元" in result.headline["zh"] and "¥" in result.headline["en"]
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "field"),
+    [
+        ("plan_test_budget", {"total_budget": "2万元"}, "creator_cost_per_video"),  # the UGC price is in dollars
+        ("compare_content_options", {"ai_cost_per_video": "50元", "creator_fee": "1500元"}, "ai_gpm"),  # so are GPMs
+    ],
+)
+def test_dollar_defaults_are_not_mixed_with_another_currency(name: str, args: dict[str, str], field: str) -> None:
+    with pytest.raises(CalculatorInputError) as caught:
+        run(name, **args)
+    assert caught.value.fields == [field]
+    assert "US-dollar" in caught.value.messages["en"] and "CNY" in caught.value.messages["en"]
+    assert "美元" in caught.value.messages["zh"]
+
+
+def test_a_budget_in_yuan_runs_on_the_sellers_own_yuan_costs() -> None:
+    result = run("plan_test_budget", total_budget="2万元", creator_cost_per_video="1500元")
+    assert result.inputs["currency"] == "CNY" and "ugc-video-cost" not in result.sources
+    assert result.figures["wave2_cost"] == 5 * 1500 and result.figures["wave1_cost"] == 15 * 1500 / 20
+
+
+def test_amounts_without_a_currency_say_they_are_read_as_dollars() -> None:
+    bare = run("plan_test_budget", total_budget="2万")
+    assert [a.field for a in bare.assumptions][0] == "currency" and "美元" in bare.assumptions[0].note["zh"]
+    assert "currency" not in [a.field for a in run("plan_test_budget", total_budget="$20,000").assumptions]
+    assert "currency" not in [a.field for a in run("gmv_from_views", views="20万", gpm="12").assumptions]
+
+
 # --- properties ---------------------------------------------------------------------------
 
 _views = st.floats(min_value=0, max_value=1e11, allow_nan=False)

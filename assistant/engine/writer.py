@@ -30,7 +30,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "tool": "计算工具",
         "source": "{publisher}，{date}",
         "error": "没能计算 {tool}：{message}",
-        "fix_input": "。请改正这个数字再问一次。",
+        "fix_input": "。请补上或改正后再问一次。",
     },
     "en": {
         "conflict": "⚖ Sources disagree: {a} ({a_label}) and {b} ({b_label}) point in different directions; both are shown, weigh them by evidence strength.",
@@ -43,7 +43,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "tool": "calculator",
         "source": "{publisher}, {date}",
         "error": "Could not run {tool}: {message}",
-        "fix_input": ". Please correct that number and ask again.",
+        "fix_input": ". Please add or correct it and ask again.",
     },
 }
 

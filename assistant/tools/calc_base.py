@@ -96,6 +96,8 @@ UPPER_BOUNDS: dict[NumberKind, float] = {
     "count": 1e11, "money": 1e7, "gpm": 1e6, "rate": 1.0, "days": 3650, "plain": 1e12, "series": 1e12,
 }  # fmt: skip
 _MONEY_KINDS = ("money", "gpm")
+SOURCES_CURRENCY = "USD"
+"""The currency of the money figures (and GPMs) in the knowledge entries: TikTok Shop US."""
 
 
 def number_field(
@@ -161,7 +163,8 @@ class CalcInput(BaseModel):
     currency: str = Field(
         "USD", pattern=r"^[A-Z]{3}$",
         description="ISO code of every money amount (default USD). Set automatically when amounts carry a "
-        "currency ($, ¥, 美元, 元); amounts in different currencies are rejected, so convert first.",
+        "currency ($, ¥, 美元, 元); amounts in different currencies are rejected, so convert first. Cited "
+        "defaults are US dollars: in another currency, give those amounts too.",
         json_schema_extra={"label": {"zh": "货币", "en": "currency"}},
     )  # fmt: skip
 
@@ -303,6 +306,11 @@ class Ledger:
         self.inputs: dict[str, Any] = {"currency": args.currency}
         self.assumptions: list[Assumption] = []
         self.steps: dict[str, list[str]] = {lang: [] for lang in LANGS}
+        if "currency" not in args.model_fields_set and _gives_money(args):
+            self.assume("currency", args.currency, None, {
+                "zh": "没写货币的金额按美元计（TikTok Shop美区）；如果是人民币，请写明“元”或“¥”",
+                "en": "amounts without a currency are read as US dollars (TikTok Shop US); write ¥ or 元 for yuan",
+            })  # fmt: skip
 
     def text(self, zh: str, en: str, **values: Shown | Text) -> Text:
         """Both languages of a template; numbers are formatted per language."""
@@ -350,16 +358,31 @@ class Ledger:
             })]) from None  # fmt: skip
 
     def cite(self, name: str, entry_id: str, key: str, kind: NumberKind, zh: str, en: str) -> float:
+        self._same_currency(name, entry_id, kind)
         value = self.lookup(name, entry_id, key)
         self.assume(name, value, entry_id, self.text(zh, en, value=(value, kind)))
         return value
 
     def cite_midpoint(self, name: str, entry_id: str, low_key: str, high_key: str, kind: NumberKind,
                       zh: str, en: str) -> float:  # fmt: skip
+        self._same_currency(name, entry_id, kind)
         low, high = self.lookup(name, entry_id, low_key), self.lookup(name, entry_id, high_key)
         mid = round((low + high) / 2, 12)  # 0.15, not 0.15000000000000002
         self.assume(name, mid, entry_id, self.text(zh, en, low=(low, kind), high=(high, kind), value=(mid, kind)))
         return mid
+
+    def _same_currency(self, name: str, entry_id: str, kind: NumberKind) -> None:
+        """A cited amount is in US dollars: next to amounts in another currency it would be read as that one."""
+        currency = self.args.currency
+        if kind not in _MONEY_KINDS or currency == SOURCES_CURRENCY:
+            return
+        label = field_meta(type(self.args), name, "label") or {"zh": name, "en": name}
+        raise CalculatorInputError([(name, {
+            "zh": f"{label['zh']}：默认值是美元数据（知识条目 {entry_id}），而您的金额不是美元（{currency}）："
+                  f"请给出{currency}的{label['zh']}，或把金额都换算成美元",
+            "en": f"{name}: the default is a US-dollar figure (knowledge entry {entry_id}) and your amounts are in "
+                  f"{currency}: give the {label['en']} in {currency}, or convert your amounts to USD",
+        })])  # fmt: skip
 
     def result(self, figures: Mapping[str, float | None], formula: str, headline: Text) -> CalcResult:
         """The result; figures that are undefined (None) are left out."""
@@ -368,6 +391,11 @@ class Ledger:
             tool=self.tool, inputs=self.inputs, figures={k: float(v) for k, v in figures.items() if v is not None},
             formula=formula, steps=self.steps, assumptions=self.assumptions, headline=headline, sources=sources,
         )  # fmt: skip
+
+
+def _gives_money(args: CalcInput) -> bool:
+    """The seller gave at least one amount of money."""
+    return any(field_meta(type(args), name, "kind") == "money" for name in args.model_fields_set)
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
