@@ -709,7 +709,7 @@ def creator_collab_return(args: CreatorCollabInput, defaults: Defaults) -> CalcR
              gmv=(gmv, "money"), margin=(margin, "rate"), rate=(commission_rate, "rate"), fee=(fee, "money"),
              samples=(samples, "money"), profit=(profit, "money"))  # fmt: skip
     if break_even_views is None:
-        headline = led.text("佣金{rate}不低于毛利率{margin}：每多卖一单都更亏，这次合作预计{profit}。",
+        headline = led.text("佣金{rate}不低于毛利率{margin}：每多卖一单都更亏，这次合作预计利润{profit}。",
                             "Commission {rate} is at or above your {margin} margin: every sale loses money; expected result {profit}.",
                             rate=(commission_rate, "rate"), margin=(margin, "rate"), profit=(profit, "money"))  # fmt: skip
     else:
@@ -717,7 +717,7 @@ def creator_collab_return(args: CreatorCollabInput, defaults: Defaults) -> CalcR
                  "break-even views = ({fee} + {samples}) × 1,000 / ({gpm} × ({margin} − {rate})) = {views}",
                  fee=(fee, "money"), samples=(samples, "money"), gpm=(gpm, "gpm"), margin=(margin, "rate"),
                  rate=(commission_rate, "rate"), views=(break_even_views, "count"))  # fmt: skip
-        headline = led.text("{views}次播放时这次合作预计{profit}；保本需要约{be}次播放。",
+        headline = led.text("{views}次播放时这次合作预计利润{profit}；保本需要约{be}次播放。",
                             "At {views} views the collaboration makes {profit}; it breaks even at about {be} views.",
                             views=(views, "count"), profit=(profit, "money"), be=(break_even_views, "count"))  # fmt: skip
     figures = {"gmv": gmv, "commission": commission, "gross_profit": gross, "profit": profit,
