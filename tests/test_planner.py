@@ -111,3 +111,22 @@ def test_a_comparison_asked_outright_shares_the_costs_named_for_the_budget(
 def test_costs_named_for_a_budget_split_start_no_comparison_not_asked_for() -> None:
     question = "My budget is $5,000, AI videos cost $10 each, creator videos $200 each, how should I split it?"
     assert [name for name, _ in _calls(question, "en")] == ["plan_test_budget"]
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "tool", "expected"),
+    [
+        ("达人要价300刀一条，佣金20%，播放预计5w，GPM 80，毛利30%，值不值？", "zh", "creator_collab_return",
+         {"flat_fee": "300刀", "commission_rate": "20%", "expected_views": "5w", "gpm": "80", "margin": "30%"}),
+        ("A creator charges $300 per video plus 20% commission, expects 50k views at GPM 80, my margin is 30%. "
+         "Is it worth it?", "en", "creator_collab_return",
+         {"flat_fee": "$300", "commission_rate": "20%", "expected_views": "50k", "gpm": "80", "margin": "30%"}),
+        ("我的AI视频每条成本5块钱，做了100条，平均每条3000播放，GPM 8，赚了吗？", "zh", "risk_adjusted_return",
+         {"videos": "100", "cost_per_video": "5块钱", "views_per_video": "3000", "gpm": "8"}),
+        ("I made 100 AI videos at $5 each, about 3,000 views each at GPM 8. Am I making money?", "en",
+         "risk_adjusted_return", {"videos": "100", "cost_per_video": "$5", "views_per_video": "3,000", "gpm": "8"}),
+    ],
+)  # fmt: skip
+def test_a_sellers_everyday_words_ask_for_the_calculation(question: str, lang: str, tool: str, expected: dict) -> None:
+    """"值不值" at the end of a long sentence, "要价"/"charges", "赚了吗"/"making money" about AI videos."""
+    assert _calls(question, lang) == [(tool, expected)]

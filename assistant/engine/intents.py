@@ -152,7 +152,9 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "risk_adjusted_return",
         _re(r"概率|几率|期望(利润|收益)?|expected (profit|return|value)|risk[- ]adjusted|probability|chance of"
-            r"|break[- ]?even (probability|risk)"),
+            r"|break[- ]?even (probability|risk)"
+            rf"|({_AI}).{{0,60}}(赚了吗|赚钱吗|能赚钱|能不能赚|有没有赚|亏了吗|亏不亏|profitable|make money|making money"
+            r"|turn a profit|lose money|losing money)"),
         (
             _slot("risk_adjusted_return", "probability", words("概率", "几率", "可能性", "chance", "probability", "risk")),
             _slot("risk_adjusted_return", "videos", units=words("条", "个视频", "条ai视频", "ai videos?", "videos?", "clips?")),
@@ -227,10 +229,10 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "creator_collab_return",
-        _re(rf"({_CREATOR}).{{0,30}}(合作|坑位费|固定费|划算|值不值|回本|赚|return|worth|pay|fee|profit)"
+        _re(rf"({_CREATOR}).{{0,60}}(合作|坑位费|固定费|要价|报价|收费|划算|值不值|回本|赚|return|worth|pay|fee|charges?|profit)"
             r"|坑位费|flat[- ]fee|collab(oration)?"),
         (
-            _slot("creator_collab_return", "flat_fee", words("坑位费", "固定费", "费用", "报价", "flat fee", "fee", "charges?",
+            _slot("creator_collab_return", "flat_fee", words("坑位费", "固定费", "费用", "报价", "要价", "收费", "flat fee", "fee", "charges?",
                                                              "costs?", "pay")),
             _slot("creator_collab_return", "commission_rate", _COMMISSION),
             _slot("creator_collab_return", "sample_cost", words("样品", "寄样", "samples?")),
