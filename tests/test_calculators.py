@@ -272,6 +272,17 @@ def test_creator_collab_return() -> None:
     assert "break_even_views" not in hopeless.figures
 
 
+def test_a_roas_puts_its_ad_cost_on_each_order() -> None:
+    result = run("unit_economics", price="$30", product_cost="$9", roas="2.5")
+    assert result.inputs["ad_cost_per_order"] == pytest.approx(12)  # 30 / 2.5
+    assert result.figures["profit_per_order"] == pytest.approx(30 - 9 - 30 * 0.06 - 12)
+    assert result.figures["break_even_roas"] == pytest.approx(30 / (30 - 9 - 1.8))
+    assert "2.5" in result.headline["en"] and "2.5" in result.headline["zh"]
+    assert_clean(result)
+    given = run("unit_economics", price="$30", product_cost="$9", roas="2.5", ad_cost_per_order="$5")
+    assert given.figures["profit_per_order"] == pytest.approx(30 - 9 - 1.8 - 5), "an ad cost the seller gives wins"
+
+
 def test_currency_follows_the_amounts() -> None:
     result = run("unit_economics", price="99元", product_cost="30元")
     assert result.inputs["currency"] == "CNY"

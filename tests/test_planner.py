@@ -125,8 +125,12 @@ def test_costs_named_for_a_budget_split_start_no_comparison_not_asked_for() -> N
          {"videos": "100", "cost_per_video": "5块钱", "views_per_video": "3000", "gpm": "8"}),
         ("I made 100 AI videos at $5 each, about 3,000 views each at GPM 8. Am I making money?", "en",
          "risk_adjusted_return", {"videos": "100", "cost_per_video": "$5", "views_per_video": "3,000", "gpm": "8"}),
+        ("投流ROI 2.5，客单价30美元，货本9美元，能做吗", "zh", "unit_economics",
+         {"price": "30美元", "product_cost": "9美元", "roas": "2.5"}),
+        ("My ads run at a ROAS of 2.5, price $30, product cost $9. Is that viable?", "en", "unit_economics",
+         {"price": "$30", "product_cost": "$9", "roas": "2.5"}),
     ],
 )  # fmt: skip
 def test_a_sellers_everyday_words_ask_for_the_calculation(question: str, lang: str, tool: str, expected: dict) -> None:
-    """"值不值" at the end of a long sentence, "要价"/"charges", "赚了吗"/"making money" about AI videos."""
+    """"值不值" at the end of a long sentence, "要价"/"charges", "赚了吗"/"making money" about AI videos, "ROI"."""
     assert _calls(question, lang) == [(tool, expected)]

@@ -200,7 +200,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "unit_economics",
-        _re(r"利润|赚多少|毛利|净利|保本|盈亏|roas|margin|profit|unit economics|每单(能)?赚|单均|per order"),
+        _re(r"利润|赚多少|毛利|净利|保本|盈亏|roas|roi|投产比|margin|profit|unit economics|每单(能)?赚|单均|per order"),
         (
             _slot("unit_economics", "price", words("售价", "卖价", "定价", "价格", "客单价", "单价", "price", "sells? for",
                                                    "selling at", "retail"),
@@ -212,6 +212,7 @@ INTENTS: tuple[Intent, ...] = (
             _slot("unit_economics", "referral_fee_rate", words("平台佣金", "平台扣点", "平台", "扣点", "referral", "platform fee")),
             _slot("unit_economics", "shipping_cost", words("运费", "尾程", "物流", "快递", "shipping", "postage", "delivery")),
             _slot("unit_economics", "ad_cost_per_order", words("广告", "投流", "ads?", "ad spend", "cpa")),
+            _slot("unit_economics", "roas", words("roas", "roi", "投产比", "投产")),
         ),
         "平台佣金 扣点 referral fee 利润",
     ),

@@ -562,7 +562,17 @@ class UnitEconomicsInput(CalcInput):
     commission_rate: float | None = number_field("rate", "达人佣金率", "commission rate",
                                             "Affiliate commission on this order (0..1 or \"15%\"). Default 0 (own content).")  # fmt: skip
     shipping_cost: float | None = number_field("money", "运费", "shipping cost", "Shipping per order. Default 0 (stated).")
-    ad_cost_per_order: float | None = number_field("money", "单均广告费", "ad cost per order", "Ad spend per order. Default 0.")
+    ad_cost_per_order: float | None = number_field("money", "单均广告费", "ad cost per order",
+                                              "Ad spend per order. Default: price ÷ roas when roas is given, else 0.")  # fmt: skip
+    roas: float | None = number_field("plain", "投流ROAS", "ROAS", "Your ads' return on ad spend (GMV ÷ ad spend), "
+                                      "e.g. 2.5: each order then carries price ÷ ROAS of ads.", gt=0)  # fmt: skip
+
+
+def _ads_from_roas(led: Ledger, price: float, roas: float) -> float:
+    ads = price / roas
+    led.step("单均广告费 = {price} ÷ ROAS {roas} = {ads}", "ad cost per order = {price} / ROAS {roas} = {ads}",
+             price=(price, "money"), roas=(roas, "plain"), ads=(ads, "money"))  # fmt: skip
+    return ads
 
 
 def unit_economics(args: UnitEconomicsInput, defaults: Defaults) -> CalcResult:
@@ -577,8 +587,9 @@ def unit_economics(args: UnitEconomicsInput, defaults: Defaults) -> CalcResult:
         "affiliate commission taken as {value} (your own content); for creator orders give the rate, typically 10%-20%"))  # fmt: skip
     shipping = led.use("shipping_cost", lambda: led.state("shipping_cost", 0.0, "money", "运费按{value}计，请填你的",
                                                           "shipping taken as {value}: add yours"))  # fmt: skip
-    ads = led.use("ad_cost_per_order", lambda: led.state("ad_cost_per_order", 0.0, "money", "广告费按{value}计（不投流）",
-                                                         "ad cost taken as {value} (no paid ads)"))  # fmt: skip
+    roas = led.given("roas")
+    ads = led.use("ad_cost_per_order", lambda: _ads_from_roas(led, price, roas) if roas else led.state(
+        "ad_cost_per_order", 0.0, "money", "广告费按{value}计（不投流）", "ad cost taken as {value} (no paid ads)"))  # fmt: skip
     fee, commission = price * fee_rate, price * commission_rate
     contribution = price - product_cost - shipping - fee - commission
     profit = contribution - ads
@@ -602,9 +613,15 @@ def unit_economics(args: UnitEconomicsInput, defaults: Defaults) -> CalcResult:
     else:
         led.step("保本ROAS = {price} ÷ {contribution} = {roas}", "break-even ROAS = {price} / {contribution} = {roas}",
                  price=(price, "money"), contribution=(contribution, "money"), roas=(break_even_roas, "plain"))  # fmt: skip
-        headline = led.text("每单利润{profit}（利润率{margin}）；投流保本ROAS为{roas}。",
-                            "Profit per order {profit} (margin {margin}); ads break even at a ROAS of {roas}.",
-                            profit=(profit, "money"), margin=(margin, "rate"), roas=(break_even_roas, "plain"))  # fmt: skip
+        if roas is not None:
+            headline = led.text("ROAS {mine}时每单利润{profit}（利润率{margin}）；保本ROAS为{roas}。",
+                                "At a ROAS of {mine} each order makes {profit} (margin {margin}); ads break even at {roas}.",
+                                mine=(roas, "plain"), profit=(profit, "money"), margin=(margin, "rate"),
+                                roas=(break_even_roas, "plain"))  # fmt: skip
+        else:
+            headline = led.text("每单利润{profit}（利润率{margin}）；投流保本ROAS为{roas}。",
+                                "Profit per order {profit} (margin {margin}); ads break even at a ROAS of {roas}.",
+                                profit=(profit, "money"), margin=(margin, "rate"), roas=(break_even_roas, "plain"))  # fmt: skip
     figures = {"referral_fee": fee, "commission": commission, "contribution_before_ads": contribution,
                "profit_per_order": profit, "margin": margin, "break_even_roas": break_even_roas,
                "roas": ratio(price, ads)}  # fmt: skip
