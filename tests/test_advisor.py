@@ -150,3 +150,18 @@ def test_an_impossible_number_is_named_in_the_verdict(advisor: Advisor, question
     verdict = answer.answer.splitlines()[0]
     assert field in verdict and answer.tool_calls[-1].error is not None
     assert answer.warnings == [] and "nan" not in answer.answer.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "fragment"),
+    [("Should I hide that my videos are AI-made so they aren't labelled?", "en", "Don't."),
+     ("AI视频能不能不打标签，躲过平台识别？", "zh", "别这么干。")],
+)
+def test_advice_too_short_to_stand_alone_is_kept_with_what_follows(
+    advisor: Advisor, question: str, lang: str, fragment: str
+) -> None:
+    """The guidance opens with "Don't." / "别这么干。": alone it would be a verdict or a step that says nothing."""
+    answer = advisor.ask(question)
+    assert answer.lang == lang and fragment in answer.answer
+    lines = [line.strip() for line in answer.answer.splitlines()]
+    assert not [line for line in lines if line.endswith(fragment) or line.endswith(fragment.rstrip("."))]

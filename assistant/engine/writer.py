@@ -60,6 +60,25 @@ def sentences(text: str, lang: Lang) -> list[str]:
     return [s.strip() for s in _SENTENCE[lang].split(text) if s.strip()]
 
 
+_MIN_POINT = 12
+"""Characters a piece of advice needs to stand alone: "Don't." and "别这么干。" lean on what follows."""
+
+
+def _points(text: str, lang: Lang) -> list[str]:
+    """Guidance as points that each make sense alone (a verdict, a next step): a very short sentence
+    is kept with the one after it."""
+    points: list[str] = []
+    carry = ""
+    for sentence in sentences(text, lang):
+        point = f"{carry} {sentence}" if carry and lang == "en" else carry + sentence
+        if len(point) < _MIN_POINT:
+            carry = point
+            continue
+        points.append(point)
+        carry = ""
+    return [*points, carry] if carry else points
+
+
 def cite(entry_id: str) -> str:
     return f"[{entry_id}]"
 
@@ -74,7 +93,7 @@ def compose(
     h, p = HEADINGS[lang], PHRASES[lang]
     entries = [e.entry for e in evidence]
     results = [c for c in calculations if "error" not in c]
-    guidance = {e.id: sentences(e.guidance.get(lang), lang) for e in entries}
+    guidance = {e.id: _points(e.guidance.get(lang), lang) for e in entries}
     failed = [c for c in calculations if "error" in c]
     if results:  # each calculation asked for; its variations are in the numbers section
         headlines: dict[str, str] = {}
