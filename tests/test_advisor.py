@@ -165,3 +165,20 @@ def test_advice_too_short_to_stand_alone_is_kept_with_what_follows(
     assert answer.lang == lang and fragment in answer.answer
     lines = [line.strip() for line in answer.answer.splitlines()]
     assert not [line for line in lines if line.endswith(fragment) or line.endswith(fragment.rstrip("."))]
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [("Is it true AIGC is 5% of videos but under 1% of GMV? Where does that come from?", "insider claim, unverified"),
+     ("AIGC占美区GMV不到1%，这个数据哪来的？", "匿名内部人士说法，未经证实")],
+)
+def test_asked_whether_a_claim_holds_the_verdict_leads_with_it_and_its_source(
+    advisor: Advisor, question: str, label: str
+) -> None:
+    verdict = advisor.ask(question).answer.splitlines()[0]
+    assert "[aigc-gmv-share]" in verdict and label in verdict and "TT123" in verdict and "1%" in verdict
+
+
+def test_asked_for_advice_the_verdict_is_the_advice(advisor: Advisor) -> None:
+    verdict = advisor.ask("达人BD用AI筛选靠谱吗，私信老被限制").answer.splitlines()[0]
+    assert "[" not in verdict and "TT123" not in verdict

@@ -81,7 +81,7 @@ class OfflineModel(BaseChatModel):
         calculations = [c for c in calculations if isinstance(c, dict)]
         if not evidence and not any("error" not in c for c in calculations):
             return mark_kind(AIMessage(prompts.NOT_IN_KNOWLEDGE_REPLY[lang]), "not_in_knowledge")
-        return AIMessage(compose(lang, evidence, calculations, self.kb.conflicts))
+        return AIMessage(compose(lang, evidence, calculations, self.kb.conflicts, conversation.question))
 
     def _evidence(self, results: list[ToolMessage]) -> list[Evidence]:
         """The best hits above the floor, then the other side of any conflict among them."""

@@ -60,6 +60,14 @@ def sentences(text: str, lang: Lang) -> list[str]:
     return [s.strip() for s in _SENTENCE[lang].split(text) if s.strip()]
 
 
+_ASKS_FOR_SOURCE = re.compile(
+    r"真的吗|是真的|是不是真的|可信吗|哪来的|哪里来|从哪|出处|来源|谁说的|依据是什么|有依据吗"
+    r"|is (it|this|that) (really )?true|where (does|did|do) .{0,30}come from|(what|who)(?:'s| is| are) the source"
+    r"|source of|who says|says who|how reliable|how credible|can i trust",
+    re.IGNORECASE,
+)
+"""The seller asks whether a claim holds or where it comes from: the verdict then leads with the claim and its source."""
+
 _MIN_POINT = 12
 """Characters a piece of advice needs to stand alone: "Don't." and "别这么干。" lean on what follows."""
 
@@ -88,8 +96,9 @@ def compose(
     evidence: list[Evidence],
     calculations: list[dict[str, Any]],
     conflicts: Callable[[str], Iterable[str]],
+    question: str = "",
 ) -> str:
-    """The answer: verdict, evidence with citations, the user's numbers, next steps, risks."""
+    """The answer to `question`: verdict, evidence with citations, the user's numbers, next steps, risks."""
     h, p = HEADINGS[lang], PHRASES[lang]
     entries = [e.entry for e in evidence]
     results = [c for c in calculations if "error" not in c]
@@ -102,11 +111,14 @@ def compose(
         verdict = ("" if lang == "zh" else " ").join(headlines.values())
     elif failed:  # the seller asked for a number and gave one the calculator cannot use: say so first
         verdict = _calculation_lines(failed[0], lang)[0] + p["fix_input"]
+    elif _ASKS_FOR_SOURCE.search(question):
+        claim = _evidence_line(entries[0], lang, sentences_shown=1)
+        verdict = claim + guidance[entries[0].id][0] if lang == "zh" else f"{claim} {guidance[entries[0].id][0]}"
     else:
         verdict = guidance[entries[0].id][0]
     sections = [f"**{h['verdict']}：** {verdict}" if lang == "zh" else f"**{h['verdict']}:** {verdict}"]
 
-    lines = [_evidence_line(e, lang, full=i == 0) for i, e in enumerate(entries)]
+    lines = [_evidence_line(e, lang, sentences_shown=None if i == 0 else 2) for i, e in enumerate(entries)]
     lines += [_conflict_line(a, b, lang) for a, b in _conflict_pairs(entries, conflicts)]
     sections.append(_section(h["evidence"], lines))
 
@@ -141,9 +153,9 @@ def _section(title: str, lines: list[str], *, bullet: bool = True) -> str:
     return f"**{title}**\n{body}"
 
 
-def _evidence_line(entry: Entry, lang: Lang, *, full: bool) -> str:
-    """The entry's claim (all of it for the best match, its first two sentences otherwise)."""
-    text = " ".join(sentences(entry.text.get(lang), lang)[: None if full else 2])
+def _evidence_line(entry: Entry, lang: Lang, *, sentences_shown: int | None) -> str:
+    """The entry's claim (its first `sentences_shown` sentences, or all), cited with its evidence level and source."""
+    text = " ".join(sentences(entry.text.get(lang), lang)[:sentences_shown])
     source = PHRASES[lang]["source"].format(publisher=entry.source.publisher, date=entry.source.date.isoformat())
     label = entry.evidence_label(lang)
     return f"{text} {cite(entry.id)}（{label}；{source}）" if lang == "zh" else f"{text} {cite(entry.id)} ({label}; {source})"
