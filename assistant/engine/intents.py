@@ -212,7 +212,7 @@ INTENTS: tuple[Intent, ...] = (
             _slot("unit_economics", "referral_fee_rate", words("平台佣金", "平台扣点", "平台", "扣点", "referral", "platform fee")),
             _slot("unit_economics", "shipping_cost", words("运费", "尾程", "物流", "快递", "shipping", "postage", "delivery")),
             _slot("unit_economics", "ad_cost_per_order", words("广告", "投流", "ads?", "ad spend", "cpa")),
-            _slot("unit_economics", "roas", words("roas", "roi", "投产比", "投产")),
+            _slot("unit_economics", "roas", words("roas", "roi", "投产")),
         ),
         "平台佣金 扣点 referral fee 利润",
     ),

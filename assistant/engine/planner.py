@@ -92,9 +92,9 @@ def _calculations(text: str, mentions: list[NumberMention]) -> tuple[list[Call],
 
     A number one calculation reads, another reads only when the question asks for it outright, and
     through the same words ("is a $15 AI video cheaper": an AI video's cost to a budget plan and to
-    the comparison asked for alike). A number named as the required
-    input of one complete calculation ("预算2万": a budget) is that calculation's: no other
-    calculation reads it through a cue further away ("AI" as a per-video cost)."""
+    the comparison asked for alike). A number named as the required input of one complete
+    calculation ("预算2万": a budget) is that calculation's: no other calculation reads it through a
+    cue further away ("AI" as a per-video cost)."""
     triggered = [i for i in INTENTS if i.triggers.search(text)]
     alone = {i.tool: read_slots(i.slots, text, _numbers_for(i, mentions)) for i in triggered}
     claims = [s for i in triggered if not _absent(i, alone[i.tool]) for s in i.slots if s.required]
