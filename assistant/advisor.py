@@ -11,7 +11,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from assistant.answer import Answer, AnswerEvent, Citation, StreamEvent, TextEvent, ToolCall, ToolEvent
+from assistant.answer import LOCAL_OWNER, Answer, AnswerEvent, Citation, SessionNotFound, StreamEvent, TextEvent, ToolCall, ToolEvent
 from assistant.config import Settings
 from assistant.engine import prompts
 from assistant.engine.agent import OFFLINE, RunContext, build_agent, turn_messages
@@ -68,15 +68,19 @@ class Advisor:
         llm = build_llm(settings) if settings.use_llm else None
         return cls(settings, open_retriever(settings, sync=sync_index), Store(settings.sqlite_path), llm)
 
-    def ask(self, messages: Messages, session_id: str | None = None) -> Answer:
-        """Answer the last user message; with `session_id`, earlier turns come from the store."""
-        turn = self._prepare(messages, session_id)
+    def ask(self, messages: Messages, session_id: str | None = None, owner: str = LOCAL_OWNER) -> Answer:
+        """Answer the last user message; with `session_id`, earlier turns come from the store.
+
+        Sessions belong to the `owner` that started them (an API key, a browser, a chat app):
+        another owner's id raises `SessionNotFound`.
+        """
+        turn = self._prepare(messages, session_id, owner)
         state = self._agent.invoke({"messages": turn.inputs}, context=turn.context)
         return self._finish(turn, state["messages"])
 
-    def stream(self, messages: Messages, session_id: str | None = None) -> Iterator[StreamEvent]:
+    def stream(self, messages: Messages, session_id: str | None = None, owner: str = LOCAL_OWNER) -> Iterator[StreamEvent]:
         """Like `ask`, yielding tool events and text chunks as they happen, then the Answer."""
-        turn = self._prepare(messages, session_id)
+        turn = self._prepare(messages, session_id, owner)
         announced: set[str] = set()
         final: list[BaseMessage] = []
         for mode, payload in self._agent.stream(
@@ -99,11 +103,15 @@ class Advisor:
                     yield TextEvent(delta=chunk.text)
         yield AnswerEvent(answer=self._finish(turn, final))
 
-    def _prepare(self, messages: Messages, session_id: str | None) -> _Turn:
+    def _prepare(self, messages: Messages, session_id: str | None, owner: str) -> _Turn:
         if isinstance(messages, str):
             question = check_input(messages)
+            if session_id and not self.store.claim(session_id, owner):
+                raise SessionNotFound(session_id)
             history = self._history(session_id) if session_id else []
-            session_id = session_id or Store.new_session_id()
+            if not session_id:
+                session_id = Store.new_session_id()
+                self.store.claim(session_id, owner)
         else:
             last = messages[-1] if messages else {}
             question = check_input(str(last.get("content", "")) if last.get("role") == "user" else "")

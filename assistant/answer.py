@@ -68,6 +68,14 @@ class InvalidInput(ValueError):
         return InvalidInput, (self.code, self.messages)
 
 
+LOCAL_OWNER = "local"
+"""Who owns sessions started without a caller's identity (the CLI, evals, tests)."""
+
+
+class SessionNotFound(LookupError):
+    """The session id belongs to another caller (or to no one this caller may see)."""
+
+
 class ToolEvent(BaseModel):
     type: Literal["tool_start", "tool_end"]
     call: ToolCall

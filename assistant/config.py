@@ -35,11 +35,19 @@ class Settings(BaseModel):
     host: str = Field("127.0.0.1", json_schema_extra={"env": "TK_HOST"})
     port: int = Field(7860, ge=1, le=65535, json_schema_extra={"env": "TK_PORT"})
     api_keys: tuple[str, ...] = Field((), json_schema_extra={"env": "TK_API_KEYS"})
+    web_users: tuple[str, ...] = Field((), json_schema_extra={"env": "TK_WEB_USERS"})
+    """`user:password` pairs that may sign in to the web chat (with `TK_API_KEYS` set)."""
+    web_public: bool = Field(False, json_schema_extra={"env": "TK_WEB_PUBLIC"})
+    """With `TK_API_KEYS` set, serve the web chat without a login anyway."""
+    web_secret: str | None = Field(None, min_length=16, json_schema_extra={"env": "TK_WEB_SECRET"})
+    """Signs the web chat's browser cookie; set the same value on every instance behind one site."""
     rate_limit_per_minute: float = Field(600.0, gt=0, json_schema_extra={"env": "TK_RATE_LIMIT_PER_MINUTE"})
     rate_limit_burst: int = Field(60, ge=1, json_schema_extra={"env": "TK_RATE_LIMIT_BURST"})
     answer_workers: Annotated[int, Field(ge=0, le=64)] | Literal["auto"] = Field("auto", json_schema_extra={"env": "TK_ANSWER_WORKERS"})
     """API answers in this many worker processes (0: threads of the server process); `auto`: one
     per CPU for the offline engine, which is CPU-bound, and 0 with an LLM, which waits on the network."""
+    answer_timeout: float = Field(20.0, gt=0, le=600, json_schema_extra={"env": "TK_ANSWER_TIMEOUT"})
+    """Seconds an API answer may take before the client gets a 503."""
     max_body_bytes: int = Field(64 * 1024, ge=1024, json_schema_extra={"env": "TK_MAX_BODY_BYTES"})
     cors_origins: tuple[str, ...] = Field((), json_schema_extra={"env": "TK_CORS_ORIGINS"})
     slack_signing_secret: str | None = Field(None, json_schema_extra={"env": "TK_SLACK_SIGNING_SECRET"})
@@ -95,6 +103,9 @@ class Settings(BaseModel):
             name = str(err["loc"][0])
             var = (cls.model_fields[name].json_schema_extra or {})["env"] if name in cls.model_fields else name
             raise ConfigError(f"{var}: {err['msg']} (got {values.get(name)!r})") from None
+        malformed = [pair for pair in settings.web_users if not all(part.strip() for part in pair.partition(":")[::2])]
+        if malformed:
+            raise ConfigError(f"TK_WEB_USERS: each entry is user:password (got {len(malformed)} without both)")
         if settings.provider == "openai" and not settings.llm_configured:
             raise ConfigError("TK_PROVIDER=openai needs OPENAI_API_KEY or TK_LLM_BASE_URL")
         if settings.embeddings == "openai" and not settings.llm_configured:

@@ -26,6 +26,15 @@ CREATE TABLE IF NOT EXISTS messages (
     created_at REAL NOT NULL,
     PRIMARY KEY (session_id, seq)
 );
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_owner ON sessions (owner, updated_at);
+INSERT OR IGNORE INTO sessions (session_id, owner, created_at, updated_at)
+    SELECT session_id, 'legacy', MIN(created_at), MAX(created_at) FROM messages GROUP BY session_id;
 CREATE TABLE IF NOT EXISTS feedback (
     id         TEXT PRIMARY KEY,
     created_at REAL NOT NULL,
@@ -99,6 +108,27 @@ class Store:
     def new_session_id() -> str:
         return uuid.uuid4().hex
 
+    def claim(self, session_id: str, owner: str) -> bool:
+        """Bind a new session to `owner`, or confirm that `owner` holds it; False when another does.
+
+        Sessions that existed before owners were recorded belong to `legacy`, which no caller is.
+        """
+        now = time.time()
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO sessions (session_id, owner, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                (session_id, owner, now, now),
+            )
+            (holder,) = db.execute("SELECT owner FROM sessions WHERE session_id = ?", (session_id,)).fetchone()
+        return holder == owner
+
+    def latest_session(self, owner: str) -> str | None:
+        """The session `owner` used last, if any."""
+        row = self._db().execute(
+            "SELECT session_id FROM sessions WHERE owner = ? ORDER BY updated_at DESC LIMIT 1", (owner,)
+        ).fetchone()
+        return row[0] if row else None
+
     def history(self, session_id: str) -> list[StoredMessage]:
         rows = self._db().execute(
             "SELECT role, content, meta FROM messages WHERE session_id = ? ORDER BY seq", (session_id,)
@@ -115,6 +145,7 @@ class Store:
                     for i, m in enumerate(messages)
                 ],
             )
+            db.execute("UPDATE sessions SET updated_at = ? WHERE session_id = ?", (time.time(), session_id))
 
     def add_feedback(self, feedback: Feedback) -> FeedbackRow:
         row = FeedbackRow(id=uuid.uuid4().hex, created_at=time.time(), **feedback.model_dump())

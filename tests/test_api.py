@@ -132,8 +132,9 @@ def test_readyz_is_503_while_the_store_cannot_be_written(api: httpx.Client) -> N
     assert api.get("/readyz").status_code == 200
 
 
-def test_the_web_chat_is_served_at_root(api: httpx.Client) -> None:
-    response = api.get("/")
+def test_the_web_chat_is_served_at_root() -> None:
+    with serving(api_keys=(KEY,), web_public=True) as url:
+        response = httpx.get(url + "/")
     assert response.status_code == 200 and "<html" in response.text.lower()
     assert TITLE in response.text
 
@@ -215,3 +216,24 @@ def test_the_event_loop_stays_responsive_while_answers_run() -> None:
         assert httpx.get(f"{url}/healthz").status_code == 200
         assert time.perf_counter() - started < 0.5
         assert [f.result().status_code for f in asks] == [200] * 4
+
+
+def test_a_session_belongs_to_the_key_that_started_it() -> None:
+    other = "sk-other-0123456789abcdef"
+    with serving(api_keys=(KEY, other)) as url:
+        first = httpx.post(f"{url}/api/ask", headers=AUTH, json={"question": "我的视频20万播放, GPM 12, 能卖多少?"}, timeout=60)
+        session = first.json()["session_id"]
+        stolen = httpx.post(f"{url}/api/ask", headers={"Authorization": f"Bearer {other}"},
+                            json={"question": "那如果GPM是1呢?", "session_id": session}, timeout=60)
+        assert stolen.status_code == 404 and error_of(stolen)["code"] == "session_not_found"
+        for header in ({"X-Session-Id": "shared-thread"}, {}):
+            body = {"model": "tk-advisor", "messages": [{"role": "user", "content": "hi"}], "user": "shared-thread"}
+            mine = httpx.post(f"{url}/v1/chat/completions", headers={**AUTH, **header}, json=body, timeout=60)
+            theirs = httpx.post(f"{url}/v1/chat/completions", headers={"Authorization": f"Bearer {other}", **header},
+                                json=body, timeout=60)
+            assert mine.status_code == 200 and theirs.status_code == 404
+        # The owner still continues it, and nothing the other key sent was stored in it.
+        mine = httpx.post(f"{url}/api/ask", headers=AUTH, json={"question": "那如果GPM是20呢?", "session_id": session}, timeout=60)
+        assert mine.status_code == 200 and "4,000" in mine.json()["answer"]
+        assert [m.content for m in shared_advisor().store.history(session) if m.role == "user"] == [
+            "我的视频20万播放, GPM 12, 能卖多少?", "那如果GPM是20呢?"]

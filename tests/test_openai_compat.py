@@ -7,7 +7,7 @@ import json
 import openai
 import pytest
 import httpx
-from service_support import BrokenStream, serving, shared_advisor
+from service_support import BrokenStream, SlowAdvisor, serving, shared_advisor
 
 from assistant.service.render import as_text
 
@@ -129,3 +129,15 @@ def test_a_client_leaving_mid_stream_does_not_hurt_the_server(client: openai.Ope
         first = next(response.iter_lines())
     assert json.loads(first.removeprefix("data: "))["object"] == "chat.completion.chunk"
     assert ask(client, QUESTION).choices[0].finish_reason == "stop"
+
+
+def test_a_long_client_history_is_answered_and_a_slow_answer_times_out() -> None:
+    turns = [{"role": r, "content": c} for _ in range(2000) for r, c in (("user", "hello"), ("assistant", "ok"))]
+    body = {"model": "tk-advisor", "messages": [*turns, {"role": "user", "content": "我的视频20万播放, GPM 12, 能卖多少?"}]}
+    with serving(max_body_bytes=1_000_000) as url:
+        response = httpx.post(f"{url}/v1/chat/completions", json=body, timeout=60)
+    assert response.status_code == 200 and "2,400" in response.json()["choices"][0]["message"]["content"]
+    with serving(SlowAdvisor(2.0), answer_timeout=0.3) as url:
+        slow = httpx.post(f"{url}/v1/chat/completions", json={"model": "tk-advisor", "messages": [{"role": "user", "content": "hi"}]})
+        assert slow.status_code == 503 and slow.json()["error"]["code"] == "answer_timeout"
+        assert httpx.post(f"{url}/api/ask", json={"question": "hi"}).status_code == 503

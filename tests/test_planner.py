@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.advisor import Advisor
-from assistant.engine.conversation import Conversation
+from assistant.engine.conversation import Conversation, Turn
 from assistant.engine.intents import INTENTS, Intent
 from assistant.engine.planner import fill_slots, plan_turn
 from assistant.tools.numbers import find_numbers
@@ -134,3 +134,15 @@ def test_costs_named_for_a_budget_split_start_no_comparison_not_asked_for() -> N
 def test_a_sellers_everyday_words_ask_for_the_calculation(question: str, lang: str, tool: str, expected: dict) -> None:
     """"值不值" at the end of a long sentence, "要价"/"charges", "赚了吗"/"making money" about AI videos, "ROI"."""
     assert _calls(question, lang) == [(tool, expected)]
+
+
+def test_replaying_a_long_unrecorded_history_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.engine import planner
+
+    planned: list[str] = []
+    real = planner._plan
+    monkeypatch.setattr(planner, "_plan", lambda question, *rest: planned.append(question) or real(question, *rest))
+    turns = [Turn("hello" if i % 2 else "我的视频20万播放, GPM 12, 能卖多少?", "zh") for i in range(40)]
+    plan = plan_turn(Conversation("那如果GPM是20呢?", "zh", turns, []))
+    assert len(planned) == planner.MAX_REPLAYED_TURNS + 1
+    assert [c.args.get("gpm") for c in plan.calls if c.name == "gmv_from_views"] == ["20"]

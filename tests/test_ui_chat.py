@@ -11,16 +11,19 @@ from assistant.advisor import Advisor
 from assistant.answer import InvalidInput
 from assistant.store import Store
 from assistant.ui.app import QUEUE_POLL_SECONDS, mount_ui
-from assistant.ui.chat import restore, stream_turn
+from assistant.ui.chat import WebSession, restore, stream_turn
 
 
 def _content(message: gr.ChatMessage) -> str:
     return str(message.content)
 
 
+def _web() -> WebSession:
+    return WebSession(owner="web:test", session_id=Store.new_session_id())
+
+
 def test_a_streamed_turn_shows_thoughts_then_the_cited_answer(advisor: Advisor) -> None:
-    session = Store.new_session_id()
-    steps = list(stream_turn(advisor, "我的视频20万播放, GPM 12, 能卖多少?", [], session, "zh"))
+    steps = list(stream_turn(advisor, "我的视频20万播放, GPM 12, 能卖多少?", [], _web(), "zh"))
     history, answer = steps[-1]
     assert answer is not None and all(a is None for _, a in steps[:-1])
     assert history[0].role == "user"
@@ -33,9 +36,9 @@ def test_a_streamed_turn_shows_thoughts_then_the_cited_answer(advisor: Advisor) 
 
 
 def test_restore_rebuilds_the_conversation_and_its_feedback_records(advisor: Advisor) -> None:
-    session = Store.new_session_id()
-    *_, (shown, answer) = stream_turn(advisor, "Will my account get throttled for AI videos?", [], session, "en")
-    restored, records = restore(advisor, advisor.store.history(session))
+    web = _web()
+    *_, (shown, answer) = stream_turn(advisor, "Will my account get throttled for AI videos?", [], web, "en")
+    restored, records = restore(advisor, advisor.store.history(web.session_id))
     assert [m.role for m in restored] == [m.role for m in shown]
     assert _content(restored[-1]).count('class="tk-chip ') == len(answer.citations) > 0
     assert records[0].question == "Will my account get throttled for AI videos?"
@@ -45,7 +48,7 @@ def test_restore_rebuilds_the_conversation_and_its_feedback_records(advisor: Adv
 @pytest.mark.parametrize(("text", "code"), [("   ", "empty"), ("x" * 4001, "too_long")])
 def test_unsendable_input_raises_before_anything_is_shown(advisor: Advisor, text: str, code: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        next(stream_turn(advisor, text, [], None, "en"))
+        next(stream_turn(advisor, text, [], _web(), "en"))
     assert raised.value.code == code
 
 

@@ -15,13 +15,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.engine.conversation import Conversation
+from assistant.engine.conversation import Conversation, Turn
 from assistant.engine.guard import looks_like_follow_up
 from assistant.engine.intents import INTENTS, Intent, Slot
 from assistant.kb.schema import Lang
 from assistant.tools.numbers import NumberMention, NumberParseError, find_numbers, parse_number
 
 SEARCH_K = 6
+MAX_REPLAYED_TURNS = 12
+"""Earlier turns whose calculations a follow-up may build on; older ones are not re-planned."""
 MAX_CALCULATIONS = 3
 """The calculations the question asks for, then variations of them, up to this many in all."""
 _CUE_REACH = 40
@@ -49,11 +51,15 @@ class Plan:
 
 def plan_turn(conversation: Conversation) -> Plan:
     """Search the knowledge base, and run the calculations the question asks for."""
-    question = conversation.question
-    previous = _previous_calculations(conversation)
+    earlier = conversation.earlier
+    return _plan(conversation.question, conversation.lang, earlier, _previous_calculations(earlier))
+
+
+def _plan(question: str, lang: Lang, earlier: list[Turn], previous: list[Call]) -> Plan:
+    """The plan for `question`, given the calculations the conversation carried so far."""
     query = question
-    if conversation.earlier and (looks_like_follow_up(question) or _REFERS_BACK.search(question)):
-        query = f"{conversation.earlier[-1].question} {question}"
+    if earlier and (looks_like_follow_up(question) or _REFERS_BACK.search(question)):
+        query = f"{earlier[-1].question} {question}"
 
     main, variations = _split_variations(question)
     calls, missing = _calculations(main, _mentions(main))
@@ -63,9 +69,9 @@ def plan_turn(conversation: Conversation) -> Plan:
         calls += [c for c in (_follow_up(call, clause, _mentions(clause)) for call in calls) if c not in calls]
     calls = calls[:MAX_CALCULATIONS]
     if missing and not calls:
-        return Plan(query, clarification=_clarify(missing, conversation.lang))
+        return Plan(query, clarification=_clarify(missing, lang))
     hints = " ".join(dict.fromkeys(i.topic for c in calls for i in INTENTS if i.tool == c.name))
-    search = Call("search_knowledge", {"query": f"{query} {hints}".strip(), "k": SEARCH_K, "lang": conversation.lang})
+    search = Call("search_knowledge", {"query": f"{query} {hints}".strip(), "k": SEARCH_K, "lang": lang})
     return Plan(query, [search, *calls])
 
 
@@ -236,17 +242,20 @@ def _gap(number: tuple[int, int], cue: tuple[int, int]) -> int:
     return 0
 
 
-def _previous_calculations(conversation: Conversation) -> list[Call]:
-    """The calculations of the latest earlier turn that ran any, re-planned when not recorded."""
-    for i in range(len(conversation.earlier) - 1, -1, -1):
-        turn = conversation.earlier[i]
-        recorded = [Call(c["name"], dict(c["args"])) for c in turn.calls if c["name"] != "search_knowledge"]
+def _previous_calculations(earlier: list[Turn]) -> list[Call]:
+    """The calculations of the latest earlier turn that ran any, re-planned when not recorded.
+
+    One pass forward over at most `MAX_REPLAYED_TURNS` turns, carrying the calculations so far,
+    so the work grows linearly with the history (a client may send hundreds of turns).
+    """
+    replayed = earlier[-MAX_REPLAYED_TURNS:]
+    carried: list[Call] = []
+    for i, turn in enumerate(replayed):
+        calls = [Call(c["name"], dict(c["args"])) for c in turn.calls if c["name"] != "search_knowledge"]
         if not turn.calls:
-            earlier = Conversation(turn.question, turn.lang, conversation.earlier[:i], [])
-            recorded = [c for c in plan_turn(earlier).calls if c.name != "search_knowledge"]
-        if recorded:
-            return recorded
-    return []
+            calls = [c for c in _plan(turn.question, turn.lang, replayed[:i], carried).calls if c.name != "search_knowledge"]
+        carried = calls or carried
+    return carried
 
 
 def _follow_up(call: Call, text: str, mentions: list[NumberMention]) -> Call:

@@ -17,12 +17,14 @@ import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from fastapi.concurrency import run_in_threadpool
 
-from assistant.answer import Answer
+from assistant.answer import LOCAL_OWNER, Answer
 from assistant.config import Settings
+from assistant.service.errors import ApiError
 
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Barrier
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from assistant.advisor import Advisor, Messages
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 START_TIMEOUT = 300.0
 """Seconds the workers get to load the knowledge and the models."""
@@ -38,7 +41,7 @@ START_TIMEOUT = 300.0
 class Answerer(Protocol):
     """Turns a question into an Answer for the API and the chat-app adapters."""
 
-    async def ask(self, messages: Messages, session_id: str | None = None) -> Answer: ...
+    async def ask(self, messages: Messages, session_id: str | None = None, owner: str = LOCAL_OWNER) -> Answer: ...
 
     def start(self) -> None:
         """Block until answers can be served."""
@@ -56,8 +59,8 @@ class InProcess:
     def __init__(self, advisor: Advisor):
         self.advisor = advisor
 
-    async def ask(self, messages: Messages, session_id: str | None = None) -> Answer:
-        return await run_in_threadpool(self.advisor.ask, messages, session_id=session_id)
+    async def ask(self, messages: Messages, session_id: str | None = None, owner: str = LOCAL_OWNER) -> Answer:
+        return await run_in_threadpool(self.advisor.ask, messages, session_id=session_id, owner=owner)
 
     def start(self) -> None:
         pass
@@ -105,15 +108,15 @@ class WorkerPool:
             raise
         return pool
 
-    async def ask(self, messages: Messages, session_id: str | None = None) -> Answer:
+    async def ask(self, messages: Messages, session_id: str | None = None, owner: str = LOCAL_OWNER) -> Answer:
         pool = self._pool
         if pool is None:
             raise RuntimeError("the worker pool is not started")
         try:
-            return await asyncio.wrap_future(pool.submit(_ask, messages, session_id))
+            return await asyncio.wrap_future(pool.submit(_ask, messages, session_id, owner))
         except BrokenProcessPool:
             self._replace(pool)
-            return await run_in_threadpool(self.fallback.ask, messages, session_id=session_id)
+            return await run_in_threadpool(self.fallback.ask, messages, session_id=session_id, owner=owner)
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         """Start a new pool in the background, once per broken pool."""
@@ -153,6 +156,16 @@ class WorkerPool:
         return sorted(p.pid for p in (pool._processes or {}).values() if p.pid) if pool else []
 
 
+async def within(seconds: float, answer: Awaitable[T]) -> T:
+    """`answer`, or a 503 in the one error shape when it takes longer than `seconds`
+    (`TK_ANSWER_TIMEOUT`): one slow question must not hold a client, or the server, forever."""
+    try:
+        return await asyncio.wait_for(answer, seconds)
+    except TimeoutError:
+        raise ApiError(503, f"No answer within {seconds:g} s; try again or shorten the conversation.",
+                       type="server_error", code="answer_timeout", headers={"Retry-After": "1"}) from None
+
+
 def answerer_for(settings: Settings, advisor: Advisor) -> Answerer:
     """The answerer the settings ask for (`TK_ANSWER_WORKERS`)."""
     workers = settings.answer_processes
@@ -181,7 +194,7 @@ def _ping() -> None:
     """A task every worker takes once the barrier lets them all go."""
 
 
-def _ask(messages: Messages, session_id: str | None) -> Answer:
+def _ask(messages: Messages, session_id: str | None, owner: str) -> Answer:
     if _advisor is None:
         raise RuntimeError("this worker has no Advisor")
-    return _advisor.ask(messages, session_id=session_id)
+    return _advisor.ask(messages, session_id=session_id, owner=owner)

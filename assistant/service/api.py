@@ -23,7 +23,7 @@ from assistant.service.errors import ApiError, install_error_handlers
 from assistant.service.health import health_router
 from assistant.service.json_api import json_router
 from assistant.service.openai_compat import openai_router
-from assistant.service.security import BodyLimit, api_guard, install_cors
+from assistant.service.security import BodyLimit, RateLimiter, api_guard, install_cors
 from assistant.ui.app import mount_ui
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ DESCRIPTION = """Sourced, bilingual (zh/en) answers for TikTok Shop sellers.
 
 
 API_PATHS = ("/api/", "/v1/", "/channels/")
+WEB_CHAT_PATHS = ("/gradio_api/",)
+"""The web chat's own endpoints (queue, events): the same body limit as the API."""
 _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
@@ -82,15 +84,16 @@ def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Ans
 
     app = FastAPI(title="tk-advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    guard = api_guard(settings)
+    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    guard = api_guard(settings, limiter)
     app.include_router(health_router(advisor, answerer))
-    app.include_router(json_router(advisor, answerer, guard))
-    app.include_router(openai_router(advisor, answerer, guard))
+    app.include_router(json_router(advisor, answerer, guard, settings.answer_timeout))
+    app.include_router(openai_router(advisor, answerer, guard, settings.answer_timeout))
     if slack.configured(settings):
         app.include_router(slack.slack_router(answerer, settings, http))
     if feishu.configured(settings):
         app.include_router(feishu.feishu_router(answerer, settings, http))
     refuse_unrouted(app)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, prefixes=API_PATHS)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, prefixes=API_PATHS + WEB_CHAT_PATHS)
     install_cors(app, settings.cors_origins)
-    return mount_ui(app, advisor, settings)
+    return mount_ui(app, advisor, settings, limiter)

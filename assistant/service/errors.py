@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from assistant.answer import InvalidInput
+from assistant.answer import InvalidInput, SessionNotFound
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +66,12 @@ class ApiError(Exception):
 _DESCRIPTIONS = {
     400: "Malformed JSON, or a message the advisor cannot answer (empty, too long)",
     401: "Missing or wrong API key (`Authorization: Bearer <key>`)",
+    404: "No such session for this caller (sessions belong to the key or client that started them)",
     413: "Request body larger than TK_MAX_BODY_BYTES",
     415: "Content-Type is not application/json",
     422: "The JSON does not match the request schema",
     429: "Rate limit exceeded; retry after `Retry-After` seconds",
+    503: "No answer within TK_ANSWER_TIMEOUT seconds",
 }
 
 
@@ -102,6 +104,10 @@ def _validation_error(request: Request, exc: RequestValidationError) -> JSONResp
     return ApiError(422, f"{where}: {first.get('msg', 'invalid')}", code="invalid_request", param=where).response()
 
 
+def _session_not_found(request: Request, exc: SessionNotFound) -> JSONResponse:
+    return ApiError(404, "No such session for this API key or client.", code="session_not_found", param="session_id").response()
+
+
 def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return ApiError(500, "Internal error; the event was logged.", type="server_error").response()
@@ -112,4 +118,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, lambda request, exc: exc.response())
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(SessionNotFound, _session_not_found)
     app.add_exception_handler(Exception, _unexpected_error)

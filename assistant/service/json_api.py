@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, InvalidInput
+from assistant.service.answering import within
 from assistant.service.errors import ApiError, documented
 from assistant.service.security import Guard, require_json
 from assistant.service.sessions import CLIENT_SESSION_PATTERN
@@ -39,7 +40,7 @@ class FeedbackCreated(BaseModel):
     """The stored feedback row."""
 
 
-def json_router(advisor: Advisor, answerer: Answerer, guard: Guard) -> APIRouter:
+def json_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_timeout: float) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(guard)])
 
     @router.post(
@@ -47,12 +48,13 @@ def json_router(advisor: Advisor, answerer: Answerer, guard: Guard) -> APIRouter
         response_model=Answer,
         summary="Ask a question; the Answer carries citations, tool calls and the session id",
         dependencies=[Depends(require_json)],
-        responses=documented(400, 401, 413, 415, 422, 429),
+        responses=documented(400, 401, 404, 413, 415, 422, 429, 503),
     )
     async def ask(body: AskRequest, request: Request) -> Answer:
         started = time.perf_counter()
         try:
-            answer = await answerer.ask(body.question, session_id=body.session_id)
+            answer = await within(answer_timeout,
+                                  answerer.ask(body.question, session_id=body.session_id, owner=request.state.client.id))
         except InvalidInput as exc:
             raise ApiError.from_invalid_input(exc, "question") from None
         log.info("api.ask client=%s chars=%d kind=%s ms=%.0f", request.state.client.id, len(body.question),

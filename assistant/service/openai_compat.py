@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, AnswerEvent, AnswerKind, Citation, InvalidInput, StreamEvent, TextEvent, ToolCall
 from assistant.kb.schema import Lang
+from assistant.service.answering import within
 from assistant.service.errors import ApiError, ErrorResponse, documented
 from assistant.service.render import as_text, footnotes
 from assistant.service.security import SESSION_HEADER, Guard, require_json
@@ -242,7 +243,7 @@ _STREAM_DOC: dict[int | str, dict[str, Any]] = {
 }
 
 
-def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard) -> APIRouter:
+def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_timeout: float) -> APIRouter:
     """`advisor` streams (in this process); `answerer` gives the plain completions."""
     router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(guard)])
 
@@ -255,7 +256,7 @@ def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard) -> APIRout
         response_model=ChatCompletion,
         summary="OpenAI-compatible chat completion, plain or streamed",
         dependencies=[Depends(require_json)],
-        responses={**_STREAM_DOC, **documented(400, 401, 413, 415, 422, 429)},
+        responses={**_STREAM_DOC, **documented(400, 401, 404, 413, 415, 422, 429, 503)},
     )
     async def chat_completions(
         body: ChatCompletionRequest,
@@ -269,9 +270,9 @@ def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard) -> APIRout
         log.info("v1.chat client=%s chars=%d stream=%s session=%s", request.state.client.id,
                  len(turns[-1]["content"]), body.stream, bool(session_id))
         if body.stream:
-            return await _stream(advisor, question, session_id)
+            return await _stream(advisor, question, session_id, request.state.client.id, answer_timeout)
         try:
-            answer = await answerer.ask(question, session_id=session_id)
+            answer = await within(answer_timeout, answerer.ask(question, session_id=session_id, owner=request.state.client.id))
         except InvalidInput as exc:
             raise ApiError.from_invalid_input(exc, "messages") from None
         return ChatCompletion(
@@ -284,11 +285,13 @@ def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard) -> APIRout
     return router
 
 
-async def _stream(advisor: Advisor, question: str | list[dict[str, str]], session_id: str | None) -> StreamingResponse:
-    """Start the Advisor's stream; input errors surface as a plain 400 before any byte is sent."""
-    stream = iterate_in_thread(lambda: advisor.stream(question, session_id=session_id))
+async def _stream(
+    advisor: Advisor, question: str | list[dict[str, str]], session_id: str | None, owner: str, timeout: float
+) -> StreamingResponse:
+    """Start the Advisor's stream; input, session and timeout errors surface as plain errors before any byte is sent."""
+    stream = iterate_in_thread(lambda: advisor.stream(question, session_id=session_id, owner=owner))
     try:
-        first = await anext(stream)
+        first = await within(timeout, anext(stream))
     except InvalidInput as exc:
         raise ApiError.from_invalid_input(exc, "messages") from None
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}

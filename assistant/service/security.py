@@ -76,13 +76,14 @@ _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 Guard = Callable[..., Coroutine[Any, Any, Client]]
 
 
-def api_guard(settings: Settings) -> Guard:
+def api_guard(settings: Settings, limiter: RateLimiter | None = None) -> Guard:
     """The dependency every API route runs first: authenticate (when keys are set), then rate-limit.
 
     With no keys configured the OpenAPI spec declares no security and clients are told apart by IP.
+    `limiter` is shared with the web chat, so one client has one budget across both.
     """
     digests = [hashlib.sha256(k.encode()).digest() for k in settings.api_keys]
-    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    limiter = limiter or RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
 
     def admit(request: Request, client: Client) -> Client:
         wait = limiter.take(client.id)

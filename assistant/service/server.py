@@ -9,9 +9,11 @@ from types import TracebackType
 import uvicorn
 from fastapi import FastAPI
 
-def config(app: FastAPI, host: str, port: int, *, log_level: str = "info", access_log: bool = True) -> uvicorn.Config:
+def config(
+    app: FastAPI, host: str, port: int, *, log_level: str = "info", access_log: bool = True, graceful_seconds: float = 15
+) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=access_log,
-                          timeout_graceful_shutdown=15, server_header=False)
+                          timeout_graceful_shutdown=graceful_seconds, server_header=False)
 
 
 def serve(app: FastAPI, host: str, port: int) -> None:
@@ -20,10 +22,17 @@ def serve(app: FastAPI, host: str, port: int) -> None:
 
 
 class BackgroundServer:
-    """`with BackgroundServer(app) as server:` serves on `server.url` (a free loopback port) until exit."""
+    """`with BackgroundServer(app) as server:` serves on `server.url` (a free loopback port) until exit.
 
-    def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"):
-        self._server = uvicorn.Server(config(app, host, port, log_level=log_level, access_log=False))
+    On exit, open streams (a Gradio client's heartbeat) get `graceful_seconds` to finish.
+    """
+
+    def __init__(
+        self, app: FastAPI, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning", graceful_seconds: float = 1
+    ):
+        self._server = uvicorn.Server(
+            config(app, host, port, log_level=log_level, access_log=False, graceful_seconds=graceful_seconds)
+        )
         self._thread = threading.Thread(target=self._server.run, name="uvicorn", daemon=True)
         self.url = ""
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
+import logging
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
@@ -11,9 +10,12 @@ from fastapi import FastAPI
 
 from assistant.config import Settings
 from assistant.kb.schema import Lang
-from assistant.store import Store
+from assistant.service.errors import ApiError
+from assistant.service.security import RateLimiter
+from assistant.ui.access import describe, web_auth
+from assistant.ui.browser import BrowserBinding, IssueBrowserCookie, browser_secret
 from assistant.ui.calculators_tab import CalculatorsTab
-from assistant.ui.chat import ChatTab, restore
+from assistant.ui.chat import ChatTab, open_session, restore
 from assistant.ui.i18n import BROWSER_LANG_JS, LANG_CHOICES, Labels, normalize_lang, t
 from assistant.ui.knowledge_tab import KnowledgeTab
 from assistant.ui.render import esc
@@ -22,8 +24,9 @@ from assistant.ui.styles import CSS, theme
 if TYPE_CHECKING:
     from assistant.advisor import Advisor
 
+log = logging.getLogger(__name__)
+
 TITLE = "tk-advisor · TikTok Shop AI 决策助手"
-_SECRET_FILE = "ui-browser-secret"
 
 QUEUE_POLL_SECONDS = 0.01
 """How often Gradio's event queue looks for work when it has none. Gradio's own 1 ms kept the
@@ -36,15 +39,6 @@ def page_options() -> dict[str, Any]:
     return {"theme": theme(), "css": CSS, "footer_links": [], "run_history": False}
 
 
-def _browser_secret(data_dir: Path) -> str:
-    """The key that encrypts the browser's stored session id, kept in the data dir so restarts keep sessions."""
-    path = data_dir / _SECRET_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(16), encoding="utf-8")
-    return path.read_text(encoding="utf-8").strip()
-
-
 def _brand(lang: Lang) -> str:
     return (
         f'<div class="tk-brand"><h1>tk-advisor <span class="tk-dot">·</span> TikTok Shop AI 决策助手</h1>'
@@ -52,13 +46,12 @@ def _brand(lang: Lang) -> str:
     )
 
 
-def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
-    """The whole web app around one Advisor; serve it with `mount_ui` or `launch(**page_options())`."""
+def build_ui(advisor: Advisor, limiter: RateLimiter, binding: BrowserBinding) -> gr.Blocks:
+    """The whole web app around one Advisor; serve it with `mount_ui`, which also issues the
+    browser cookie its conversations are bound to."""
     labels = Labels()
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        secret = _browser_secret(settings.data_dir)
-        session = gr.BrowserState(None, storage_key="tk-advisor-session", secret=secret)
-        saved_lang = gr.BrowserState(None, storage_key="tk-advisor-lang", secret=secret)
+        saved_lang = gr.BrowserState(None, storage_key="tk-advisor-lang")
         with gr.Row(elem_id="tk-header", equal_height=True):
             labels.make(gr.HTML, {"value": _brand}, elem_id="tk-brand")
             lang = gr.Radio(
@@ -67,17 +60,17 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
         labels.make(gr.Markdown, {"value": "app.disclaimer"}, elem_id="tk-disclaimer")
         with gr.Tabs(elem_id="tk-tabs"):
             with labels.make(gr.Tab, {"label": "tab.chat"}, id="chat", elem_id="tk-tab-chat"):
-                chat = ChatTab(advisor, labels, session, lang)
+                chat = ChatTab(advisor, labels, lang, limiter, binding)
             with labels.make(gr.Tab, {"label": "tab.calc"}, id="calc", elem_id="tk-tab-calc"):
                 CalculatorsTab(advisor.kb, labels, lang)
             with labels.make(gr.Tab, {"label": "tab.kb"}, id="kb", elem_id="tk-tab-kb"):
                 knowledge = KnowledgeTab(advisor.retriever, labels, lang)
 
-        def start(session_id: str | None, preferred: str | None) -> tuple[Any, ...]:
-            """Page load: reuse (or create) the session, restore its conversation, pick the language."""
-            sid = session_id if isinstance(session_id, str) and session_id else Store.new_session_id()
-            history, turns = restore(advisor, advisor.store.history(sid))
-            return sid, history, turns, normalize_lang(preferred)
+        def start(preferred: str | None, request: gr.Request) -> tuple[Any, ...]:
+            """Page load: the browser's latest conversation (from its cookie alone), and the language."""
+            web = open_session(advisor.store, binding, request)
+            history, turns = restore(advisor, advisor.store.history(web.session_id))
+            return web, history, history, turns, normalize_lang(preferred)
 
         def relabel(chosen: Lang) -> list[Any]:
             return [*labels.updates(chosen), chosen]
@@ -85,9 +78,9 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
         outputs = [*labels.components, saved_lang]
         demo.load(
             start,
-            [session, saved_lang],
-            [session, chat.chatbot, chat.turns, lang],
-            js=f"(sid, saved) => [sid, saved || ({BROWSER_LANG_JS})]",
+            [saved_lang],
+            [chat.web, chat.chatbot, chat.shown, chat.turns, lang],
+            js=f"(saved) => [saved || ({BROWSER_LANG_JS})]",
             api_name=False,
         ).then(relabel, lang, outputs, api_name=False).then(
             knowledge.browse, knowledge.inputs, knowledge.results, api_name=False
@@ -98,11 +91,27 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
     return demo
 
 
-def mount_ui(app: FastAPI, advisor: Advisor, settings: Settings, path: str = "/") -> FastAPI:
-    """Mount the web app on `app` at `path`, with its theme and CSS."""
-    blocks = build_ui(advisor, settings)
+UPLOAD_PATH = "/gradio_api/upload"
+
+
+def mount_ui(
+    app: FastAPI, advisor: Advisor, settings: Settings, limiter: RateLimiter | None = None, path: str = "/"
+) -> FastAPI:
+    """Mount the web app on `app` at `path`: theme and CSS, the browser cookie, the access mode
+    `web_auth` picks, `limiter` on every question (the API's own, when given), and no uploads."""
+    limiter = limiter or RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    binding = BrowserBinding(browser_secret(settings.data_dir, settings.web_secret))
+    blocks = build_ui(advisor, limiter, binding)
     _poll_queue_less(blocks)
-    return gr.mount_gradio_app(app, blocks, path=path, **page_options())
+
+    @app.post(path.rstrip("/") + UPLOAD_PATH, include_in_schema=False)
+    async def no_uploads() -> None:
+        raise ApiError(403, "The web chat takes no uploads.", code="uploads_disabled")
+
+    mode, auth = web_auth(settings)
+    log.info(describe(mode))
+    app.add_middleware(IssueBrowserCookie, binding=binding, skip=("/api/", "/v1/", "/channels/", "/healthz", "/readyz"))
+    return gr.mount_gradio_app(app, blocks, path=path, auth=auth, **page_options())
 
 
 def _poll_queue_less(blocks: gr.Blocks) -> None:

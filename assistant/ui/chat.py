@@ -12,9 +12,11 @@ from pydantic import BaseModel
 
 from assistant.answer import Answer, AnswerEvent, InvalidInput, TextEvent, ToolCall, ToolEvent
 from assistant.kb.schema import Lang
+from assistant.service.security import RateLimiter
 from assistant.store import Feedback, Store, StoredMessage
+from assistant.ui.browser import BrowserBinding
 from assistant.ui.i18n import EXAMPLES, Labels, t
-from assistant.ui.render import answer_content, md_text, notice, thought
+from assistant.ui.render import answer_content, md_text, notice, plain_text, thought
 
 if TYPE_CHECKING:
     from assistant.advisor import Advisor
@@ -22,6 +24,28 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 History = list[dict[str, Any] | gr.ChatMessage]
+
+
+class WebSession(BaseModel):
+    """The page's conversation, kept on the server (`gr.State`): the page never sends it."""
+
+    owner: str
+    """`web:<browser id>` from the signed cookie, or `web:tab:<random>` for a client without one."""
+    session_id: str
+
+
+def open_session(store: Store, binding: BrowserBinding, request: gr.Request | None) -> WebSession:
+    """The browser's latest conversation (a new one when it has none), from its cookie alone."""
+    owner = binding.owner(request.headers.get("cookie") if request is not None else None)
+    if owner is None:
+        return WebSession(owner=f"web:tab:{Store.new_session_id()}", session_id=Store.new_session_id())
+    return WebSession(owner=owner, session_id=store.latest_session(owner) or Store.new_session_id())
+
+
+def client_of(request: gr.Request | None) -> str:
+    """The rate limiter's name for the caller, as the API names a caller without a key."""
+    host = getattr(getattr(request, "client", None), "host", None)
+    return f"ip:{host or 'unknown'}"
 
 
 class TurnRecord(BaseModel):
@@ -60,7 +84,7 @@ def restore(advisor: Advisor, rows: list[StoredMessage]) -> tuple[History, list[
     for row in rows:
         if row.role == "user":
             question = row.content
-            history.append(gr.ChatMessage(role="user", content=md_text(row.content)))
+            history.append(gr.ChatMessage(role="user", content=plain_text(row.content)))
             continue
         lang: Lang = row.meta.get("lang", "en")
         ids = [i for i in row.meta.get("citations", []) if i in advisor.kb]
@@ -80,15 +104,15 @@ def restore(advisor: Advisor, rows: list[StoredMessage]) -> tuple[History, list[
 
 
 def stream_turn(
-    advisor: Advisor, message: str, history: History, session_id: str | None, lang: Lang
+    advisor: Advisor, message: str, history: History, web: WebSession, lang: Lang
 ) -> Iterator[tuple[History, Answer | None]]:
     """Run one question through the Advisor, yielding the growing history and finally the Answer.
 
     Raises InvalidInput before anything is shown when the message cannot be sent.
     """
-    events = advisor.stream(message, session_id=session_id)
+    events = advisor.stream(message, session_id=web.session_id, owner=web.owner)
     first = next(events)  # the Advisor validates the input before its first event
-    history = [*history, gr.ChatMessage(role="user", content=md_text(message.strip()))]
+    history = [*history, gr.ChatMessage(role="user", content=plain_text(message.strip()))]
     slots: dict[str, int] = {}
     text_slot: int | None = None
     streamed = ""
@@ -119,10 +143,18 @@ def stream_turn(
 
 
 class ChatTab:
-    """The chat components and their event wiring; `app.py` adds page load and language switching."""
+    """The chat components and their event wiring; `app.py` adds page load and language switching.
 
-    def __init__(self, advisor: Advisor, labels: Labels, session: gr.BrowserState, lang: gr.Radio):
+    The conversation (`web`) and the history shown (`shown`) live in server-side state: no event
+    takes a session id or a history from the page.
+    """
+
+    def __init__(self, advisor: Advisor, labels: Labels, lang: gr.Radio, limiter: RateLimiter, binding: BrowserBinding):
         self.advisor = advisor
+        self.limiter = limiter
+        self.binding = binding
+        self.web = gr.State(None)
+        self.shown = gr.State([])
         self.turns = gr.State([])
         pending = gr.State(None)
         self.chatbot = labels.make(
@@ -165,8 +197,8 @@ class ChatTab:
 
         run = dict(
             fn=self.respond,
-            inputs=[self.textbox, self.chatbot, session, lang, self.turns],
-            outputs=[self.chatbot, self.textbox, notice_box, self.turns, session],
+            inputs=[self.textbox, lang, self.turns, self.web, self.shown],
+            outputs=[self.chatbot, self.textbox, notice_box, self.turns, self.web, self.shown],
             show_progress="minimal",
             concurrency_limit=4,
             concurrency_id="chat",
@@ -175,7 +207,7 @@ class ChatTab:
         self.chatbot.example_select(_example_text, None, self.textbox, api_name=False).then(**run, api_name=False)
         self.chatbot.like(
             self.open_feedback,
-            [self.chatbot, lang, self.turns, session],
+            [lang, self.turns, self.web, self.shown],
             [pending, feedback_panel, prompt, comment],
             api_name=False,
         )
@@ -186,16 +218,29 @@ class ChatTab:
             api_name=False,
         )
         cancel.click(lambda: (None, gr.update(visible=False)), None, [pending, feedback_panel], api_name=False)
-        self.chatbot.clear(self.new_session, None, [session, self.turns, notice_box, feedback_panel], api_name=False)
+        self.chatbot.clear(
+            self.new_session, self.web, [self.web, self.shown, self.turns, notice_box, feedback_panel], api_name=False
+        )
 
     def respond(
-        self, message: str, history: History, session_id: str | None, lang: Lang, turns: list[TurnRecord]
+        self,
+        message: str,
+        lang: Lang,
+        turns: list[TurnRecord],
+        web: WebSession | None,
+        shown: History,
+        request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
-        """Stream one answer into the chat; input errors and failures become a notice, the text is kept."""
+        """Stream one answer into the chat; input errors, limits and failures become a notice, the text is kept."""
+        web = web or open_session(self.advisor.store, self.binding, request)
+        wait = self.limiter.take(client_of(request))
+        if wait > 0:
+            yield shown, message, notice(t("notice.rate_limited", lang).format(seconds=max(1, round(wait))), "error"), turns, web, shown
+            return
         try:
-            for shown, answer in stream_turn(self.advisor, message or "", history or [], session_id, lang):
+            for history, answer in stream_turn(self.advisor, message or "", shown or [], web, lang):
                 if answer is None:
-                    yield shown, "", "", turns, gr.skip()
+                    yield history, "", "", turns, web, gr.skip()
                     continue
                 record = TurnRecord(
                     question=message.strip(),
@@ -203,19 +248,19 @@ class ChatTab:
                     citations=[c.id for c in answer.citations],
                     provider=answer.provider,
                 )
-                yield shown, "", "", [*turns, record], answer.session_id or session_id
+                yield history, "", "", [*turns, record], web, history
         except InvalidInput as exc:
-            yield history, message, notice(exc.messages[lang], "error"), turns, gr.skip()
+            yield shown, message, notice(exc.messages[lang], "error"), turns, web, shown
         except Exception:
             log.exception("chat: the advisor failed")
-            yield history, message, notice(t("notice.error", lang), "error"), turns, gr.skip()
+            yield shown, message, notice(t("notice.error", lang), "error"), turns, web, shown
 
     def open_feedback(
-        self, history: History, lang: Lang, turns: list[TurnRecord], session_id: str | None, data: gr.LikeData
+        self, lang: Lang, turns: list[TurnRecord], web: WebSession | None, shown: History, data: gr.LikeData
     ) -> tuple[Any, ...]:
         """A thumb was clicked: store the rating at once, then offer an optional comment."""
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        turn = turn_of(history or [], index)
+        turn = turn_of(shown or [], index) if isinstance(index, int) else -1
         if data.liked not in (True, False) or not 0 <= turn < len(turns):
             return None, gr.update(visible=False), gr.skip(), gr.skip()
         rating = 1 if data.liked else -1
@@ -225,7 +270,7 @@ class ChatTab:
                 rating=rating,
                 question=record.question,
                 answer=record.answer,
-                session_id=session_id,
+                session_id=web.session_id if web else None,
                 citations=record.citations,
                 provider=record.provider,
                 channel="web",
@@ -240,7 +285,9 @@ class ChatTab:
             self.advisor.store.set_comment(feedback_id, comment.strip())
         return None, gr.update(visible=False), notice(t("feedback.saved", lang), "info")
 
-    @staticmethod
-    def new_session() -> tuple[Any, ...]:
-        """The chat was cleared: start a new stored conversation."""
-        return Store.new_session_id(), [], "", gr.update(visible=False)
+    def new_session(self, web: WebSession | None) -> tuple[Any, ...]:
+        """The chat was cleared: the same browser starts a new stored conversation."""
+        owner = web.owner if web else f"web:tab:{Store.new_session_id()}"
+        fresh = WebSession(owner=owner, session_id=Store.new_session_id())
+        self.advisor.store.claim(fresh.session_id, owner)
+        return fresh, [], [], "", gr.update(visible=False)

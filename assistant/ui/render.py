@@ -38,6 +38,15 @@ def md_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
+_MARKDOWN_SYNTAX = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|>~:"})
+
+
+def plain_text(text: str) -> str:
+    """What a user typed, shown exactly as typed: raw HTML neutralised and every Markdown mark
+    escaped, so planted links, images and formatting show as their characters."""
+    return md_text(text).translate(_MARKDOWN_SYNTAX)
+
+
 def safe_url(url: str) -> str | None:
     """The URL when it is plain http(s), else None (no `javascript:` or `data:` links)."""
     url = url.strip()

@@ -21,6 +21,7 @@ from assistant.kb.retrieve import Retriever
 from assistant.service.api import create_app
 from assistant.service.server import BackgroundServer
 from assistant.store import Store
+from assistant.ui.browser import COOKIE
 from openai_stub import OpenAIStub, Reply
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -94,8 +95,15 @@ def open_page(browser: playwright_api.Browser) -> Iterator[Callable[..., Page]]:
 def goto(page: Page, url: str) -> None:
     page.goto(url, wait_until="load")
     page.locator("#tk-input textarea").wait_for()
-    # The page load has restored (or created) the session and saved the language.
-    page.wait_for_function("localStorage.getItem('tk-advisor-session') && localStorage.getItem('tk-advisor-lang')")
+    # The page load has restored (or started) the browser's conversation and saved the language.
+    page.wait_for_function("localStorage.getItem('tk-advisor-lang')")
+
+
+def browser_owner(page: Page) -> str:
+    """The conversation owner the server bound this browser to (its HttpOnly cookie)."""
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == COOKIE]
+    assert cookie["httpOnly"] and page.evaluate("document.cookie").find(COOKIE) == -1
+    return "web:" + cookie["value"].split(".")[0]
 
 
 def shoot(page: Page, name: str, *, full_page: bool = False) -> None:
@@ -194,9 +202,17 @@ def test_reload_keeps_the_conversation_and_a_new_chat_starts_fresh(served: Serve
     expect(answers(page).first.locator(".tk-chip")).to_have_count(chips)
     assert page.locator("#tk-chat").get_by_text("search_knowledge").count() >= 1
 
-    session = page.evaluate("localStorage.getItem('tk-advisor-session')")
+    store = Store(served.settings.sqlite_path)
+    owner = browser_owner(page)
+    session = store.latest_session(owner)
+    assert session is not None and not [k for k in page.evaluate("Object.keys(localStorage)") if "session" in k]
+    other = open_page(served.url)  # another browser: its own, empty conversation
+    other.locator("#tk-chat").get_by_text("Try an example below").wait_for()
+    assert answers(other).count() == 0 and browser_owner(other) != owner
     page.locator('#tk-chat button[aria-label="Clear"]').click()
-    page.wait_for_function("s => localStorage.getItem('tk-advisor-session') !== s", arg=session)
+    deadline = time.monotonic() + 10
+    while store.latest_session(owner) == session and time.monotonic() < deadline:
+        time.sleep(0.05)
     goto(page, page.url)
     page.locator("#tk-chat").get_by_text("Try an example below").wait_for()
     assert answers(page).count() == 0

@@ -50,7 +50,7 @@ async def reply_text(answerer: Answerer, text: str, session_id: str, channel: st
     """The advisor's answer (with footnotes) for one chat message, or a message saying why not."""
     started = time.perf_counter()
     try:
-        answer = await answerer.ask(text, session_id=session_id)
+        answer = await answerer.ask(text, session_id=session_id, owner=channel)
     except InvalidInput as exc:
         return f"{exc.messages['zh']}\n{exc.messages['en']}"
     except Exception:
