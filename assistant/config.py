@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 MAX_INPUT_CHARS = 4000
+MIN_KEY_CHARS = 16
 
 
 class ConfigError(ValueError):
@@ -95,6 +96,8 @@ class Settings(BaseModel):
                 raw = env.get("OPENAI_BASE_URL", "").strip()
             if raw:
                 values[name] = tuple(p.strip() for p in raw.split(",") if p.strip()) if field.annotation == tuple[str, ...] else raw
+        if env.get("TK_API_KEYS", "").strip() and not values.get("api_keys"):
+            raise ConfigError("TK_API_KEYS: set but holds no key (only commas or spaces); unset it to turn keys off")
         values.update(overrides)
         try:
             settings = cls(**values)
@@ -103,6 +106,9 @@ class Settings(BaseModel):
             name = str(err["loc"][0])
             var = (cls.model_fields[name].json_schema_extra or {})["env"] if name in cls.model_fields else name
             raise ConfigError(f"{var}: {err['msg']} (got {values.get(name)!r})") from None
+        short = [k for k in settings.api_keys if len(k) < MIN_KEY_CHARS]
+        if short:
+            raise ConfigError(f"TK_API_KEYS: {len(short)} key(s) shorter than {MIN_KEY_CHARS} characters; use long random keys")
         malformed = [pair for pair in settings.web_users if not all(part.strip() for part in pair.partition(":")[::2])]
         if malformed:
             raise ConfigError(f"TK_WEB_USERS: each entry is user:password (got {len(malformed)} without both)")

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from assistant.text import without_surrogates
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -58,14 +60,29 @@ class StoredMessage(BaseModel):
 
 
 class Feedback(BaseModel):
+    """A rating of one answer. Text is bounded and cleaned of lone surrogates; `rating` is -1 or 1
+    as a number (JSON `true` is refused)."""
+
     rating: Literal[-1, 1]
-    question: str
-    answer: str
+    question: str = Field(max_length=4000)
+    answer: str = Field(max_length=20_000)
     comment: str = Field("", max_length=4000)
-    session_id: str | None = None
-    citations: list[str] = Field(default_factory=list)
-    provider: str = ""
-    channel: str = ""
+    session_id: str | None = Field(None, max_length=256)
+    citations: list[str] = Field(default_factory=list, max_length=50)
+    provider: str = Field("", max_length=100)
+    channel: str = Field("", max_length=20)
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _number_only(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("rating is -1 or 1, not true/false")
+        return value
+
+    @field_validator("question", "answer", "comment", "session_id", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        return without_surrogates(value) if isinstance(value, str) else value
 
 
 class FeedbackRow(Feedback):
@@ -179,5 +196,10 @@ class Store:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(FeedbackRow.model_fields))
         writer.writeheader()
-        writer.writerows({**r, "citations": " ".join(r["citations"])} for r in rows)
+        writer.writerows({k: _inert(v) for k, v in {**r, "citations": " ".join(r["citations"])}.items()} for r in rows)
         return out.getvalue()
+
+
+def _inert(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a leading `= + - @` (a formula) gets a `'` before it."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -16,6 +16,7 @@ from assistant.ui.app import TITLE
 
 KEY = "sk-test-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {KEY}"}
+OTHER_KEY = "sk-other-0123456789abcdef"
 QUESTION = "AI生成的视频GPM比原创低多少？"
 
 
@@ -178,14 +179,14 @@ def test_token_bucket_refills_at_the_configured_rate() -> None:
 
 
 def test_rate_limit_answers_429_with_retry_after_then_recovers() -> None:
-    with serving(api_keys=(KEY, "other-key"), rate_limit_per_minute=60, rate_limit_burst=3) as url:
+    with serving(api_keys=(KEY, OTHER_KEY), rate_limit_per_minute=60, rate_limit_burst=3) as url:
         client = httpx.Client(base_url=url, headers=AUTH)
         assert [client.get("/v1/models").status_code for _ in range(3)] == [200, 200, 200]
         limited = client.get("/v1/models")
         assert limited.status_code == 429
         assert error_of(limited)["code"] == "rate_limit_exceeded"
         assert limited.headers["Retry-After"] == "1"
-        other = httpx.get(f"{url}/v1/models", headers={"Authorization": "Bearer other-key"})
+        other = httpx.get(f"{url}/v1/models", headers={"Authorization": f"Bearer {OTHER_KEY}"})
         assert other.status_code == 200, "each key has its own bucket"
         assert client.get("/healthz").status_code == 200, "probes are not limited"
         time.sleep(int(limited.headers["Retry-After"]))
@@ -219,7 +220,7 @@ def test_the_event_loop_stays_responsive_while_answers_run() -> None:
 
 
 def test_a_session_belongs_to_the_key_that_started_it() -> None:
-    other = "sk-other-0123456789abcdef"
+    other = OTHER_KEY
     with serving(api_keys=(KEY, other)) as url:
         first = httpx.post(f"{url}/api/ask", headers=AUTH, json={"question": "我的视频20万播放, GPM 12, 能卖多少?"}, timeout=60)
         session = first.json()["session_id"]
@@ -237,3 +238,41 @@ def test_a_session_belongs_to_the_key_that_started_it() -> None:
         assert mine.status_code == 200 and "4,000" in mine.json()["answer"]
         assert [m.content for m in shared_advisor().store.history(session) if m.role == "user"] == [
             "我的视频20万播放, GPM 12, 能卖多少?", "那如果GPM是20呢?"]
+
+
+def test_a_lone_surrogate_is_dropped_not_a_500(api: httpx.Client) -> None:
+    raw = {"Content-Type": "application/json"}
+    ask = api.post("/api/ask", content=b'{"question": "GPM 12 \\udfff 20\\u4e07\\u64ad\\u653e?"}', headers=raw)
+    assert ask.status_code == 200
+    chat = api.post("/v1/chat/completions", headers=raw,
+                    content=b'{"model": "tk-advisor", "messages": [{"role": "user", "content": "hi \\udfff"}]}')
+    assert chat.status_code == 200
+    rated = api.post("/api/feedback", headers=raw, content=b'{"rating": 1, "question": "q\\udfff", "answer": "a"}')
+    assert rated.status_code == 201
+
+
+def test_feedback_fields_are_bounded_and_the_server_says_where_it_came_from(api: httpx.Client) -> None:
+    base = {"rating": 1, "question": "q?", "answer": "a."}
+    assert api.post("/api/feedback", json={**base, "rating": True}).status_code == 422
+    assert api.post("/api/feedback", json={**base, "question": "x" * 4001}).status_code == 422
+    assert api.post("/api/feedback", json={**base, "session_id": "s" * 257}).status_code == 422
+    created = api.post("/api/feedback", json={**base, "question": "=HYPERLINK(1)", "channel": "slack", "provider": "gpt-9"})
+    row = next(r for r in shared_advisor().store.feedback() if r.id == created.json()["id"])
+    assert (row.channel, row.provider) == ("api", "offline")
+    assert "'=HYPERLINK(1)" in shared_advisor().store.export_feedback("csv")
+
+
+def test_wrong_keys_are_throttled_per_address() -> None:
+    with serving(api_keys=(KEY,), rate_limit_per_minute=60, rate_limit_burst=5) as url:
+        codes = [httpx.get(f"{url}/v1/models", headers={"Authorization": "Bearer wrong-key-guess-000"}).status_code
+                 for _ in range(7)]
+    assert codes[:5] == [401] * 5 and codes[-1] == 429
+
+
+@pytest.mark.parametrize(("keys", "problem"), [(" , ,", "holds no key"), ("short-key", "shorter than 16")])
+def test_bad_api_keys_stop_the_start(keys: str, problem: str) -> None:
+    from assistant.config import ConfigError, Settings
+
+    with pytest.raises(ConfigError, match=problem) as raised:
+        Settings.from_env(environ={"TK_API_KEYS": keys})
+    assert str(raised.value).startswith("TK_API_KEYS")

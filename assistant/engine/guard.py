@@ -8,6 +8,7 @@ import unicodedata
 from assistant.answer import InvalidInput
 from assistant.config import MAX_INPUT_CHARS
 from assistant.kb.schema import Lang
+from assistant.text import without_surrogates
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -47,8 +48,8 @@ _FOLLOW_UP = re.compile(
 
 
 def clean(text: str) -> str:
-    """Normalise width and strip control and invisible formatting characters."""
-    text = unicodedata.normalize("NFKC", text)
+    """Normalise width and strip control and invisible formatting characters and lone surrogates."""
+    text = unicodedata.normalize("NFKC", without_surrogates(text))
     return _CONTROL.sub("", text).strip()
 
 

@@ -70,7 +70,9 @@ def json_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_timeo
         responses=documented(400, 401, 413, 415, 422, 429),
     )
     async def feedback(body: Feedback) -> FeedbackCreated:
-        row = await run_in_threadpool(advisor.store.add_feedback, body.model_copy(update={"channel": body.channel or "api"}))
+        """`channel` and `provider` are the server's to say, whatever the client sent."""
+        row = await run_in_threadpool(advisor.store.add_feedback,
+                                      body.model_copy(update={"channel": "api", "provider": advisor.provider}))
         return FeedbackCreated(id=row.id)
 
     return router

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, AnswerEvent, AnswerKind, Citation, InvalidInput, StreamEvent, TextEvent, ToolCall
 from assistant.kb.schema import Lang
+from assistant.text import without_surrogates
 from assistant.service.answering import within
 from assistant.service.errors import ApiError, ErrorResponse, documented
 from assistant.service.render import as_text, footnotes
@@ -146,7 +147,7 @@ class ModelList(BaseModel):
 
 def _conversation(messages: list[ChatMessage]) -> list[dict[str, str]]:
     """The user and assistant turns, ending with the user message to answer."""
-    turns = [{"role": m.role, "content": m.text} for m in messages if m.role in ("user", "assistant")]
+    turns = [{"role": m.role, "content": without_surrogates(m.text)} for m in messages if m.role in ("user", "assistant")]
     if not turns or turns[-1]["role"] != "user":
         raise ApiError(400, "The last user or assistant message must come from the user.", param="messages", code="no_user_message")
     return turns

@@ -98,18 +98,28 @@ def api_guard(settings: Settings, limiter: RateLimiter | None = None) -> Guard:
         request.state.client = client
         return client
 
+    def refuse(request: Request, error: ApiError) -> ApiError:
+        """A failed authentication spends a token of the caller's address: guessing keys is throttled too."""
+        admit(request, Client("auth-failed:" + _address(request)))
+        return error
+
     async def by_key(request: Request, credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> Client:
         if credentials is None:
-            raise ApiError(401, "Missing API key: send `Authorization: Bearer <key>`.", code="missing_api_key", headers=_CHALLENGE)
+            raise refuse(request, ApiError(401, "Missing API key: send `Authorization: Bearer <key>`.",
+                                           code="missing_api_key", headers=_CHALLENGE))
         digest = hashlib.sha256(credentials.credentials.encode()).digest()
         if not any(hmac.compare_digest(digest, known) for known in digests):
-            raise ApiError(401, "Invalid API key.", code="invalid_api_key", headers=_CHALLENGE)
+            raise refuse(request, ApiError(401, "Invalid API key.", code="invalid_api_key", headers=_CHALLENGE))
         return admit(request, Client(key_id(credentials.credentials)))
 
     async def by_ip(request: Request) -> Client:
-        return admit(request, Client("ip:" + (request.client.host if request.client else "unknown")))
+        return admit(request, Client("ip:" + _address(request)))
 
     return by_key if digests else by_ip
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 async def require_json(request: Request) -> None:
