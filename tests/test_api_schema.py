@@ -12,7 +12,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from service_support import serving
 
-KEY = "sk-schema-test"
+KEY = "sk-schema-test-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 MAX_EXAMPLES = 15
 
