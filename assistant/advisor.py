@@ -11,7 +11,10 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from assistant.answer import LOCAL_OWNER, Answer, AnswerEvent, Citation, SessionNotFound, StreamEvent, TextEvent, ToolCall, ToolEvent
+from assistant.answer import (
+    LOCAL_OWNER, Answer, AnswerEvent, Citation, SessionNotFound, StreamEvent, TextEvent, ToolCall, ToolEvent, reply_so_far,
+    split_details,
+)
 from assistant.config import Settings
 from assistant.engine import prompts
 from assistant.engine.agent import OFFLINE, RunContext, build_agent, turn_messages
@@ -53,7 +56,8 @@ class Advisor:
         self.store = store
         self.offline = OfflineModel(kb=self.kb, relevance_floor=RELEVANCE_FLOOR)
         self.provider = f"openai:{settings.llm_model}" if llm is not None else OFFLINE
-        tools = build_tools(retriever, Defaults.from_entries(list(self.kb)))
+        entries = list(self.kb)
+        tools = build_tools(retriever, Defaults.from_entries(entries), entries)
         self._agent = build_agent(
             llm or self.offline, self.offline, tools, in_scope=self._in_scope, entry_lookup=self.kb.get
         )
@@ -83,6 +87,7 @@ class Advisor:
         turn = self._prepare(messages, session_id, owner)
         announced: set[str] = set()
         final: list[BaseMessage] = []
+        written = sent = ""  # the model's text so far, and the part of its reply already streamed
         for mode, payload in self._agent.stream(
             {"messages": turn.inputs}, context=turn.context, stream_mode=["messages", "custom", "values"]
         ):
@@ -100,7 +105,11 @@ class Advisor:
             elif mode == "messages":
                 chunk, _ = payload
                 if isinstance(chunk, AIMessage) and chunk.text and not chunk.tool_calls:
-                    yield TextEvent(delta=chunk.text)
+                    written += chunk.text
+                    visible = reply_so_far(written)
+                    if len(visible) > len(sent):
+                        yield TextEvent(delta=visible[len(sent):])
+                        sent = visible
         yield AnswerEvent(answer=self._finish(turn, final))
 
     def _prepare(self, messages: Messages, session_id: str | None, owner: str) -> _Turn:
@@ -146,13 +155,14 @@ class Advisor:
             final = mark_kind(AIMessage(prompts.NOT_IN_KNOWLEDGE_REPLY[ctx.lang]), "not_in_knowledge")
         calls = _tool_calls(produced, ctx)
         kind = final.additional_kwargs.get(KIND_KEY, "advice")
-        text = final.text
+        reply, details = split_details(final.text)
         if kind == "advice" and not _has_evidence(calls):
-            kind, text = "not_in_knowledge", prompts.NOT_IN_KNOWLEDGE_REPLY[ctx.lang]
+            kind, reply, details = "not_in_knowledge", prompts.NOT_IN_KNOWLEDGE_REPLY[ctx.lang], ""
         available = retrieved_ids(produced) | {s for c in calls if isinstance(c.result, dict) for s in c.result.get("sources", [])}
-        citations = [self.citation(i, ctx.lang, available) for i in cited_ids(text) if i in available and i in self.kb]
-        answer = Answer(answer=text, lang=ctx.lang, kind=kind, provider=ctx.provider, citations=citations,
-                        tool_calls=calls, warnings=ctx.warnings, session_id=turn.session_id)
+        cited = cited_ids(f"{reply}\n{details}")
+        citations = [self.citation(i, ctx.lang, available) for i in cited if i in available and i in self.kb]
+        answer = Answer(answer=reply, details=details, act=ctx.act, lang=ctx.lang, kind=kind, provider=ctx.provider,
+                        citations=citations, tool_calls=calls, warnings=ctx.warnings, session_id=turn.session_id)
         if turn.session_id:
             self._remember(turn, answer)
         return answer
@@ -168,7 +178,7 @@ class Advisor:
 
     def _remember(self, turn: _Turn, answer: Answer) -> None:
         meta: dict[str, Any] = {
-            "lang": answer.lang, "kind": answer.kind, "provider": answer.provider,
+            "lang": answer.lang, "kind": answer.kind, "provider": answer.provider, "details": answer.details, "act": answer.act,
             "citations": [c.id for c in answer.citations], "warnings": answer.warnings,
             "tool_calls": [c.model_dump(include={"id", "name", "args", "result"}) for c in answer.tool_calls],
         }

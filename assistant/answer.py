@@ -9,7 +9,27 @@ from pydantic import BaseModel, Field
 
 from assistant.kb.schema import Evidence, Lang
 
-AnswerKind = Literal["advice", "clarification", "out_of_scope", "injection", "not_in_knowledge"]
+AnswerKind = Literal["advice", "clarification", "out_of_scope", "injection", "not_in_knowledge", "small_talk"]
+
+DETAILS_MARKER = "<<<DETAILS>>>"
+"""On a line of its own in the model's final message: the reply comes before it, the details after."""
+
+
+def reply_so_far(text: str) -> str:
+    """The part of a partly streamed final message that is surely reply: before the marker, and
+    without a tail that may be the marker's start."""
+    reply = text.partition(DETAILS_MARKER)[0]
+    for size in range(min(len(DETAILS_MARKER) - 1, len(reply)), 0, -1):
+        if DETAILS_MARKER.startswith(reply[-size:]):
+            reply = reply[:-size]
+            break
+    return reply.rstrip()
+
+
+def split_details(text: str) -> tuple[str, str]:
+    """(reply, details) of a final message; details are empty when the marker is absent."""
+    reply, _, details = text.partition(DETAILS_MARKER)
+    return reply.strip(), details.strip()
 
 
 class Citation(BaseModel):
@@ -41,6 +61,12 @@ class ToolCall(BaseModel):
 
 class Answer(BaseModel):
     answer: str
+    """The reply a chat shows: its first sentence answers the question (short: about 400 Chinese
+    characters or 120 English words)."""
+    details: str = ""
+    """Markdown shown on demand: further evidence, every formula and step, defaults used, risks."""
+    act: str | None = None
+    """What the question asked for, as the engine read it (compute, decide, comply, ...)."""
     lang: Lang
     kind: AnswerKind = "advice"
     provider: str

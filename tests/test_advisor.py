@@ -25,9 +25,10 @@ def _tools(answer) -> list[str]:
 def test_strategy_question_is_sourced_in_the_users_language(advisor: Advisor, question: str, lang: str) -> None:
     answer = advisor.ask(question)
     assert answer.lang == lang and answer.kind == "advice" and answer.provider == "offline"
-    assert answer.citations and all(f"[{c.id}]" in answer.answer for c in answer.citations)
-    headings = ("结论", "依据", "下一步", "风险") if lang == "zh" else ("Verdict", "Evidence", "Next steps", "Risks")
-    assert all(h in answer.answer for h in headings)
+    assert answer.citations and all(f"[{c.id}]" in answer.answer + answer.details for c in answer.citations)
+    assert answer.act == "decide" and answer.answer.startswith("**不建议" if lang == "zh" else "**No")
+    headings = ("依据", "下一步", "风险") if lang == "zh" else ("Evidence", "Next steps", "Risks")
+    assert all(h in answer.details for h in headings)
     assert answer.warnings == []
 
 
@@ -37,7 +38,7 @@ def test_conflicting_sources_both_appear(advisor: Advisor, question: str) -> Non
     assert {"ai-account-throttling", "tts-aigc-policy-us"} <= _cited(answer)
     official = next(c for c in answer.citations if c.id == "tts-aigc-policy-us")
     assert official.evidence == "official" and "ai-account-throttling" in official.contradicted_by
-    assert "⚖" in answer.answer
+    assert "⚖" in answer.details, "the details weigh the two sides"
 
 
 def test_numbers_come_from_the_calculator_with_formula(advisor: Advisor) -> None:
@@ -153,17 +154,19 @@ def test_an_impossible_number_is_named_in_the_verdict(advisor: Advisor, question
 
 
 @pytest.mark.parametrize(
-    ("question", "lang", "fragment"),
-    [("Should I hide that my videos are AI-made so they aren't labelled?", "en", "Don't."),
-     ("AI视频能不能不打标签，躲过平台识别？", "zh", "别这么干。")],
+    ("question", "lang", "fragment", "ruling"),
+    [("Should I hide that my videos are AI-made so they aren't labelled?", "en", "Don't.", "**No.**"),
+     ("AI视频能不能不打标签，躲过平台识别？", "zh", "别这么干。", "**不行。**")],
 )
 def test_advice_too_short_to_stand_alone_is_kept_with_what_follows(
-    advisor: Advisor, question: str, lang: str, fragment: str
+    advisor: Advisor, question: str, lang: str, fragment: str, ruling: str
 ) -> None:
-    """The guidance opens with "Don't." / "别这么干。": alone it would be a verdict or a step that says nothing."""
+    """The reply rules on hiding the label; the details' guidance opens with "Don't." / "别这么干。",
+    which alone would be a step that says nothing."""
     answer = advisor.ask(question)
-    assert answer.lang == lang and fragment in answer.answer
-    lines = [line.strip() for line in answer.answer.splitlines()]
+    assert answer.lang == lang and answer.act == "comply" and answer.answer.startswith(ruling)
+    assert fragment in answer.details
+    lines = [line.strip() for line in answer.details.splitlines()]
     assert not [line for line in lines if line.endswith(fragment) or line.endswith(fragment.rstrip("."))]
 
 

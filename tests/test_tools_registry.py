@@ -17,7 +17,7 @@ from assistant.config import PACKAGE_ROOT
 from assistant.kb.loader import load_entries
 from assistant.kb.schema import Entry
 from assistant.tools.calculators import CALCULATORS, Defaults
-from assistant.tools.registry import SEARCH_TOOL, TOOL_GUIDES, build_tools
+from assistant.tools.registry import POLICY_TOOL, SEARCH_TOOL, TOOL_GUIDES, build_tools, policy_tool
 
 ENTRIES = load_entries(PACKAGE_ROOT / "knowledge").entries
 
@@ -50,8 +50,8 @@ def tools(retriever: FakeRetriever) -> dict[str, Any]:
     return {tool.name: tool for tool in build_tools(retriever, Defaults.from_entries(ENTRIES))}
 
 
-def test_one_tool_per_calculator_plus_search(tools: dict[str, Any]) -> None:
-    assert list(tools) == [SEARCH_TOOL, *CALCULATORS]
+def test_one_tool_per_calculator_plus_search_and_policy(tools: dict[str, Any]) -> None:
+    assert list(tools) == [SEARCH_TOOL, POLICY_TOOL, *CALCULATORS]
     assert set(TOOL_GUIDES) == set(CALCULATORS)
     for name, calculator in CALCULATORS.items():
         assert tools[name].args_schema == calculator.input_model.model_json_schema()
@@ -148,3 +148,16 @@ def test_tool_sees_the_sellers_own_text(tools: dict[str, Any]) -> None:
     assert result["figures"]["gmv"] == 2600
     assert any(a["field"] == "gpm" and "midpoint" in a["note"]["en"] for a in result["assumptions"])
     assert "(got '-5')" in tools["gmv_from_views"].invoke({"views": "-5"})["error"]["en"]
+
+
+def test_check_policy_rules_on_the_action_asked() -> None:
+    tool = policy_tool(ENTRIES)
+    bigger = tool.invoke({"action": "用AI把产品P得比实物大一点，显得高级，行吗"})
+    assert bigger["rulings"][0]["ruling"] == "banned" and bigger["rulings"][0]["entry"] == "tts-aigc-policy-us"
+    label = tool.invoke({"action": "Do I have to label videos made mostly with AI?"})
+    assert label["rulings"][0]["ruling"] == "label-required" and label["sources"][0] == "tts-aigc-policy-us"
+    live = tool.invoke({"action": "直播间用AI配音可以吗"})
+    assert live["rulings"][0]["ruling"] == "banned" and live["rulings"][0]["format"] == "LIVE"
+    assert tool.invoke({"action": "the weather in Paris"})["rulings"] == []
+    assert tool.invoke({"action": "改颜色", "market": "JP"})["rulings"] == []
+    assert "error" in tool.invoke({"action": ""})

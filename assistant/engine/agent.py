@@ -17,6 +17,8 @@ from langgraph.prebuilt.tool_node import ToolCallRequest
 from langgraph.runtime import Runtime
 
 from assistant.engine import prompts
+from assistant.engine.acts import read_act
+from assistant.engine.reply import SMALL_TALK
 from assistant.engine.conversation import INTERNAL_KEY, KIND_KEY, is_user_message, mark_kind, parse_tool_result
 from assistant.engine.grounding import check_grounding
 from assistant.engine.guard import is_injection, mentions_domain
@@ -40,6 +42,8 @@ class RunContext:
     warnings: list[str] = field(default_factory=list)
     tool_ms: dict[str, float] = field(default_factory=dict)
     grounding_retries: int = 0
+    act: str | None = None
+    """What the question asks for (`acts.read_act`), read once before the agent runs."""
 
 
 class InputGuard(AgentMiddleware):
@@ -52,9 +56,12 @@ class InputGuard(AgentMiddleware):
     @hook_config(can_jump_to=["end"])
     def before_agent(self, state: dict[str, Any], runtime: Runtime[RunContext]) -> dict[str, Any] | None:
         ctx = runtime.context
+        ctx.act = read_act(ctx.user_text)
         if is_injection(ctx.user_text):
             log.info("guard: injection attempt declined (%d chars)", len(ctx.user_text))
             reply = mark_kind(AIMessage(prompts.INJECTION_REPLY[ctx.lang]), "injection")
+        elif ctx.act in SMALL_TALK:
+            reply = mark_kind(AIMessage(SMALL_TALK[ctx.act][ctx.lang]), "small_talk")
         elif not (mentions_domain(ctx.user_text) or ctx.follow_up or self._in_scope(ctx.user_text)):
             reply = mark_kind(AIMessage(prompts.SCOPE_REPLY[ctx.lang]), "out_of_scope")
         else:

@@ -13,12 +13,17 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Tool
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict
 
+from assistant.answer import DETAILS_MARKER
 from assistant.engine import prompts
+from assistant.engine.acts import read_act
 from assistant.engine.conversation import Conversation, mark_kind, parse_tool_result
 from assistant.engine.grounding import SEARCH_TOOL
 from assistant.engine.planner import plan_turn
+from assistant.engine.reply import Inputs, write_reply
+from assistant.engine.scope import in_scope_part, market_of
 from assistant.engine.writer import Evidence, compose
 from assistant.kb.loader import KnowledgeBase
+from assistant.tools.registry import POLICY_TOOL
 
 MAX_EVIDENCE = 4
 
@@ -75,15 +80,26 @@ class OfflineModel(BaseChatModel):
         return self._answer(conversation)
 
     def _answer(self, conversation: Conversation) -> AIMessage:
-        lang = conversation.lang
-        evidence = self._evidence(conversation.tool_results)
-        calculations = [parse_tool_result(m) for m in conversation.tool_results if m.name != SEARCH_TOOL]
-        calculations = [c for c in calculations if isinstance(c, dict)]
-        if not evidence and not any("error" not in c for c in calculations):
+        """The reply for the question's act, then the details after `DETAILS_MARKER`."""
+        lang, question = conversation.lang, conversation.question
+        asked, off_topic = in_scope_part(question)
+        market = market_of(question, [t.question for t in conversation.earlier])
+        evidence = self._evidence(conversation.tool_results, market)
+        results = [(m.name, parse_tool_result(m)) for m in conversation.tool_results if m.name != SEARCH_TOOL]
+        rulings = [r for name, payload in results if name == POLICY_TOOL and isinstance(payload, dict)
+                   for r in payload.get("rulings", [])]
+        calculations = [p for name, p in results if name != POLICY_TOOL and isinstance(p, dict)]
+        if not evidence and not rulings and not any("error" not in c for c in calculations):
             return mark_kind(AIMessage(prompts.NOT_IN_KNOWLEDGE_REPLY[lang]), "not_in_knowledge")
-        return AIMessage(compose(lang, evidence, calculations, self.kb.conflicts, conversation.question))
+        entries = [e.entry for e in evidence]
+        act = read_act(asked)
+        if act in ("explain", "source") and any("error" not in c for c in calculations):
+            act = "compute"  # "那如果GPM是20呢?": a follow-up the calculators answered
+        reply = write_reply(Inputs(act, lang, question, entries, calculations, rulings, self.kb.get, off_topic))
+        details = compose(lang, evidence, calculations, self.kb.conflicts, question) if evidence or calculations else ""
+        return AIMessage(f"{reply}\n\n{DETAILS_MARKER}\n\n{details}" if details else reply)
 
-    def _evidence(self, results: list[ToolMessage]) -> list[Evidence]:
+    def _evidence(self, results: list[ToolMessage], market: str = "US") -> list[Evidence]:
         """The best hits above the floor, then the other side of any conflict among them."""
         hits: dict[str, float] = {}
         sides: set[str] = set()
@@ -94,8 +110,9 @@ class OfflineModel(BaseChatModel):
                     hits[passage["id"]] = max(hits.get(passage["id"], 0.0), float(passage.get("score", 0.0)))
                     if passage.get("conflict_with"):
                         sides.add(passage["id"])
-        direct = (i for i, s in hits.items() if s >= self.relevance_floor and i in self.kb and i not in sides)
-        ranked = sorted(direct, key=lambda i: -hits[i])
+        direct = [i for i, s in hits.items() if s >= self.relevance_floor and i in self.kb and i not in sides]
+        in_market = [i for i in direct if {market, "GLOBAL"} & set(self.kb[i].markets)]
+        ranked = sorted(in_market or direct, key=lambda i: -hits[i])  # other markets only when nothing is in-market
         chosen = ranked[:MAX_EVIDENCE]
         other_sides = [o for i in chosen for o in sorted(self.kb.conflicts(i)) if o in hits]
         return [Evidence(self.kb[i], hits[i]) for i in dict.fromkeys(chosen + other_sides)]

@@ -15,13 +15,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.engine.acts import read_act
 from assistant.engine.conversation import Conversation, Turn
 from assistant.engine.guard import looks_like_follow_up
 from assistant.engine.intents import INTENTS, Intent, Slot
+from assistant.engine.premises import stated_premise
+from assistant.engine.scope import market_of
 from assistant.kb.schema import Lang
 from assistant.tools.numbers import NumberMention, NumberParseError, find_numbers, parse_number
 
 SEARCH_K = 6
+_CALCULATED = {i.tool for i in INTENTS}
+"""Tools a follow-up can vary (search and policy checks are simply run again)."""
 MAX_REPLAYED_TURNS = 12
 """Earlier turns whose calculations a follow-up may build on; older ones are not re-planned."""
 MAX_CALCULATIONS = 3
@@ -71,8 +76,12 @@ def _plan(question: str, lang: Lang, earlier: list[Turn], previous: list[Call]) 
     if missing and not calls:
         return Plan(query, clarification=_clarify(missing, lang))
     hints = " ".join(dict.fromkeys(i.topic for c in calls for i in INTENTS if i.tool == c.name))
-    search = Call("search_knowledge", {"query": f"{query} {hints}".strip(), "k": SEARCH_K, "lang": lang})
-    return Plan(query, [search, *calls])
+    searches = [Call("search_knowledge", {"query": f"{query} {hints}".strip(), "k": SEARCH_K, "lang": lang})]
+    if premise := stated_premise(question):
+        searches.append(Call("search_knowledge", {"query": premise.query, "k": 3, "lang": lang}))
+    if read_act(question) == "comply":
+        searches.append(Call("check_policy", {"action": question, "market": market_of(question, [t.question for t in earlier])}))
+    return Plan(query, [*searches, *calls])
 
 
 def _mentions(text: str) -> list[NumberMention]:
@@ -251,9 +260,9 @@ def _previous_calculations(earlier: list[Turn]) -> list[Call]:
     replayed = earlier[-MAX_REPLAYED_TURNS:]
     carried: list[Call] = []
     for i, turn in enumerate(replayed):
-        calls = [Call(c["name"], dict(c["args"])) for c in turn.calls if c["name"] != "search_knowledge"]
+        calls = [Call(c["name"], dict(c["args"])) for c in turn.calls if c["name"] in _CALCULATED]
         if not turn.calls:
-            calls = [c for c in _plan(turn.question, turn.lang, replayed[:i], carried).calls if c.name != "search_knowledge"]
+            calls = [c for c in _plan(turn.question, turn.lang, replayed[:i], carried).calls if c.name in _CALCULATED]
         carried = calls or carried
     return carried
 

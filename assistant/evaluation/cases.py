@@ -44,6 +44,16 @@ class Expect(_Strict):
     includes_any: list[list[str]] = Field(default_factory=list)
     excludes: list[str] = Field(default_factory=list)
     refusal: bool | None = None
+    verdict_any: list[str] = Field(default_factory=list)
+    """At least one of these phrases is in the reply's lead (its first paragraph), not negated."""
+    verdict_excludes: list[str] = Field(default_factory=list)
+    """None of these phrases is affirmed in the reply's lead."""
+    max_chars: int | None = Field(None, ge=1)
+    """The reply (`Answer.answer`, details excluded) is at most this many characters."""
+    cites_none: bool | None = None
+    """True: the answer cites nothing (a greeting, thanks)."""
+    act: str | None = None
+    """The act the engine read (`Answer.act`)."""
 
     def kinds(self) -> list[str]:
         """The check kinds this expectation sets, in declaration order."""

@@ -142,7 +142,7 @@ def check_tools_all(answer: Answer, expected: list[str]) -> CheckResult:
 
 
 def check_numbers(answer: Answer, expected: list[ExpectedNumber]) -> CheckResult:
-    values = answer_numbers(answer.answer)
+    values = answer_numbers(whole(answer))
     missing = [_show(n) for n in expected if not number_matches(n, values)]
     if not missing:
         return _ok("numbers")
@@ -150,15 +150,25 @@ def check_numbers(answer: Answer, expected: list[ExpectedNumber]) -> CheckResult
     return _fail("numbers", f"numbers not in the answer: {', '.join(missing)} (stated: {stated})")
 
 
+def whole(answer: Answer) -> str:
+    """The reply and its details: what `numbers`, `includes_any` and `excludes` look in."""
+    return f"{answer.answer}\n\n{answer.details}" if answer.details else answer.answer
+
+
+def lead(answer: Answer) -> str:
+    """The reply's first paragraph, markdown emphasis removed: where it answers the question."""
+    return answer.answer.strip().split("\n\n", 1)[0].replace("**", "")
+
+
 def check_includes_any(answer: Answer, expected: list[list[str]]) -> CheckResult:
-    missing = [group for group in expected if not any(contains(answer.answer, p) for p in group)]
+    missing = [group for group in expected if not any(contains(whole(answer), p) for p in group)]
     if not missing:
         return _ok("includes_any")
     return _fail("includes_any", "none of " + "; none of ".join(str(g) for g in missing))
 
 
 def check_excludes(answer: Answer, expected: list[str]) -> CheckResult:
-    found = [p for p in expected if affirms(answer.answer, p)]
+    found = [p for p in expected if affirms(whole(answer), p)]
     if not found:
         return _ok("excludes")
     return _fail("excludes", f"answer says {found}")
@@ -168,6 +178,32 @@ def check_refusal(answer: Answer, expected: bool) -> CheckResult:
     if answer.declined == expected:
         return _ok("refusal")
     return _fail("refusal", f"{'answered' if expected else 'declined'} (kind {answer.kind}), expected {'a decline' if expected else 'an answer'}")
+
+
+def check_verdict_any(answer: Answer, expected: list[str]) -> CheckResult:
+    if any(affirms(lead(answer), p) for p in expected):
+        return _ok("verdict_any")
+    return _fail("verdict_any", f"the lead says none of {expected}: {lead(answer)[:120]!r}")
+
+
+def check_verdict_excludes(answer: Answer, expected: list[str]) -> CheckResult:
+    found = [p for p in expected if affirms(lead(answer), p)]
+    return _ok("verdict_excludes") if not found else _fail("verdict_excludes", f"the lead says {found}")
+
+
+def check_max_chars(answer: Answer, expected: int) -> CheckResult:
+    size = len(answer.answer)
+    return _ok("max_chars") if size <= expected else _fail("max_chars", f"reply is {size} characters, limit {expected}")
+
+
+def check_cites_none(answer: Answer, expected: bool) -> CheckResult:
+    if bool(answer.citations) != expected:
+        return _ok("cites_none")
+    return _fail("cites_none", f"cites {_cited(answer)}" if expected else "cites nothing")
+
+
+def check_act(answer: Answer, expected: str) -> CheckResult:
+    return _ok("act") if answer.act == expected else _fail("act", f"read as {answer.act}, expected {expected}")
 
 
 CHECKS: dict[str, Callable[[Answer, Any], CheckResult]] = {
@@ -180,6 +216,11 @@ CHECKS: dict[str, Callable[[Answer, Any], CheckResult]] = {
     "includes_any": check_includes_any,
     "excludes": check_excludes,
     "refusal": check_refusal,
+    "verdict_any": check_verdict_any,
+    "verdict_excludes": check_verdict_excludes,
+    "max_chars": check_max_chars,
+    "cites_none": check_cites_none,
+    "act": check_act,
 }
 """Every check kind, in the order of `Expect`'s fields."""
 

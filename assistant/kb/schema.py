@@ -56,6 +56,23 @@ class Source(_Strict):
     author: str | None = None
 
 
+Ruling = Literal["allowed", "label-required", "restricted", "banned"]
+Format = Literal["short-video", "LIVE", "image", "all"]
+
+
+class Rule(_Strict):
+    """One clause of a rule-stating note: an action, what the rule says about it, and where."""
+
+    action: Bilingual
+    """The action as a seller would do it ("changing a product's colour with AI")."""
+    aliases: list[str] = Field(min_length=1)
+    """Words sellers use for the action, either language; matched in the question."""
+    ruling: Ruling
+    format: Format = "all"
+    markets: list[Market] = Field(min_length=1)
+    penalty: Bilingual | None = None
+
+
 class Entry(_Strict):
     """One knowledge entry (see DESIGN.md, "Knowledge entries")."""
 
@@ -74,6 +91,8 @@ class Entry(_Strict):
     aliases: list[str] = Field(default_factory=list)
     """Words sellers use for this topic (slang, abbreviations) in either language."""
     reviewed: dt.date
+    rules: list[Rule] = Field(default_factory=list)
+    """Structured clauses, for notes that state rules (the `check_policy` tool rules on them)."""
 
     def evidence_label(self, lang: Lang) -> str:
         return EVIDENCE_LABELS[self.evidence][lang]

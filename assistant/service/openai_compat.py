@@ -75,6 +75,9 @@ class TkAdvisor(BaseModel):
     """The structured part of the Answer that plain text cannot carry."""
 
     session_id: str | None
+    details: str = ""
+    """Further evidence, every formula and step: what the reply leaves out, for clients that show it on demand."""
+    act: str | None = None
     lang: Lang
     kind: AnswerKind
     provider: str

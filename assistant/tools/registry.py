@@ -13,11 +13,13 @@ from typing import Any, Protocol
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, Field, ValidationError
 
-from assistant.kb.schema import Entry, Lang, Market
+from assistant.kb.rulings import find_rulings
+from assistant.kb.schema import Entry, Format, Lang, Market
 from assistant.tools.calc_base import Defaults, input_error
 from assistant.tools.calculators import CALCULATORS, Calculator, CalculatorInputError, run_calculator
 
 SEARCH_TOOL = "search_knowledge"
+POLICY_TOOL = "check_policy"
 
 _NUMBERS_NOTE = (
     " Numbers may be JSON numbers or the seller's own text: \"20万\", \"1.5w\", \"3k\", \"$300\", \"300元\", "
@@ -186,6 +188,35 @@ def search_tool(retriever: SearchBackend) -> StructuredTool:
     return _tool(SEARCH_TOOL, description, SearchKnowledgeInput, call)
 
 
-def build_tools(retriever: SearchBackend, defaults: Defaults) -> list[BaseTool]:
-    """`search_knowledge` first, then one tool per calculator."""
-    return [search_tool(retriever), *(calculator_tool(c, defaults) for c in CALCULATORS.values())]
+class CheckPolicyInput(BaseModel):
+    action: str = Field(min_length=1, max_length=500, description="What the seller wants to do, in their words (zh or en).",
+                        json_schema_extra=_label("做法", "action"))  # fmt: skip
+    market: Market = Field("US", description="The market the seller sells in.", json_schema_extra=_label("市场", "market"))
+    format: Format | None = Field(None, description="short-video, LIVE or image; read from the action when omitted.",
+                                  json_schema_extra=_label("形式", "format"))  # fmt: skip
+
+
+def policy_tool(entries: Sequence[Entry]) -> StructuredTool:
+    """`check_policy`: the rule clauses that match an action, with their ruling and penalty."""
+
+    def call(args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            query = CheckPolicyInput.model_validate(args)
+        except ValidationError as exc:
+            raise ToolException(input_error(exc, CheckPolicyInput, args).payload(POLICY_TOOL)) from None
+        rulings = find_rulings(entries, query.action, query.market, query.format)
+        return {"tool": POLICY_TOOL, "rulings": [r.as_dict() for r in rulings[:3]],
+                "sources": list(dict.fromkeys(r.entry.id for r in rulings[:3]))}
+
+    description = (
+        "Rule on what a seller wants to do with AI content ('can I make the product look bigger with AI?', '要不要打AI标'): "
+        "returns the matching clauses of official notes with `ruling` (allowed, label-required, restricted, banned), "
+        "the format and markets they apply to and the penalty. Open the answer with the ruling; cite `entry`. An "
+        "empty list means no clause matched: say so and do not invent a rule."
+    )
+    return _tool(POLICY_TOOL, description, CheckPolicyInput, call)
+
+
+def build_tools(retriever: SearchBackend, defaults: Defaults, entries: Sequence[Entry] = ()) -> list[BaseTool]:
+    """`search_knowledge` first, then `check_policy` over `entries`, then one tool per calculator."""
+    return [search_tool(retriever), policy_tool(entries), *(calculator_tool(c, defaults) for c in CALCULATORS.values())]

@@ -91,6 +91,8 @@ def restore(advisor: Advisor, rows: list[StoredMessage]) -> tuple[History, list[
         calls = [ToolCall.model_validate(call) for call in row.meta.get("tool_calls", [])]
         answer = Answer(
             answer=row.content,
+            details=row.meta.get("details", ""),
+            act=row.meta.get("act"),
             lang=lang,
             provider=row.meta.get("provider", ""),
             citations=[advisor.citation(i, lang, set(ids)) for i in ids],

@@ -67,6 +67,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "zh": "出了点问题，这次没能回答。请稍后再试。",
         "en": "Something went wrong and no answer came back. Please try again in a moment.",
     },
+    "answer.details": {"zh": "依据与测算", "en": "Evidence and numbers"},
     "notice.rate_limited": {
         "zh": "提问太频繁了，请 {seconds} 秒后再试。你的问题还在输入框里。",
         "en": "Too many questions at once: try again in {seconds} s. Your question is still in the box.",

@@ -123,10 +123,15 @@ def warning_texts(warnings: list[str], lang: Lang) -> list[str]:
 
 
 def answer_content(answer: Answer) -> str:
-    """An answer as one chat message: warnings, the text (HTML neutralised), then its sources."""
+    """An answer as one chat message: warnings, the reply (HTML neutralised), the details folded
+    under it, then its sources."""
     notices = "".join(notice(text) for text in warning_texts(answer.warnings, answer.lang))
     body = numbered_refs(md_text(answer.answer), answer.citations)
-    parts = [notices, body, citation_chips(answer.citations, answer.lang)]
+    details = ""
+    if answer.details:
+        folded = numbered_refs(md_text(answer.details), answer.citations)
+        details = f'<details class="tk-details"><summary>{esc(t("answer.details", answer.lang))}</summary>\n\n{folded}\n\n</details>'
+    parts = [notices, body, details, citation_chips(answer.citations, answer.lang)]
     return "\n\n".join(part for part in parts if part)
 
 

@@ -59,6 +59,8 @@ footer { display: none !important; }
 #tk-disclaimer p { margin: 0; }
 
 /* Sources under an answer */
+.tk-details { margin-top: 8px; border-top: 1px solid #e5e7eb; padding-top: 6px; font-size: 0.92em; }
+.tk-details > summary { cursor: pointer; color: #2563eb; font-weight: 600; }
 .tk-sources { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 10px;
               padding-top: 8px; border-top: 1px dashed #d1d5db; }
 .tk-sources-label { font-size: 0.75rem; color: #6b7280; text-transform: uppercase; letter-spacing: 0.05em; margin-right: 2px; }

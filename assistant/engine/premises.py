@@ -1,0 +1,94 @@
+"""Premise checks: a figure the seller states that the knowledge base holds otherwise.
+
+The planner searches for the entries behind a stated premise; the reply then corrects it in its
+first sentence ("不对，反过来了：…" / "No, it's the other way round: …").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.kb.schema import Entry, Lang
+
+_I = re.IGNORECASE
+_AI = r"(?<![a-z])(?:ai|aigc)(?![a-z])|人工智能"
+_BIG_SHARE = (r"一半|半数|过半|三分之一|四分之一|大部分|大多数|多数|主流|\d{2}\s?%|百分之[一二三四五六七八九]十"
+              r"|(?<![a-z])(?:a|one) third|(?<![a-z])half|(?<![a-z])most(?![a-z])|majority|a quarter|(?<![\d.])[2-9]\d\s?%")
+_GMV = r"gmv|成交|销售额?|销量|带货|卖货|sales|revenue"
+_VIDEOS = r"视频|内容|videos?|content|clips?"
+_SMALL = r"不到|低于|少于|不足|under|less than|below|only"
+_ORIGINAL = r"原创|真人|实拍|达人|original|creator|human|real"
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A wrong premise found in a question: what to search, which entries correct it, how to say so."""
+
+    query: str
+    entry_ids: tuple[str, ...]
+    correction: dict[Lang, str]
+
+
+_GMV_SHARE = Premise(
+    "AIGC GMV占比 不到1% share of GMV",
+    ("aigc-gmv-share", "aigc-volume-share"),
+    {
+        "zh": "**不对。** 文章引用的内部人士说法是：AI视频只占美区短视频的不到5%，带来的GMV不到1% {cites}（匿名内部人士说法，未经证实；官方没有公布占比）。",
+        "en": "**No.** The insiders TT123 quotes put AI videos at under 5% of US short videos and under 1% of GMV {cites} "
+              "(anonymous, unverified; TikTok publishes no share).",
+    },
+)
+_VOLUME_SHARE = Premise(
+    "AIGC 视频数量占比 不到5% share of videos",
+    ("aigc-volume-share", "aigc-gmv-share"),
+    {
+        "zh": "**不是。** 文章引用的内部人士说法是：AI视频在美区短视频里占比不到5%，带来的GMV不到1% {cites}（匿名内部人士说法，未经证实；官方没有公布占比）。",
+        "en": "**No.** The insiders TT123 quotes put AI videos at under 5% of US short videos, bringing under 1% of GMV {cites} "
+              "(anonymous, unverified; TikTok publishes no share).",
+    },
+)
+_GPM_SWAPPED = Premise(
+    "AIGC GPM 10-16 原创 100 GPM comparison",
+    ("gpm-aigc-vs-original",),
+    {
+        "zh": "**不对，反过来了：** 文章里较好的AI视频GPM约10-16，优质原创视频才能到100以上 {cites}（匿名内部人士说法，未经证实）。",
+        "en": "**No, it's the other way round:** good AI videos reach a GPM of about 10-16 and good original videos 100+ {cites} "
+              "(insider claim, unverified).",
+    },
+)
+
+
+def _gpm_of(subject: str, text: str) -> float | None:
+    """The GPM the text gives `subject` ("AI视频GPM有100多", "AI videos at a GPM of 100"): a number
+    right after "GPM", in a clause that names the subject before it."""
+    gpm = r"(?:gpm|千次成交)[^\d。；;.!?！？]{0,8}(\d+(?:\.\d+)?)"
+    match = re.search(rf"(?:{subject})[^。；;.!?！？，,]{{0,14}}?{gpm}", text, _I)
+    return float(match.group(1)) if match else None
+
+
+def stated_premise(question: str) -> Premise | None:
+    """The wrong premise `question` states, if any."""
+    if not re.search(_AI, question, _I):
+        return None
+    ai, original = _gpm_of(_AI, question), _gpm_of(_ORIGINAL, question)
+    if ai is not None and ai >= 50 and (original is None or original < ai):
+        return _GPM_SWAPPED
+    if re.search(_BIG_SHARE, question, _I) and not re.search(_SMALL, question, _I):
+        if re.search(_GMV, question, _I):
+            return _GMV_SHARE
+        if re.search(_VIDEOS, question, _I):
+            return _VOLUME_SHARE
+    return None
+
+
+def premise_correction(question: str, lang: Lang, lookup: Callable[[str], Entry | None]) -> str | None:
+    """The correcting first sentence, citing the entries that hold the figure (None when none is wrong)."""
+    premise = stated_premise(question)
+    if premise is None:
+        return None
+    ids = [i for i in premise.entry_ids if lookup(i) is not None]
+    if not ids:
+        return None
+    return premise.correction[lang].format(cites="".join(f"[{i}]" for i in ids))

@@ -1,0 +1,330 @@
+"""The offline engine's reply: what a chat shows, shaped by the question's act.
+
+The first sentence answers the question in its own terms (a number, 偏低/Low, 不行/No, who said
+it); then at most three short reasons with citations, the seller's numbers in one line, one next
+step. Everything else goes to the details (`details.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.engine.acts import Act
+from assistant.engine.premises import premise_correction
+from assistant.engine.stances import decision_stance
+from assistant.kb.schema import Entry, Lang
+from assistant.engine.text import cite, first_sentence, join, sentences, trim, without_asides
+
+WEAK = ("insider", "author-opinion", "third-party")
+MAX_CHARS: dict[Lang, int] = {"zh": 400, "en": 750}
+"""The reply's budget (about 120 English words); reasons are dropped to stay inside it."""
+_HOW_TO = re.compile(r"怎么办|怎么做|怎么弄|怎么处理|如何|该怎么|咋办|咋整|what should i|how (do|can|should) i|what do i do|how to", re.IGNORECASE)
+_CONSEQUENCE = re.compile(r"会不会被|会被|被封|封号|限流吗|降权|处罚吗|will .{0,40}(ban|throttl|penali[sz]|suspend|punish)|get (me )?(banned|throttled|penali[sz]ed)", re.IGNORECASE)
+_ASKS_LABEL = re.compile(r"标注|打标|标签|加标|披露|label|disclos|tag", re.IGNORECASE)
+_RISK_WORDS = re.compile(r"限流|降权|封号|封店|没流量|播放.{0,4}(低|少|几百)|throttl|shadow|reach|ban|account|suspend", re.IGNORECASE)
+
+GREETING: dict[Lang, str] = {
+    "zh": "你好！我帮TikTok Shop卖家判断AI视频值不值得做、把播放和成交的账算清楚、查平台对AI内容的规定。\n可以这样问我：\n"
+          "- 我的视频20万播放，GPM 12，能卖多少？\n- 用AI改商品颜色算违规吗？\n- 每月预算3000刀，达人和AI视频怎么分？",
+    "en": "Hi! I help TikTok Shop sellers decide whether AI videos are worth it, work out views and sales, and check the "
+          "platform's rules on AI content.\nTry asking:\n- My video got 200k views at GPM 12: how much will it sell?\n"
+          "- Can I use AI to change a product's colour?\n- I have $3,000 a month: how should I split it between creators and AI videos?",
+}
+THANKS: dict[Lang, str] = {
+    "zh": "不客气！有新的数字或问题随时发我。",
+    "en": "You're welcome! Send me new numbers or questions any time.",
+}
+SMALL_TALK: dict[str, dict[Lang, str]] = {"greeting": GREETING, "help": GREETING, "thanks": THANKS}
+"""Replies to messages that ask nothing of the knowledge base."""
+OUT_OF_SCOPE_LINE: dict[Lang, str] = {
+    "zh": "{part}不在我能回答的范围内（我只看TikTok Shop和AI内容）。",
+    "en": "{part} is outside what I cover (TikTok Shop and AI content only).",
+}
+NEXT: dict[Lang, str] = {"zh": "下一步：", "en": "Next step: "}
+DEFAULTS_NOTE: dict[Lang, str] = {
+    "zh": "（没给的数按引用的默认值算：{names}）",
+    "en": "(defaults for what you didn't give: {names})",
+}
+RULING_OPENERS: dict[str, dict[Lang, str]] = {
+    "banned": {"zh": "**不行。** {action}是明令禁止的，打了AI标签也不行", "en": "**No.** {action} is banned outright, label or not"},
+    "label-required": {"zh": "**可以，但要打AI标签。** {action}必须披露", "en": "**Yes, with a label.** {action} must be disclosed"},
+    "restricted": {"zh": "**不建议。** {action}会被判违规或不给推荐", "en": "**Not advisable.** {action} counts against you"},
+    "allowed": {"zh": "**可以。** {action}是允许的", "en": "**Yes.** {action} is allowed"},
+}
+PENALTY: dict[Lang, str] = {"zh": "后果：{penalty}。", "en": "Penalty: {penalty}."}
+NO_RULE: dict[Lang, str] = {
+    "zh": "我没找到直接管这个做法的条款，下面是最接近的规定。",
+    "en": "I found no clause that rules on exactly this; here is the closest rule.",
+}
+SOURCE_OPENERS: dict[str, dict[Lang, str]] = {
+    "insider": {"zh": "**这是匿名内部人士的说法，不是公开数据。** {who}转述",
+                "en": "**It's an anonymous insiders' figure, not published data.** {who} reports it"},
+    "author-opinion": {"zh": "**这是作者自己的判断或估算，不是统计数据。** 出自{who}",
+                       "en": "**It's the author's own estimate or view, not measured data.** It comes from {who}"},
+    "third-party": {"zh": "**这是第三方的估计，不是平台数据。** 来自{who}",
+                    "en": "**It's a third-party estimate, not platform data.** It comes from {who}"},
+    "trade-press": {"zh": "**这是行业媒体的报道。** 来自{who}", "en": "**It's a trade-press report.** It comes from {who}"},
+    "official": {"zh": "**这是官方规则，可以信。** 出处是{who}", "en": "**It's official.** The source is {who}"},
+}
+SOURCE_UNKNOWNS: dict[str, dict[Lang, str]] = {
+    "insider": {"zh": "没有给样本、时间段和统计方法，只能当方向参考，别当目标值。",
+                "en": "No sample, period or method is given: treat it as a direction, not a target."},
+    "author-opinion": {"zh": "没有独立数据支撑，当作一种看法来权衡。",
+                       "en": "No independent data backs it: weigh it as one view."},
+    "third-party": {"zh": "口径和样本由对方自定，拿自己的数据核对。",
+                    "en": "The method and sample are the publisher's own: check it against your data."},
+}
+DIAGNOSE_FALLBACK: dict[Lang, str] = {
+    "zh": "我需要你的成交额（或单数和客单价）和播放量才能判断。",
+    "en": "I need your GMV (or orders and price) and views to judge it.",
+}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the reply is written from."""
+
+    act: Act
+    lang: Lang
+    question: str
+    entries: list[Entry]
+    calculations: list[dict[str, Any]]
+    rulings: list[dict[str, Any]]
+    lookup: Any
+    """entry id → Entry (the knowledge base), for premises and sources."""
+    off_topic: str | None = None
+    """The part of a mixed question that is outside the field, to say so in one line."""
+
+
+def write_reply(inputs: Inputs) -> str:
+    """The reply for `inputs.act`, with a premise correction first when the seller stated a figure wrongly."""
+    lang = inputs.lang
+    if inputs.act in SMALL_TALK:
+        return SMALL_TALK[inputs.act][lang]
+    correction = premise_correction(inputs.question, lang, inputs.lookup)
+    writer = {
+        "compute": _compute, "diagnose": _diagnose, "decide": _decide, "comply": _comply, "source": _source,
+    }.get(inputs.act, _explain)  # fmt: skip
+    parts = writer(inputs)
+    if correction:
+        parts = [correction, *[p for p in parts if p.startswith(("- ", NEXT[lang]))]]
+    if inputs.off_topic:
+        parts.append(OUT_OF_SCOPE_LINE[lang].format(part=inputs.off_topic))
+    return _fit([p for p in parts if p], lang)
+
+
+def _fit(parts: list[str], lang: Lang) -> str:
+    """Drop the last reasons (never the first line, the numbers or the next step) until it fits."""
+    text = _layout(parts)
+    while len(text) > MAX_CHARS[lang] and len(parts) > 2:
+        droppable = [i for i, p in enumerate(parts[1:], 1) if p.startswith("- ")]
+        if not droppable:
+            break
+        del parts[droppable[-1]]
+        text = _layout(parts)
+    return text
+
+
+def _layout(parts: list[str]) -> str:
+    """Paragraphs apart; consecutive bullets as one list."""
+    text = ""
+    for i, part in enumerate(parts):
+        if i:
+            text += "\n" if part.startswith("- ") and parts[i - 1].startswith("- ") else "\n\n"
+        text += part
+    return text
+
+
+def _label(entry: Entry, lang: Lang) -> str:
+    """The evidence level in brackets, shown where it is weak."""
+    if entry.evidence not in WEAK:
+        return ""
+    return f"（{entry.evidence_label(lang)}）" if lang == "zh" else f" ({entry.evidence_label(lang)})"
+
+
+def reason(entry: Entry, lang: Lang) -> str:
+    """One reason: the entry's first sentence, trimmed, cited with its evidence level where weak."""
+    sentence = first_sentence(without_asides(entry.text.get(lang)), lang)
+    return f"- {trim(sentence, lang)} {cite(entry.id)}{_label(entry, lang)}"
+
+
+def _next_step(entries: list[Entry], lang: Lang, skip: str = "") -> str:
+    for entry in entries:
+        step = first_sentence(entry.guidance.get(lang), lang)
+        if step and step not in skip:
+            return NEXT[lang] + trim(step, lang)
+    return ""
+
+
+def _results(inputs: Inputs) -> list[dict[str, Any]]:
+    return [c for c in inputs.calculations if "error" not in c]
+
+
+def _worked(calc: dict[str, Any], lang: Lang) -> str:
+    worked = (calc.get("worked") or {}).get(lang) or (calc["steps"][lang][0] if calc["steps"][lang] else "")
+    return f"*{worked}*" if worked else ""
+
+
+def _defaults(results: list[dict[str, Any]], lang: Lang) -> str:
+    names = [a.get("name") or a["note"][lang].split("，")[0].split(",")[0] for c in results for a in c.get("assumptions", [])
+             if a.get("source") or a.get("name")]
+    names = list(dict.fromkeys(trim(n, lang, 40) for n in names))[:3]
+    return DEFAULTS_NOTE[lang].format(names=join(names, lang)) if names else ""
+
+
+def _compute(inputs: Inputs) -> list[str]:
+    lang, results = inputs.lang, _results(inputs)
+    failed = [c for c in inputs.calculations if "error" in c]
+    if not results:
+        if failed:
+            error = failed[0]["error"]
+            return [error.get(lang) if isinstance(error, dict) else str(error)]
+        return _explain(inputs)
+    headlines = list(dict.fromkeys(c["headline"][lang] for c in results))
+    first = ("" if lang == "zh" else " ").join(headlines[:2])
+    lines = [f"**{first}**" + _defaults(results, lang)]
+    lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:3]) if w]
+    verdicts = [c for c in results if c.get("verdict")]
+    if verdicts:
+        lines.insert(1, _verdict_line(verdicts[0], lang))
+    lines.append(_next_step(inputs.entries, lang))
+    return lines
+
+
+def _verdict_line(calc: dict[str, Any], lang: Lang) -> str:
+    verdict = calc["verdict"]
+    compared = verdict.get("compared", {}).get(lang, "")
+    return f"**{verdict[lang]}。** {compared}" if lang == "zh" else f"**{verdict[lang]}.** {compared}"
+
+
+def _diagnose(inputs: Inputs) -> list[str]:
+    lang, results = inputs.lang, _results(inputs)
+    judged = [c for c in results if c.get("verdict")]
+    if not judged:
+        if results:
+            return _compute(inputs)
+        return [DIAGNOSE_FALLBACK[lang], *[reason(e, lang) for e in inputs.entries[:2]]]
+    calc = judged[0]
+    lines = [_verdict_line(calc, lang) + " " + calc["headline"][lang]]
+    lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:3]) if w]
+    lines.append(_next_step(inputs.entries, lang))
+    return lines
+
+
+def _decide(inputs: Inputs) -> list[str]:
+    lang = inputs.lang
+    stance = decision_stance(inputs.question, lang, inputs.calculations)
+    results = _results(inputs)
+    lines = [stance] if stance else []
+    if results:
+        lines.append("**" + ("" if lang == "zh" else " ").join(dict.fromkeys(c["headline"][lang] for c in results[:2])) + "**")
+        lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:2]) if w]
+    if not lines:
+        lines = [f"**{trim(first_sentence(inputs.entries[0].guidance.get(lang), lang), lang)}**"] if inputs.entries else []
+    lines += [reason(e, lang) for e in _reasons(inputs)[:3]]
+    lines.append(_next_step(inputs.entries, lang, " ".join(lines)))
+    return lines
+
+
+def _reasons(inputs: Inputs) -> list[Entry]:
+    """Entries to give as reasons: the throttling dispute only when the question touches it."""
+    touches_risk = bool(_RISK_WORDS.search(inputs.question))
+    return [e for e in inputs.entries if touches_risk or not ({"throttling", "account", "whitelist"} & set(e.topics)
+                                                                 and e.evidence != "official")]
+
+
+def _comply(inputs: Inputs) -> list[str]:
+    lang = inputs.lang
+    if not inputs.rulings:
+        return [NO_RULE[lang], *[reason(e, lang) for e in inputs.entries[:2]]]
+    rulings = inputs.rulings
+    if rulings[0]["ruling"] != "banned" and _ASKS_LABEL.search(inputs.question):  # "must I label X?": the labelling clause
+        rulings = sorted(rulings, key=lambda r: r["ruling"] != "label-required")
+    top = rulings[0]
+    entry = inputs.lookup(top["entry"])
+    if _CONSEQUENCE.search(inputs.question) and top["ruling"] in ("label-required", "allowed"):
+        return _consequence(inputs, entry)
+    action = top["action"][lang]
+    opener = RULING_OPENERS[top["ruling"]][lang].format(action=action if lang == "zh" else action[0].upper() + action[1:])
+    label = f"（{entry.evidence_label(lang)}）" if lang == "zh" else f" ({entry.evidence_label(lang)})"
+    lines = [f"{opener} {cite(entry.id)}{label}" + ("。" if lang == "zh" else ".")]
+    if top.get("penalty"):
+        lines[0] += ("" if lang == "zh" else " ") + PENALTY[lang].format(penalty=top["penalty"][lang])
+    for other in [r for r in rulings[1:] if r["ruling"] != top["ruling"]][:1]:
+        colon = "：" if lang == "zh" else ": "
+        lines.append(f"- {other['action'][lang]}{colon}{RULING_WORDS[other['ruling']][lang]} {cite(other['entry'])}")
+    lines.append(_closest_guidance(entry, action, lang) if top["ruling"] in ("banned", "restricted") else _next_step([entry], lang))
+    return lines
+
+
+def _closest_guidance(entry: Entry, action: str, lang: Lang) -> str:
+    """The entry's guidance sentence nearest the action (by shared character pairs): what to do instead."""
+    pairs = {action[i : i + 2].casefold() for i in range(len(action) - 1)}
+    options = sentences(entry.guidance.get(lang), lang)
+    best = max(options, key=lambda s: len(pairs & {s[i : i + 2].casefold() for i in range(len(s) - 1)}), default="")
+    return trim(best, lang) if best else ""
+
+
+RULING_WORDS: dict[str, dict[Lang, str]] = {
+    "banned": {"zh": "禁止", "en": "banned"},
+    "label-required": {"zh": "要打AI标签", "en": "needs an AI label"},
+    "restricted": {"zh": "会被限制或不给推荐", "en": "restricted, kept off recommendations"},
+    "allowed": {"zh": "允许", "en": "allowed"},
+}
+CONSEQUENCE: dict[Lang, str] = {
+    "zh": "**不会因为用了AI本身被封或限流。** 官方政策：合规、打了AI标签的内容不会仅因用了AI受罚 {cite}（官方政策）。",
+    "en": "**Not for using AI as such.** Official policy: compliant, labelled AI content is not penalised just for being AI {cite} "
+          "(official policy).",
+}
+DISPUTE: dict[Lang, str] = {
+    "zh": "但有内部人士说法称，靠AI视频带货的账号被限流过 {cite}（匿名，未经证实）；不标注、冒充、改商品外观才是明确的处罚理由。",
+    "en": "But insiders quoted by TT123 say accounts that sold with AI videos were throttled {cite} (anonymous, unverified); "
+          "not labelling, impersonation and altered products are what the rules punish for sure.",
+}
+
+
+def _consequence(inputs: Inputs, policy: Entry) -> list[str]:
+    """"Will I be banned/throttled for AI videos?": the official position first, then the dispute."""
+    lang = inputs.lang
+    lines = [CONSEQUENCE[lang].format(cite=cite(policy.id))]
+    disputed = [e for e in inputs.entries if e.id in policy.contradicted_by]
+    if disputed:
+        lines.append(DISPUTE[lang].format(cite=cite(disputed[0].id)))
+    lines.append(_next_step([policy], lang))
+    return lines
+
+
+def _source(inputs: Inputs) -> list[str]:
+    lang = inputs.lang
+    if not inputs.entries:
+        return []
+    entry = inputs.entries[0]
+    who = entry.source.publisher if entry.evidence != "insider" else (
+        f"{entry.source.publisher}的作者" if lang == "zh" else f"{entry.source.publisher}'s author")
+    opener = SOURCE_OPENERS[entry.evidence][lang].format(who=who)
+    claim = trim(first_sentence(entry.text.get(lang), lang), lang)
+    label = f"（{entry.evidence_label(lang)}）" if lang == "zh" else f" ({entry.evidence_label(lang)})"
+    lines = [f"{opener}：{claim} {cite(entry.id)}{label}" if lang == "zh" else f"{opener}: {claim} {cite(entry.id)}{label}"]
+    if entry.evidence in SOURCE_UNKNOWNS:
+        lines.append(SOURCE_UNKNOWNS[entry.evidence][lang])
+    official = [e for e in inputs.entries[1:] if e.evidence == "official" or e.id == "conversion-benchmarks-missing"]
+    lines += [reason(e, lang) for e in official[:1]]
+    return lines
+
+
+def _explain(inputs: Inputs) -> list[str]:
+    lang = inputs.lang
+    if not inputs.entries:
+        return []
+    top = inputs.entries[0]
+    if _HOW_TO.search(inputs.question):
+        lines = [f"**{trim(first_sentence(top.guidance.get(lang), lang), lang)}**"]
+        lines += [reason(e, lang) for e in _reasons(inputs)[:3]]
+        return lines
+    fact = trim(first_sentence(without_asides(top.text.get(lang)), lang), lang)
+    lines = [f"**{fact}** {cite(top.id)}{_label(top, lang)}"]
+    lines += [reason(e, lang) for e in _reasons(inputs)[1:3]]
+    lines.append(_next_step([top], lang))
+    return lines
