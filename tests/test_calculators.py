@@ -41,13 +41,24 @@ README_TABLE: dict[str, dict[str, float | str]] = {
 
 DEFAULTS = Defaults.from_mapping(README_TABLE)
 CONTRACT = {"gmv_from_views", "views_for_target_gmv", "compare_content_options", "risk_adjusted_return",
-            "implied_gmv_share", "plan_test_budget", "unit_economics", "growth_rate", "creator_collab_return"}  # fmt: skip
+            "implied_gmv_share", "plan_test_budget", "unit_economics", "growth_rate", "creator_collab_return",
+            "gpm_from_sales", "total_gmv", "roas", "period_change", "expected_loss", "blended_gpm", "compare_per_dollar",
+            "videos_for_budget"}  # fmt: skip
 REQUIRED: dict[str, dict[str, Any]] = {
     "gmv_from_views": {"views": 1000},
     "views_for_target_gmv": {"target_gmv": 1000},
     "plan_test_budget": {"total_budget": 1000},
     "unit_economics": {"price": 30, "product_cost": 8},
     "growth_rate": {"start_value": 100, "end_value": 120},
+    "gpm_from_sales": {"gmv": 900, "views": 405_000},
+    "total_gmv": {"views_per_video": 5000, "videos": 80, "gpm": 9},
+    "roas": {"ad_spend": 1200, "gmv": 3900},
+    "period_change": {"before": 15000, "after": 11000},
+    "expected_loss": {"probability": 0.3, "share_cut": 0.6, "monthly_gmv": 20000},
+    "blended_gpm": {"ai_share": 0.7, "ai_gpm": 12, "other_gpm": 60},
+    "compare_per_dollar": {"ai_cost_per_video": 12, "ai_views": 6000, "ai_gpm": 11, "creator_cost_per_video": 250,
+                           "creator_views": 40000, "creator_gpm": 45},
+    "videos_for_budget": {"budget": 3000, "ai_cost_per_video": 15},
 }
 
 

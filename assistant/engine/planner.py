@@ -21,10 +21,14 @@ from assistant.engine.guard import looks_like_follow_up
 from assistant.engine.intents import INTENTS, Intent, Slot
 from assistant.engine.premises import stated_premise
 from assistant.engine.scope import market_of
+from assistant.engine.solver import solve
 from assistant.kb.schema import Lang
 from assistant.tools.numbers import NumberMention, NumberParseError, find_numbers, parse_number
 
 SEARCH_K = 6
+_SPECIFIC = {"risk_adjusted_return", "plan_test_budget", "compare_content_options", "growth_rate", "implied_gmv_share",
+             "creator_collab_return"}
+"""Intents whose question the solver's generic shapes leave to the intent table."""
 _CALCULATED = {i.tool for i in INTENTS}
 """Tools a follow-up can vary (search and policy checks are simply run again)."""
 MAX_REPLAYED_TURNS = 12
@@ -66,10 +70,17 @@ def _plan(question: str, lang: Lang, earlier: list[Turn], previous: list[Call]) 
     if earlier and (looks_like_follow_up(question) or _REFERS_BACK.search(question)):
         query = f"{earlier[-1].question} {question}"
 
+    asked = [question, *([earlier[-1].question] if earlier and _VARIATION.search(question) else [])]
+    specific = any(i.triggers.search(text) for text in asked for i in INTENTS if i.tool in _SPECIFIC)
+    solved = [Call(name, args) for name, args in solve(question, [t.question for t in earlier], defer=specific)]
+    premise = stated_premise(question)
     main, variations = _split_variations(question)
-    calls, missing = _calculations(main, _mentions(main))
-    if not calls and previous and looks_like_follow_up(question):
-        calls = [_follow_up(call, main, _mentions(main)) for call in previous]
+    if premise or solved:  # a wrong premise is corrected, not computed on; a solved question is done
+        calls, missing, variations = ([] if premise else solved), [], []
+    else:
+        calls, missing = _calculations(main, _mentions(main))
+        if not calls and previous and looks_like_follow_up(question):
+            calls = [_follow_up(call, main, _mentions(main)) for call in previous]
     for clause in variations:
         calls += [c for c in (_follow_up(call, clause, _mentions(clause)) for call in calls) if c not in calls]
     calls = calls[:MAX_CALCULATIONS]
@@ -77,7 +88,7 @@ def _plan(question: str, lang: Lang, earlier: list[Turn], previous: list[Call]) 
         return Plan(query, clarification=_clarify(missing, lang))
     hints = " ".join(dict.fromkeys(i.topic for c in calls for i in INTENTS if i.tool == c.name))
     searches = [Call("search_knowledge", {"query": f"{query} {hints}".strip(), "k": SEARCH_K, "lang": lang})]
-    if premise := stated_premise(question):
+    if premise:
         searches.append(Call("search_knowledge", {"query": premise.query, "k": 3, "lang": lang}))
     if read_act(question) == "comply":
         searches.append(Call("check_policy", {"action": question, "market": market_of(question, [t.question for t in earlier])}))

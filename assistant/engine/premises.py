@@ -19,6 +19,8 @@ _BIG_SHARE = (r"一半|半数|过半|三分之一|四分之一|大部分|大多�
 _GMV = r"gmv|成交|销售额?|销量|带货|卖货|sales|revenue"
 _VIDEOS = r"视频|内容|videos?|content|clips?"
 _SMALL = r"不到|低于|少于|不足|under|less than|below|only"
+_CLAIMED = r"占|都是|是AI|已经|听说|据说|make up|makes? up|account for|already|share of|of (all|us|the us|tiktok)|are ai|is ai|bring|brings"
+_PLAN = r"打算|计划|准备|想用|我用|混合|plan|mix|split|i'll|i will|we'll"
 _ORIGINAL = r"原创|真人|实拍|达人|original|creator|human|real"
 
 
@@ -75,7 +77,7 @@ def stated_premise(question: str) -> Premise | None:
     ai, original = _gpm_of(_AI, question), _gpm_of(_ORIGINAL, question)
     if ai is not None and ai >= 50 and (original is None or original < ai):
         return _GPM_SWAPPED
-    if re.search(_BIG_SHARE, question, _I) and not re.search(_SMALL, question, _I):
+    if re.search(_BIG_SHARE, question, _I) and re.search(_CLAIMED, question, _I) and not re.search(_SMALL + "|" + _PLAN, question, _I):
         if re.search(_GMV, question, _I):
             return _GMV_SHARE
         if re.search(_VIDEOS, question, _I):

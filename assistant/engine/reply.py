@@ -15,6 +15,8 @@ from assistant.engine.acts import Act
 from assistant.engine.premises import premise_correction
 from assistant.engine.stances import decision_stance
 from assistant.kb.schema import Entry, Lang
+from assistant.tools.calc_base import field_meta, show
+from assistant.tools.calculators import CALCULATORS
 from assistant.engine.text import cite, first_sentence, join, sentences, trim, without_asides
 
 WEAK = ("insider", "author-opinion", "third-party")
@@ -76,6 +78,10 @@ SOURCE_UNKNOWNS: dict[str, dict[Lang, str]] = {
     "third-party": {"zh": "口径和样本由对方自定，拿自己的数据核对。",
                     "en": "The method and sample are the publisher's own: check it against your data."},
 }
+NO_BENCHMARK: dict[Lang, str] = {
+    "zh": "好不好要看你的毛利率：保本ROAS = 1 ÷ 毛利率。把毛利率发我，我帮你判断。",
+    "en": "Whether that is good depends on your margin: break-even ROAS = 1 / margin. Send me your margin and I'll tell you.",
+}
 DIAGNOSE_FALLBACK: dict[Lang, str] = {
     "zh": "我需要你的成交额（或单数和客单价）和播放量才能判断。",
     "en": "I need your GMV (or orders and price) and views to judge it.",
@@ -103,7 +109,7 @@ def write_reply(inputs: Inputs) -> str:
     lang = inputs.lang
     if inputs.act in SMALL_TALK:
         return SMALL_TALK[inputs.act][lang]
-    correction = premise_correction(inputs.question, lang, inputs.lookup)
+    correction = None if _results(inputs) else premise_correction(inputs.question, lang, inputs.lookup)
     writer = {
         "compute": _compute, "diagnose": _diagnose, "decide": _decide, "comply": _comply, "source": _source,
     }.get(inputs.act, _explain)  # fmt: skip
@@ -163,14 +169,22 @@ def _results(inputs: Inputs) -> list[dict[str, Any]]:
 
 
 def _worked(calc: dict[str, Any], lang: Lang) -> str:
-    worked = (calc.get("worked") or {}).get(lang) or (calc["steps"][lang][0] if calc["steps"][lang] else "")
-    return f"*{worked}*" if worked else ""
+    worked = (calc.get("worked") or {}).get(lang) or (calc["steps"][lang][-1] if calc["steps"][lang] else "")
+    return f"*{worked}*" if worked and worked not in calc["headline"][lang] else ""
 
 
 def _defaults(results: list[dict[str, Any]], lang: Lang) -> str:
-    names = [a.get("name") or a["note"][lang].split("，")[0].split(",")[0] for c in results for a in c.get("assumptions", [])
-             if a.get("source") or a.get("name")]
-    names = list(dict.fromkeys(trim(n, lang, 40) for n in names))[:3]
+    """The cited defaults used, as "GPM 100 [entry]": the seller sees which numbers were not theirs."""
+    names = []
+    for calc in results:
+        model = CALCULATORS[calc["tool"]].input_model if calc["tool"] in CALCULATORS else None
+        for a in calc.get("assumptions", []):
+            if not a.get("source") or model is None or not isinstance(a.get("value"), int | float):
+                continue
+            label, kind = field_meta(model, a["field"], "label"), field_meta(model, a["field"], "kind")
+            if label and kind:
+                names.append(f"{label[lang]} {show(a['value'], kind, lang, calc['inputs'].get('currency', 'USD'))} {cite(a['source'])}")
+    names = list(dict.fromkeys(names))[:3]
     return DEFAULTS_NOTE[lang].format(names=join(names, lang)) if names else ""
 
 
@@ -193,10 +207,15 @@ def _compute(inputs: Inputs) -> list[str]:
     return lines
 
 
-def _verdict_line(calc: dict[str, Any], lang: Lang) -> str:
+def _verdict_line(calc: dict[str, Any], lang: Lang, *, with_headline: bool = False) -> str:
+    """"**偏低。** 你的GPM约2.98（…）。文章里…[source]" — the verdict, the figure, the range it was compared with."""
     verdict = calc["verdict"]
     compared = verdict.get("compared", {}).get(lang, "")
-    return f"**{verdict[lang]}。** {compared}" if lang == "zh" else f"**{verdict[lang]}.** {compared}"
+    cited = "".join(cite(s) for s in calc.get("sources", [])[:1])
+    if cited:
+        compared = f"{compared[:-1]} {cited}{compared[-1]}" if compared[-1:] in "。." else f"{compared} {cited}"
+    head = f" {calc['headline'][lang]}" if with_headline else ""
+    return f"**{verdict[lang]}。**{head} {compared}" if lang == "zh" else f"**{verdict[lang]}.**{head} {compared}"
 
 
 def _diagnose(inputs: Inputs) -> list[str]:
@@ -204,10 +223,10 @@ def _diagnose(inputs: Inputs) -> list[str]:
     judged = [c for c in results if c.get("verdict")]
     if not judged:
         if results:
-            return _compute(inputs)
+            return [*_compute(inputs)[:-1], NO_BENCHMARK[lang], *_compute(inputs)[-1:]]
         return [DIAGNOSE_FALLBACK[lang], *[reason(e, lang) for e in inputs.entries[:2]]]
     calc = judged[0]
-    lines = [_verdict_line(calc, lang) + " " + calc["headline"][lang]]
+    lines = [_verdict_line(calc, lang, with_headline=True)]
     lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:3]) if w]
     lines.append(_next_step(inputs.entries, lang))
     return lines

@@ -46,6 +46,10 @@ class CalcResult(BaseModel):
     assumptions: list[Assumption]
     headline: Text
     sources: list[str]
+    worked: Text | None = None
+    """The seller's numbers in one line ("675 = 27 × 25; 3.75 = 675 ÷ 180,000 × 1,000"), for the reply."""
+    verdict: dict[str, Any] | None = None
+    """Where a figure sits against a cited range: {"zh": "偏低", "en": "Low", "compared": {zh, en}}."""
 
 
 # --- defaults --------------------------------------------------------------------
@@ -384,12 +388,16 @@ class Ledger:
                   f"{currency}: give the {label['en']} in {currency}, or convert your amounts to USD",
         })])  # fmt: skip
 
-    def result(self, figures: Mapping[str, float | None], formula: str, headline: Text) -> CalcResult:
-        """The result; figures that are undefined (None) are left out."""
-        sources = list(dict.fromkeys(a.source for a in self.assumptions if a.source))
+    def result(
+        self, figures: Mapping[str, float | None], formula: str, headline: Text, *, worked: Text | None = None,
+        verdict: dict[str, Any] | None = None, cited: tuple[str, ...] = (),
+    ) -> CalcResult:
+        """The result; figures that are undefined (None) are left out. `cited`: entries the verdict compares with."""
+        sources = list(dict.fromkeys([*(a.source for a in self.assumptions if a.source), *cited]))
         return CalcResult(
             tool=self.tool, inputs=self.inputs, figures={k: float(v) for k, v in figures.items() if v is not None},
             formula=formula, steps=self.steps, assumptions=self.assumptions, headline=headline, sources=sources,
+            worked=worked, verdict=verdict,
         )  # fmt: skip
 
 

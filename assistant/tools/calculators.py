@@ -33,6 +33,7 @@ from assistant.tools.calc_base import (
     ratio,
     show,
 )
+from assistant.tools import seller_math
 from assistant.tools.numbers import ParsedNumber, parse_number
 
 __all__ = [
@@ -700,6 +701,7 @@ class CreatorCollabInput(CalcInput):
     gpm: float | None = number_field("gpm", "GPM", "GPM", "GPM of the creator's video. Default 100 (article: good originals 100+).")
     margin: float | None = number_field("rate", "毛利率", "margin",
                                    "Your margin on GMV after product cost, platform fee and shipping, before commission. Default 30% (stated).")  # fmt: skip
+    price: float | None = number_field("money", "客单价", "price", "Average order value, for the profit per order.")
 
 
 def creator_collab_return(args: CreatorCollabInput, defaults: Defaults) -> CalcResult:
@@ -725,7 +727,19 @@ def creator_collab_return(args: CreatorCollabInput, defaults: Defaults) -> CalcR
              "profit = {gmv} × ({margin} − {rate}) − fee {fee} − samples {samples} = {profit}",
              gmv=(gmv, "money"), margin=(margin, "rate"), rate=(commission_rate, "rate"), fee=(fee, "money"),
              samples=(samples, "money"), profit=(profit, "money"))  # fmt: skip
-    if break_even_views is None:
+    price = led.given("price")
+    per_order = price * (margin - commission_rate) if price is not None else None
+    if per_order is not None:
+        led.step("每单利润 = {price} × ({margin} − {rate}) = {profit}", "profit per order = {price} × ({margin} − {rate}) = {profit}",
+                 price=(price, "money"), margin=(margin, "rate"), rate=(commission_rate, "rate"), profit=(per_order, "money"))  # fmt: skip
+    if fixed == 0 and unit > 0:
+        headline = led.text("没有坑位费就没有要回的本：佣金{rate}低于毛利率{margin}，每卖一单都赚{each}。",
+                            "With no flat fee there is nothing to earn back: commission {rate} is below your {margin} margin, "
+                            "so every sale earns {each}.",
+                            rate=(commission_rate, "rate"), margin=(margin, "rate"),
+                            each={"zh": show(per_order, "money", "zh", args.currency) if per_order is not None else "钱",
+                                  "en": show(per_order, "money", "en", args.currency) if per_order is not None else "money"})  # fmt: skip
+    elif break_even_views is None:
         headline = led.text("佣金{rate}不低于毛利率{margin}：每多卖一单都更亏，这次合作预计利润{profit}。",
                             "Commission {rate} is at or above your {margin} margin: every sale loses money; expected result {profit}.",
                             rate=(commission_rate, "rate"), margin=(margin, "rate"), profit=(profit, "money"))  # fmt: skip
@@ -734,14 +748,15 @@ def creator_collab_return(args: CreatorCollabInput, defaults: Defaults) -> CalcR
                  "break-even views = ({fee} + {samples}) × 1,000 / ({gpm} × ({margin} − {rate})) = {views}",
                  fee=(fee, "money"), samples=(samples, "money"), gpm=(gpm, "gpm"), margin=(margin, "rate"),
                  rate=(commission_rate, "rate"), views=(break_even_views, "count"))  # fmt: skip
-        headline = led.text("{views}次播放时这次合作预计利润{profit}；保本需要约{be}次播放。",
-                            "At {views} views the collaboration makes {profit}; it breaks even at about {be} views.",
+        headline = led.text("保本需要约{be}次播放；按{views}次播放算，这次合作利润{profit}。",
+                            "It breaks even at about {be} views; at {views} views the collaboration makes {profit}.",
                             views=(views, "count"), profit=(profit, "money"), be=(break_even_views, "count"))  # fmt: skip
     figures = {"gmv": gmv, "commission": commission, "gross_profit": gross, "profit": profit,
-               "break_even_views": break_even_views, "roi": ratio(profit, fixed)}  # fmt: skip
+               "break_even_views": break_even_views, "roi": ratio(profit, fixed), "profit_per_order": per_order}  # fmt: skip
+    last = {lang: led.steps[lang][-1] for lang in LANGS}
     return led.result(
         figures, "profit = views × GPM / 1000 × (margin − commission) − flat fee − samples; "
-        "break-even views = (fee + samples) × 1000 / (GPM × (margin − commission))", headline,
+        "break-even views = (fee + samples) × 1000 / (GPM × (margin − commission))", headline, worked=last,
     )  # fmt: skip
 
 
@@ -782,6 +797,19 @@ CALCULATORS: dict[str, Calculator] = {
                     "n-day (e.g. 7-day) growth for product selection"),
         _calculator(creator_collab_return, CreatorCollabInput, "达人合作的利润和保本播放量",
                     "Profit and break-even views of a creator collaboration"),
+        _calculator(seller_math.gpm_from_sales, seller_math.GpmFromSalesInput, "由成交（或单数×客单价）和播放算GPM，并和文章区间比",
+                    "GPM from sales (or orders × price) and views, placed against the article's ranges"),
+        _calculator(seller_math.total_gmv, seller_math.TotalGmvInput, "多条视频（每天/每月）一共能卖多少",
+                    "GMV of many videos (per day or month)"),
+        _calculator(seller_math.roas, seller_math.RoasInput, "广告ROAS（GMV ÷ 广告费）和保本ROAS", "Ad ROAS and the break-even ROAS"),
+        _calculator(seller_math.period_change, seller_math.PeriodChangeInput, "两个时期之间的涨跌", "Change between two periods"),
+        _calculator(seller_math.expected_loss, seller_math.ExpectedLossInput, "限流的预期GMV损失", "Expected GMV lost to throttling"),
+        _calculator(seller_math.blended_gpm, seller_math.BlendedGpmInput, "AI和达人视频混合后的GPM及所需播放",
+                    "Blended GPM of AI and other videos, and the views a target needs"),
+        _calculator(seller_math.compare_per_dollar, seller_math.ComparePerDollarInput, "AI视频和达人视频每1美元带来的GMV，预算投哪个",
+                    "GMV per dollar of AI vs creator videos, and where a budget goes further"),
+        _calculator(seller_math.videos_for_budget, seller_math.VideosForBudgetInput, "预算能买多少条视频",
+                    "How many videos a budget buys"),
     )
 }
 

@@ -77,6 +77,31 @@ TOOL_GUIDES: dict[str, str] = {
         "break-even views. Use for 'is a $300 creator worth it at 15% commission?' / '达人坑位费值不值'. "
         "Defaults: fee ~$200, commission 15%, GPM 100, margin 30% (stated)."
     ),
+    "gpm_from_sales": (
+        "The seller's own GPM from results: GMV (or orders × price) and views (total, or views per video × videos "
+        "× days), GPM = GMV / views × 1000, placed against the article's ranges (verdict Low/Normal/High; subject "
+        "'ai', 'creator' or 'original'). Use for '30条视频12万播放出了18单，客单价19.9，GPM多少，正常吗'."
+    ),
+    "total_gmv": (
+        "GMV of many videos: views per video × videos (× days when videos is per day) × GPM / 1000, with cost and "
+        "GMV per dollar when cost_per_video is given. Use for '80条，平均5k播放，GPM 9，一共卖多少' or 'a day for a month'."
+    ),
+    "roas": "Ad ROAS = GMV / ad spend (and ACOS); with margin, the break-even ROAS = 1 / margin and whether the ads pay.",
+    "period_change": "The change between two periods' figures (GMV, orders, views): after − before and the percentage.",
+    "expected_loss": (
+        "Expected GMV lost to throttling: probability × share of GMV cut × monthly GMV × months, and the loss if it "
+        "happens. Use for '30% chance it cuts 60% of my $20k a month for 2 months'."
+    ),
+    "blended_gpm": (
+        "Blended GPM of a mix: share of views from AI videos × AI GPM + the rest × the other GPM; with target_gmv, "
+        "the views needed at that blend."
+    ),
+    "compare_per_dollar": (
+        "Which earns more per dollar, AI or creator videos, from each one's cost, views and GPM per video; with a "
+        "budget, the videos and GMV it buys in each. Use for 'AI $12, 6k views, GPM 11 vs creator $250, 40k, GPM 45: "
+        "where should my $3,000 go?'."
+    ),
+    "videos_for_budget": "How many whole AI and/or creator videos a budget buys: budget / cost per video for each.",
 }
 
 

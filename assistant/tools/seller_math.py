@@ -1,0 +1,322 @@
+"""Calculators for the sums sellers ask with their own results: GPM from sales, totals over many
+videos, ROAS, the change between two periods, expected loss from throttling, blended GPM and
+how many videos a budget buys. Each returns `worked` (the seller's numbers in one line) and,
+where a cited range exists, a `verdict` placing the seller's figure against it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from assistant.tools.calc_base import CalcInput, CalcResult, CalculatorInputError, Defaults, Ledger, Text, number_field
+
+GPM_CLAIM = "gpm-aigc-vs-original"
+PER_THOUSAND = 1000.0
+Subject = Literal["ai", "creator", "original"]
+_SUBJECT_FIELD = Field(None, description="Whose videos: 'ai', 'creator' or 'original' (decides the range compared with).",
+                       json_schema_extra={"label": {"zh": "内容类型", "en": "content type"}})  # fmt: skip
+
+
+def _need(*problems: tuple[str, str, str]) -> None:
+    raise CalculatorInputError([(name, {"zh": zh, "en": en}) for name, zh, en in problems])
+
+
+def _views(led: Ledger) -> tuple[float, Text | None]:
+    """Total views: given, or views per video × videos (× days when the seller posts that many a day),
+    with the multiplication as a line for the worked numbers (None when the total was given)."""
+    total = led.given("views") if "views" in type(led.args).model_fields else None
+    if total is not None:
+        return total, None
+    per, videos, days = led.given("views_per_video"), led.given("videos"), led.given("days")
+    if per is None or videos is None:
+        _need(("views", "需要总播放量，或每条平均播放和条数", "needs total views, or views per video and the number of videos"))
+    total = per * videos * (days or 1)
+    if days:
+        line = led.text("播放 = {per} × {videos}条 × {days}天 = {total}", "views = {per} × {videos} videos × {days} days = {total}",
+                        per=(per, "count"), videos=(videos, "count"), days=(days, "days"), total=(total, "count"))
+    else:
+        line = led.text("播放 = {per} × {videos}条 = {total}", "views = {per} × {videos} videos = {total}",
+                        per=(per, "count"), videos=(videos, "count"), total=(total, "count"))
+    led.step(line["zh"], line["en"])
+    return total, line
+
+
+def _joined(lines: list[Text | None]) -> Text:
+    shown = [line for line in lines if line]
+    return {"zh": "；".join(line["zh"] for line in shown), "en": "; ".join(line["en"] for line in shown)}
+
+
+def _gpm_verdict(led: Ledger, gpm: float, subject: str | None) -> dict[str, Any]:
+    """Where a GPM sits: against the article's 10-16 for good AI videos, or its 100+ for good originals."""
+    if subject in ("creator", "original"):
+        good = led.lookup("gpm", GPM_CLAIM, "original_gpm_good")
+        word = {"zh": "偏低", "en": "Low"} if gpm < good else {"zh": "很好", "en": "Strong"}
+        compared = led.text("文章里优质原创视频的GPM是{good}以上（匿名内部人士说法，未经证实）。",
+                            "Good original videos reach a GPM of {good}+ in the article (insider claim, unverified).",
+                            good=(good, "gpm"))
+        return {**word, "compared": compared}
+    low, high = led.lookup("gpm", GPM_CLAIM, "aigc_gpm_low"), led.lookup("gpm", GPM_CLAIM, "aigc_gpm_high")
+    if gpm < low:
+        word = {"zh": "偏低", "en": "Low"}
+    elif gpm <= high:
+        word = {"zh": "正常", "en": "Normal"}
+    else:
+        word = {"zh": "偏高", "en": "High"}
+    compared = led.text("文章里“较好的AI视频”GPM约{low}-{high}，优质原创100以上（匿名内部人士说法，未经证实）。",
+                        "The article puts good AI videos at a GPM of {low}-{high} and good originals at 100+ "
+                        "(insider claim, unverified).", low=(low, "gpm"), high=(high, "gpm"))
+    return {**word, "compared": compared}
+
+
+class GpmFromSalesInput(CalcInput):
+    gmv: float | None = number_field("money", "成交额GMV", "GMV", "Sales in total, e.g. 900 or \"$900\".")
+    orders: float | None = number_field("count", "订单数", "orders", "Orders in total (with price instead of gmv).")
+    price: float | None = number_field("money", "客单价", "price", "Average order value (with orders).")
+    views: float | None = number_field("count", "总播放/曝光", "views", "Views or impressions in total.")
+    views_per_video: float | None = number_field("count", "每条播放", "views per video", "Average views per video.")
+    videos: float | None = number_field("count", "视频条数", "videos", "Number of videos (with views_per_video).", le=1e6)
+    days: float | None = number_field("days", "天数", "days", "Days, when videos is per day.")
+    subject: Subject | None = _SUBJECT_FIELD
+
+
+def gpm_from_sales(args: GpmFromSalesInput, defaults: Defaults) -> CalcResult:
+    """GPM = GMV ÷ views × 1000, with GMV = orders × price when given so; placed against the cited ranges."""
+    led = Ledger("gpm_from_sales", args, defaults)
+    gmv, orders, price = led.given("gmv"), led.given("orders"), led.given("price")
+    sales: Text | None = None
+    if gmv is None:
+        if orders is None or price is None:
+            _need(("gmv", "需要成交额，或订单数和客单价", "needs GMV, or orders and price"))
+        gmv = orders * price
+        sales = led.text("GMV = {orders}单 × {price} = {gmv}", "GMV = {orders} orders × {price} = {gmv}",
+                         gmv=(gmv, "money"), orders=(orders, "count"), price=(price, "money"))
+        led.step(sales["zh"], sales["en"])
+    views, counted = _views(led)
+    if views <= 0:
+        _need(("views", "播放量要大于0", "views must be above 0"))
+    gpm = gmv / views * PER_THOUSAND
+    line = led.text("GPM = {gmv} ÷ {views} × 1,000 = {gpm}", "GPM = {gmv} / {views} × 1,000 = {gpm}",
+                    gmv=(gmv, "money"), views=(views, "count"), gpm=(gpm, "gpm"))
+    led.step(line["zh"], line["en"])
+    verdict = _gpm_verdict(led, gpm, args.subject)
+    headline = led.text("你的GPM约{gpm}（{gmv}成交 ÷ {views}次播放 × 1,000）。", "Your GPM is about {gpm} ({gmv} of GMV on {views} views).",
+                        gpm=(gpm, "gpm"), gmv=(gmv, "money"), views=(views, "count"))
+    return led.result({"gpm": gpm, "gmv": gmv, "views": views}, "GPM = GMV / views × 1000", headline,
+                      worked=_joined([sales, counted, line]), verdict=verdict, cited=(GPM_CLAIM,))
+
+
+class TotalGmvInput(CalcInput):
+    views_per_video: float = number_field("count", "每条播放", "views per video", "Average views per video.", default=...)
+    videos: float = number_field("count", "视频条数", "videos", "Number of videos (per day when days is given).", le=1e6, default=...)
+    gpm: float = number_field("gpm", "GPM", "GPM", "GMV per 1,000 views.", default=...)
+    days: float | None = number_field("days", "天数", "days", "Days, when videos is a number per day (a month: 30).")
+    cost_per_video: float | None = number_field("money", "每条成本", "cost per video", "What one video costs.")
+
+
+def total_gmv(args: TotalGmvInput, defaults: Defaults) -> CalcResult:
+    """GMV of many videos: views per video × videos (× days) × GPM ÷ 1000; with a cost per video, GMV per dollar."""
+    led = Ledger("total_gmv", args, defaults)
+    gpm = led.given("gpm")
+    views, counted = _views(led)
+    gmv = views * gpm / PER_THOUSAND
+    second = led.text("GMV = {views} × GPM {gpm} ÷ 1,000 = {gmv}", "GMV = {views} × GPM {gpm} / 1,000 = {gmv}",
+                      views=(views, "count"), gpm=(gpm, "gpm"), gmv=(gmv, "money"))
+    led.step(second["zh"], second["en"])
+    figures: dict[str, float | None] = {"views": views, "gmv": gmv}
+    headline = led.text("一共约{views}次播放，按GPM {gpm}能卖约{gmv}。", "That is about {views} views, selling about {gmv} at GPM {gpm}.",
+                        views=(views, "count"), gpm=(gpm, "gpm"), gmv=(gmv, "money"))
+    cost = led.given("cost_per_video")
+    if cost is not None:
+        videos = args.videos * (args.days or 1)
+        spend = cost * videos
+        figures.update(cost=spend, gmv_per_cost=gmv / spend if spend else None)
+        led.step("成本 = {cost} × {videos}条 = {spend}", "cost = {cost} × {videos} videos = {spend}",
+                 cost=(cost, "money"), videos=(videos, "count"), spend=(spend, "money"))
+    return led.result(figures, "GMV = views per video × videos × GPM / 1000", headline, worked=_joined([counted, second]))
+
+
+class RoasInput(CalcInput):
+    ad_spend: float = number_field("money", "广告花费", "ad spend", "Ad spend for the period.", gt=0, default=...)
+    gmv: float = number_field("money", "广告带来的GMV", "GMV", "GMV from those ads.", default=...)
+    margin: float | None = number_field("rate", "毛利率", "margin", "Margin before ads (for the break-even ROAS).")
+
+
+def roas(args: RoasInput, defaults: Defaults) -> CalcResult:
+    """ROAS = GMV ÷ ad spend; with a margin, the break-even ROAS = 1 ÷ margin."""
+    led = Ledger("roas", args, defaults)
+    spend, gmv = led.given("ad_spend"), led.given("gmv")
+    value = gmv / spend
+    line = led.text("ROAS = {gmv} ÷ {spend} = {roas}", "ROAS = {gmv} / {spend} = {roas}",
+                    gmv=(gmv, "money"), spend=(spend, "money"), roas=(value, "plain"))
+    led.step(line["zh"], line["en"])
+    figures: dict[str, float | None] = {"roas": value, "acos": spend / gmv if gmv else None}
+    verdict = None
+    margin = led.given("margin")
+    if margin:
+        even = 1 / margin
+        figures["break_even_roas"] = even
+        led.step("保本ROAS = 1 ÷ 毛利率{m} = {even}", "break-even ROAS = 1 / margin {m} = {even}", m=(margin, "rate"), even=(even, "plain"))
+        word = {"zh": "赚钱", "en": "Profitable"} if value > even else {"zh": "亏钱", "en": "Losing money"}
+        verdict = {**word, "compared": led.text("保本ROAS是{even}（1 ÷ 毛利率）。", "Break-even ROAS is {even} (1 / margin).",
+                                                even=(even, "plain"))}
+    headline = led.text("你的ROAS是{roas}：每花1块广告费带来{roas}的GMV。", "Your ROAS is {roas}: each ad dollar brought {roas} of GMV.",
+                        roas=(value, "plain"))
+    return led.result(figures, "ROAS = GMV / ad spend", headline, worked=line, verdict=verdict)
+
+
+class PeriodChangeInput(CalcInput):
+    before: float = number_field("money", "之前", "before", "The earlier period's figure.", gt=0, default=...)
+    after: float = number_field("money", "之后", "after", "The later period's figure.", default=...)
+
+
+def period_change(args: PeriodChangeInput, defaults: Defaults) -> CalcResult:
+    """Change = after − before, and as a share of before."""
+    led = Ledger("period_change", args, defaults)
+    before, after = led.given("before"), led.given("after")
+    change = after - before
+    share = change / before
+    line = led.text("{after} − {before} = {change}（{share}）", "{after} − {before} = {change} ({share})",
+                    after=(after, "money"), before=(before, "money"), change=(change, "money"), share=(share, "rate"))
+    led.step(line["zh"], line["en"])
+    word: Text = {"zh": "下降", "en": "Down"} if change < 0 else {"zh": "增长", "en": "Up"}
+    headline = led.text("{word}了{amount}，变化{share}。", "{word} {amount}, a change of {share}.",
+                        word=word, amount=(abs(change), "money"), share=(share, "rate"))
+    return led.result({"change": change, "change_rate": share}, "change = after − before; rate = change / before",
+                      headline, worked=line)
+
+
+class ExpectedLossInput(CalcInput):
+    probability: float = number_field("rate", "被限流的概率", "probability", "Chance it happens (0..1 or \"30%\").", le=1, default=...)
+    share_cut: float = number_field("rate", "GMV被砍掉的比例", "share cut", "Share of GMV lost while it lasts.", le=1, default=...)
+    monthly_gmv: float = number_field("money", "月GMV", "monthly GMV", "GMV per month now.", default=...)
+    months: float | None = number_field("plain", "持续月数", "months", "How long it lasts, in months. Default 1.")
+
+
+def expected_loss(args: ExpectedLossInput, defaults: Defaults) -> CalcResult:
+    """Expected GMV lost = probability × share cut × monthly GMV × months; and the loss if it happens."""
+    led = Ledger("expected_loss", args, defaults)
+    p, cut, gmv = led.given("probability"), led.given("share_cut"), led.given("monthly_gmv")
+    months = led.use("months", lambda: led.state("months", 1.0, "plain", "持续时间按{value}个月计", "duration taken as {value} month"))
+    if_hit = cut * gmv * months
+    expected = p * if_hit
+    line = led.text("{p} × {cut} × {gmv} × {months}个月 = {loss}", "{p} × {cut} × {gmv} × {months} months = {loss}",
+                    p=(p, "rate"), cut=(cut, "rate"), gmv=(gmv, "money"), months=(months, "plain"), loss=(expected, "money"))
+    led.step(line["zh"], line["en"])
+    headline = led.text("平均预期损失约{loss}的GMV；真被限流的话会少{hit}。",
+                        "Expected GMV lost is about {loss}; if it happens, you lose {hit}.",
+                        loss=(expected, "money"), hit=(if_hit, "money"))
+    return led.result({"expected_loss": expected, "loss_if_hit": if_hit},
+                      "expected loss = probability × share cut × monthly GMV × months", headline, worked=line)
+
+
+class BlendedGpmInput(CalcInput):
+    ai_share: float = number_field("rate", "AI视频播放占比", "AI share of views", "Share of views from AI videos.", le=1, default=...)
+    ai_gpm: float = number_field("gpm", "AI视频GPM", "AI GPM", "GPM of the AI videos.", default=...)
+    other_gpm: float = number_field("gpm", "其他视频GPM", "other GPM", "GPM of the other (creator/original) videos.", default=...)
+    target_gmv: float | None = number_field("money", "目标GMV", "target GMV", "GMV wanted, to get the views needed.")
+
+
+def blended_gpm(args: BlendedGpmInput, defaults: Defaults) -> CalcResult:
+    """Blended GPM = s × GPM_ai + (1 − s) × GPM_other; views for a target = target × 1000 ÷ blend."""
+    led = Ledger("blended_gpm", args, defaults)
+    s, ai, other = led.given("ai_share"), led.given("ai_gpm"), led.given("other_gpm")
+    blend = s * ai + (1 - s) * other
+    line = led.text("{s} × {ai} + {rest} × {other} = {blend}", "{s} × {ai} + {rest} × {other} = {blend}",
+                    s=(s, "rate"), ai=(ai, "gpm"), rest=(1 - s, "rate"), other=(other, "gpm"), blend=(blend, "gpm"))
+    led.step(line["zh"], line["en"])
+    figures: dict[str, float | None] = {"blended_gpm": blend}
+    headline = led.text("混合GPM约{blend}。", "The blended GPM is about {blend}.", blend=(blend, "gpm"))
+    target = led.given("target_gmv")
+    if target is not None and blend > 0:
+        views = target * PER_THOUSAND / blend
+        figures["views_needed"] = views
+        more = led.text("要做到{target}需要约{views}次播放（{target} × 1,000 ÷ {blend}）。",
+                        "{target} of GMV takes about {views} views ({target} × 1,000 / {blend}).",
+                        target=(target, "money"), views=(views, "count"), blend=(blend, "gpm"))
+        led.step(more["zh"], more["en"])
+        headline = {lang: headline[lang] + (" " if lang == "en" else "") + more[lang] for lang in headline}
+    return led.result(figures, "blended GPM = share × GPM_ai + (1 − share) × GPM_other", headline, worked=line)
+
+
+class VideosForBudgetInput(CalcInput):
+    budget: float = number_field("money", "预算", "budget", "Money to spend.", default=...)
+    ai_cost_per_video: float | None = number_field("money", "AI视频单条成本", "AI cost per video", "One AI video's cost.", gt=0)
+    creator_cost_per_video: float | None = number_field("money", "达人视频单条费用", "creator fee per video", "One creator video's fee.", gt=0)
+
+    @model_validator(mode="after")
+    def _one_cost(self) -> VideosForBudgetInput:
+        if self.ai_cost_per_video is None and self.creator_cost_per_video is None:
+            raise ValueError("give ai_cost_per_video or creator_cost_per_video")
+        return self
+
+
+def videos_for_budget(args: VideosForBudgetInput, defaults: Defaults) -> CalcResult:
+    """Videos a budget buys = budget ÷ cost per video, for each option given."""
+    led = Ledger("videos_for_budget", args, defaults)
+    budget = led.given("budget")
+    lines: dict[str, list[str]] = {"zh": [], "en": []}
+    figures: dict[str, float | None] = {}
+    for name, key, zh, en in (("ai_cost_per_video", "ai_videos", "AI视频", "AI videos"),
+                              ("creator_cost_per_video", "creator_videos", "达人视频", "creator videos")):
+        cost = led.given(name)
+        if cost is None:
+            continue
+        count = budget // cost
+        figures[key] = count
+        line = led.text(f"{{n}}条{zh}（{{budget}} ÷ {{cost}}）", f"{{n}} {en} ({{budget}} / {{cost}})",
+                        n=(count, "count"), budget=(budget, "money"), cost=(cost, "money"))
+        led.step(line["zh"], line["en"])
+        for lang in lines:
+            lines[lang].append(line[lang])
+    headline = {"zh": f"{led.text('{b}', '{b}', b=(budget, 'money'))['zh']}能买" + "，或".join(lines["zh"]) + "。",
+                "en": f"{led.text('{b}', '{b}', b=(budget, 'money'))['en']} buys " + ", or ".join(lines["en"]) + "."}
+    return led.result(figures, "videos = budget / cost per video (whole videos)", headline)
+
+
+class ComparePerDollarInput(CalcInput):
+    ai_cost_per_video: float = number_field("money", "AI视频单条成本", "AI cost per video", "One AI video's cost.", gt=0, default=...)
+    ai_views: float = number_field("count", "AI视频单条播放", "AI views per video", "Views of one AI video.", default=...)
+    ai_gpm: float = number_field("gpm", "AI视频GPM", "AI GPM", "GPM of the AI videos.", default=...)
+    creator_cost_per_video: float = number_field("money", "达人单条费用", "creator fee per video", "One creator video's fee.", gt=0, default=...)
+    creator_views: float = number_field("count", "达人单条播放", "creator views per video", "Views of one creator video.", default=...)
+    creator_gpm: float = number_field("gpm", "达人GPM", "creator GPM", "GPM of the creator videos.", default=...)
+    budget: float | None = number_field("money", "预算", "budget", "Money to put into one of them.")
+
+
+def compare_per_dollar(args: ComparePerDollarInput, defaults: Defaults) -> CalcResult:
+    """GMV per video = views × GPM ÷ 1000 and per dollar = that ÷ cost, for AI and creator videos; the
+    winner is the one with more GMV per dollar; with a budget, the videos and GMV it buys in each."""
+    led = Ledger("compare_per_dollar", args, defaults)
+    options = {}
+    lines: list[Text] = []
+    for key, zh, en in (("ai", "AI视频", "AI"), ("creator", "达人视频", "Creator")):
+        cost, views, gpm = led.given(f"{key}_cost_per_video"), led.given(f"{key}_views"), led.given(f"{key}_gpm")
+        gmv = views * gpm / PER_THOUSAND
+        per_dollar = gmv / cost
+        options[key] = (gmv, per_dollar, cost)
+        line = led.text(f"{zh}：{{views}} × {{gpm}} ÷ 1,000 = {{gmv}}，{{gmv}} ÷ {{cost}} = 每1美元{{pd}}",
+                        f"{en}: {{views}} × {{gpm}} / 1,000 = {{gmv}} per video, {{gmv}} / {{cost}} = {{pd}} per $",
+                        views=(views, "count"), gpm=(gpm, "gpm"), gmv=(gmv, "money"), cost=(cost, "money"), pd=(per_dollar, "plain"))
+        led.step(line["zh"], line["en"])
+        lines.append(line)
+    winner = max(options, key=lambda k: options[k][1])
+    loser = "creator" if winner == "ai" else "ai"
+    names = {"ai": {"zh": "AI视频", "en": "AI videos"}, "creator": {"zh": "达人视频", "en": "Creators"}}
+    headline = led.text("{win}更划算：每1美元带来{a}的GMV，{lose}是{b}。", "{win}: {a} of GMV per dollar, against {b} for {lose}.",
+                        win=names[winner], lose={"zh": names[loser]["zh"], "en": names[loser]["en"].lower()},
+                        a=(options[winner][1], "plain"), b=(options[loser][1], "plain"))
+    figures: dict[str, float | None] = {f"{k}_gmv_per_dollar": v[1] for k, v in options.items()}
+    budget = led.given("budget")
+    if budget is not None:
+        for key, (gmv, _, cost) in options.items():
+            videos = budget // cost
+            figures[f"{key}_videos"], figures[f"{key}_gmv"] = videos, videos * gmv
+        more = led.text("{budget}能买{cw}条达人视频（约{cg}的GMV）或{aw}条AI视频（约{ag}）。",
+                        "{budget} buys {cw} creator videos (about {cg} of GMV) or {aw} AI videos (about {ag}).",
+                        budget=(budget, "money"), cw=(figures["creator_videos"], "count"), cg=(figures["creator_gmv"], "money"),
+                        aw=(figures["ai_videos"], "count"), ag=(figures["ai_gmv"], "money"))
+        led.step(more["zh"], more["en"])
+        headline = {lang: headline[lang] + (" " if lang == "en" else "") + more[lang] for lang in headline}
+    return led.result(figures, "GMV per $ = views × GPM / 1000 / cost per video", headline, worked=_joined(lines))
