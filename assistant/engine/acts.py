@@ -21,7 +21,7 @@ Act = Literal["greeting", "help", "thanks", "compute", "diagnose", "decide", "co
 _FLAGS = re.IGNORECASE
 _ONLY = r"[\s!！?？。.,，~～…😀-🙏]*"
 _THANKS = re.compile(rf"^(谢谢|多谢|感谢|谢了|谢啦|辛苦了?|thx|thanks?( a lot| so much)?|thank you( so much)?|ty|cheers|好的谢谢|ok thanks){_ONLY}$", _FLAGS)
-_GREETING = re.compile(rf"^(hi|hello|hey|yo|hiya|你好|您好|在吗|在不在|在么|哈喽|嗨|hello there|good (morning|afternoon|evening)|早|早上好){_ONLY}$", _FLAGS)
+_GREETING = re.compile(rf"^((hi|hello|hey|yo|hiya)( there| all| guys| team| folks)?|你好|您好|在吗|在不在|在么|哈喽|嗨|hello there|good (morning|afternoon|evening)|早|早上好){_ONLY}$", _FLAGS)
 _HELP = re.compile(
     r"你(能|会|可以)(干|做|帮)(什么|啥|嘛|些什么)|能帮我(做|干)?(什么|啥)|你是(谁|干什么的|做什么的)|怎么用你|有什么功能"
     r"|what can you do|what do you do|who are you|how do(es)? (you|this) work|what are you|^help\W*$",
@@ -29,7 +29,7 @@ _HELP = re.compile(
 )
 _SOURCE = re.compile(
     r"谁说的|谁统计|谁测的|哪来的|哪里来的|从哪(来|里来|得出)|出处|来源|数据(从哪|哪来)|依据是什么|有依据吗|官方数据吗"
-    r"|who (says|said|measured|counted|claims)|says who|where (does|did|do|is) .{0,40}(come from|from)|what(?:'s| is) the source"
+    r"|who (says|said|measured|counted|claims)|says who|where (does|did|do|is) .{0,80}(come from|from)|what(?:'s| is) the source"
     r"|source for|real data|based on what",
     _FLAGS,
 )
@@ -38,7 +38,7 @@ _CLAIM = re.compile(r"数据|数字|说法|这个数|占比|比例|gpm|%|\d|figu
 """A doubt ("靠谱吗") is about a source when it names a figure or a claim; else it is about a course of action."""
 _COMPLY = re.compile(
     r"违规|合规|违反|允许|不允许|被(封|罚|处罚|下架)|封号吗|标注|打标|加标|标签|必须|规定|政策|算违规|侵权"
-    r"|(可以|行|能)(吗|不|么)$|(可以|行)吗[？?]?|能不能(用|发|做|把|改)"
+    r"|(可以|行|能)(吗|不|么)$|(可以|行)吗[？?]?|能不能(用|发|做|把|改)|行不行|可不可以|允不允许"
     r"|allowed|against the rules|violat|banned|ban my|get (me )?banned|must i|do i (have|need) to (label|disclose|tag)|label|disclos|policy|is it ok(ay)? to|can i (use|post|make|change|edit|alter)|legal",
     _FLAGS,
 )
@@ -54,7 +54,7 @@ _DECIDE = re.compile(
 )
 _COMPUTE = re.compile(
     r"多少|几条|几单|算(一下|下|出)|算算|怎么算|能卖|能赚|回本|保本|投产比|roas|roi|跌了|涨了"
-    r"|how much|how many|calculate|what(?:'s| is| are) (my|the) (gpm|gmv|roas|roi|total)|total sales|break[- ]?even|expected loss|\bgpm\?",
+    r"|how much|how many|calculate|what(?:'s| is| are) (my|the) (gpm|gmv|roas|roi|total)|what (gmv|sales|revenue)|total sales|break[- ]?even|expected loss|\bgpm\?",
     _FLAGS,
 )
 _EXPLAIN = re.compile(r"怎么|如何|为什么|为啥|什么是|是什么|啥是|how (do|to|can|should)|why|what is|what are|explain", _FLAGS)
@@ -123,6 +123,11 @@ def _has_number(text: str) -> bool:
     return bool(re.search(r"\d|[一两二三四五六七八九十百千万]+(条|单|万|千|刀|块)", text))
 
 
+def asks_source(text: str) -> bool:
+    """The question asks where a figure or claim comes from, or doubts one (by its words, not by likeness)."""
+    return bool(_SOURCE.search(text) or (_DOUBT.search(text) and _CLAIM.search(text)))
+
+
 @functools.lru_cache(maxsize=4096)
 def read_act(text: str) -> Act:
     """The act of one question (or one clause of it)."""
@@ -133,7 +138,7 @@ def read_act(text: str) -> Act:
         return "greeting"
     if _HELP.search(stripped):
         return "help"
-    if _SOURCE.search(stripped) or (_DOUBT.search(stripped) and _CLAIM.search(stripped)):
+    if asks_source(stripped):
         return "source"
     if _DOUBT.search(stripped):
         return "decide"

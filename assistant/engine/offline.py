@@ -93,7 +93,7 @@ class OfflineModel(BaseChatModel):
             return mark_kind(AIMessage(prompts.NOT_IN_KNOWLEDGE_REPLY[lang]), "not_in_knowledge")
         entries = [e.entry for e in evidence]
         act = read_act(asked)
-        if act in ("explain", "source") and any("error" not in c for c in calculations):
+        if act not in ("compute", "diagnose", "decide") and any("error" not in c for c in calculations):
             act = "compute"  # "那如果GPM是20呢?": a follow-up the calculators answered
         reply = write_reply(Inputs(act, lang, question, entries, calculations, rulings, self.kb.get, off_topic))
         details = compose(lang, evidence, calculations, self.kb.conflicts, question) if evidence or calculations else ""

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.engine.acts import read_act
+from assistant.engine.acts import asks_source, read_act
 from assistant.engine.conversation import Conversation, Turn
 from assistant.engine.guard import looks_like_follow_up
 from assistant.engine.intents import INTENTS, Intent, Slot
@@ -75,8 +75,11 @@ def _plan(question: str, lang: Lang, earlier: list[Turn], previous: list[Call]) 
     solved = [Call(name, args) for name, args in solve(question, [t.question for t in earlier], defer=specific)]
     premise = stated_premise(question)
     main, variations = _split_variations(question)
-    if premise or solved:  # a wrong premise is corrected, not computed on; a solved question is done
-        calls, missing, variations = ([] if premise else solved), [], []
+    checks = any(i.asked.search(question) for i in INTENTS if i.tool == "implied_gmv_share")
+    quoted = premise or (asks_source(question) and not checks)
+    # figures the seller quotes or doubts are not inputs, unless the question asks to check them ("对得上吗")
+    if quoted or solved:  # a quoted figure is sourced or corrected, not computed on; a solved question is done
+        calls, missing, variations = ([] if quoted else solved), [], []
     else:
         calls, missing = _calculations(main, _mentions(main))
         if not calls and previous and looks_like_follow_up(question):

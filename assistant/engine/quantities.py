@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.tools.numbers import NumberMention, find_numbers
+from assistant.tools.numbers import NumberMention, ParsedNumber, find_numbers
 
 Role = Literal[
     "views", "gpm", "gmv", "orders", "price", "cost_per_video", "flat_fee", "commission", "margin", "ad_spend", "roas",
@@ -28,15 +28,16 @@ _UNITS: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("orders", re.compile(r"\s*(?:单|笔|个订单|(?:orders?|sales(?! of))(?![a-z]))", _I)),
 )
 _CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
+    ("gmv", re.compile(r"(?:sales|gmv|revenue)\s*(?:from|of|via)\s*(?:the\s*|my\s*)?ads?|广告(?:带来的?|出的)(?:成交|gmv|销售额?)", _I)),
     ("gpm", re.compile(r"gpm|千次成交", _I)),
     ("roas", re.compile(r"roas|roi|投产比?", _I)),
-    ("price", re.compile(r"客单价?|单价|售价|卖价|定价|价格|卖(?=\s*[\d$¥])|(?<![a-z])price[ds]?|priced at|sells? for|aov", _I)),
+    ("price", re.compile(r"客单价?|单价|售价|卖价|定价|价格|卖(?=\s*[\d$¥])|(?:orders?|单)\s*(?:at|@|[x×*])|(?<![a-z])price[ds]?|priced at|sells? for|aov", _I)),
     ("ad_spend", re.compile(r"投流|广告费?|投了|花了|烧了|(?<![a-z])ads?(?![a-z])|ad spend|spent|spend", _I)),
     ("flat_fee", re.compile(r"坑位费|固定费用?|出场费|flat[- ]?fee|(?<![a-z])fee|charges?", _I)),
     ("budget", re.compile(r"预算|budget", _I)),
     ("target_gmv", re.compile(r"目标|想做|做到|达到|target|goal|hit|reach", _I)),
     ("cost_per_video", re.compile(r"一条|每条|单条|一个视频|成本|per video|each|a video|apiece|cost", _I)),
-    ("views", re.compile(r"播放|曝光|观看|views?|impressions?|plays?", _I)),
+    ("views", re.compile(r"播放|曝光|观看|播了|播到|刷了|views?|impressions?|plays?", _I)),
     ("orders", re.compile(r"订单|出单|成交了?(?=\s*\d+\s*单)|orders?", _I)),
     ("gmv", re.compile(r"gmv|销售额|成交额?|营业额|流水|卖了|出了|sales|revenue|made|sold|brought in|did", _I)),
 )
@@ -100,7 +101,7 @@ def _nearest(cues: tuple[tuple[str, re.Pattern[str]], ...], text: str, span: tup
 
 
 def _scope(text: str, span: tuple[int, int], clause: tuple[int, int]) -> Scope | None:
-    window = text[max(clause[0], span[0] - 8) : min(clause[1], span[1] + 12)]
+    window = text[max(clause[0], span[0] - 8) : min(clause[1], span[1] + 16)]
     return next((scope for scope, pattern in _SCOPES if pattern.search(window)), None)
 
 
@@ -142,11 +143,20 @@ def _role(mention: NumberMention, text: str, clause: tuple[int, int], taken: set
     return "amount"
 
 
+_HALF = re.compile(r"一半|减半|砍半|对半|(?<![a-z])half(?![a-z])", _I)
+
+
+def _halves(text: str) -> list[NumberMention]:
+    """"一半" / "half" as 50%: sellers say it where a percentage would go ("GMV会砍掉一半", "half my views")."""
+    return [NumberMention(span=m.span(), raw="50%", number=ParsedNumber(value=0.5, unit="percent")) for m in _HALF.finditer(text)]
+
+
 def read_quantities(text: str) -> list[Quantity]:
     """Every amount, rate and duration in `text`, with its role, scope and subject."""
     quantities: list[Quantity] = []
     taken: set[tuple[int, int]] = set()
-    for mention in find_numbers(text):
+    mentions = sorted([*find_numbers(text), *_halves(text)], key=lambda m: m.span)
+    for mention in mentions:
         if mention.kind not in ("amount", "duration"):
             continue
         clause = _clause(text, mention.span)

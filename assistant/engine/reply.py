@@ -200,9 +200,8 @@ def _compute(inputs: Inputs) -> list[str]:
     first = ("" if lang == "zh" else " ").join(headlines[:2])
     lines = [f"**{first}**" + _defaults(results, lang)]
     lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:3]) if w]
-    verdicts = [c for c in results if c.get("verdict")]
-    if verdicts:
-        lines.insert(1, _verdict_line(verdicts[0], lang))
+    if any(c.get("verdict") for c in results):  # a figure with a range to judge it by: the judgement leads
+        return _diagnose(inputs)
     lines.append(_next_step(inputs.entries, lang))
     return lines
 
@@ -254,16 +253,23 @@ def _reasons(inputs: Inputs) -> list[Entry]:
                                                                  and e.evidence != "official")]
 
 
+_POLICY = "tts-aigc-policy-us"
+
+
 def _comply(inputs: Inputs) -> list[str]:
     lang = inputs.lang
+    policy = next((e for e in inputs.entries if e.id == _POLICY), None)
+    asks_consequence = bool(_CONSEQUENCE.search(inputs.question))
     if not inputs.rulings:
+        if asks_consequence and policy:
+            return _consequence(inputs, policy)
         return [NO_RULE[lang], *[reason(e, lang) for e in inputs.entries[:2]]]
     rulings = inputs.rulings
     if rulings[0]["ruling"] != "banned" and _ASKS_LABEL.search(inputs.question):  # "must I label X?": the labelling clause
         rulings = sorted(rulings, key=lambda r: r["ruling"] != "label-required")
     top = rulings[0]
     entry = inputs.lookup(top["entry"])
-    if _CONSEQUENCE.search(inputs.question) and top["ruling"] in ("label-required", "allowed"):
+    if asks_consequence and top["ruling"] in ("label-required", "allowed"):
         return _consequence(inputs, entry)
     action = top["action"][lang]
     opener = RULING_OPENERS[top["ruling"]][lang].format(action=action if lang == "zh" else action[0].upper() + action[1:])

@@ -20,7 +20,7 @@ _OFF_TOPIC = re.compile(
     r"天气|weather|股票|stock price|写(一首|个|篇)?(诗|小说)|poem|报税|tax(es)?(?![a-z])|签证|visa",
     _I,
 )
-_PART_END = re.compile(r"(?<=[？?。；;！!])|(?:另外|还有|顺便|and also|also,|btw)", _I)
+_PART_END = re.compile(r"(?<=[？?。；;！!])|(?:另外|还有|顺便|and also|also,|btw)|,\s*and\s+(?=do|does|is|are|can|should|what|how|will|must)", _I)
 
 
 def market_of(question: str, earlier: Sequence[str] = ()) -> Market:

@@ -17,6 +17,8 @@ from assistant.engine.quantities import Quantity, Role, read_quantities
 Call = tuple[str, dict[str, Any]]
 _I = re.IGNORECASE
 _CHANGE = re.compile(r"跌|涨|降|增长|下滑|下降|少了|多了|变化|比上|环比|同比|fell|dropped|drop|grew|rose|declin|down|up|change|compared", _I)
+_GROWTH = re.compile(r"增长率|增速|日均|每天涨|复合|growth rate|a day|per day|daily|\d+\s*(天|days)", _I)
+"""Growth over days (the product-selection window): the intent table's growth calculator."""
 _PURE_COMMISSION = re.compile(r"纯佣|只给佣金|只付佣金|不给坑位费|没有坑位费|不要坑位费|零坑位|commission[- ]only|pure commission|"
                               r"no (flat )?fee|without a (flat )?fee|zero fee", _I)
 _BREAK_EVEN = re.compile(r"回本|保本|盈亏|打平|break[- ]?even|pay (for itself|off)|worth it", _I)
@@ -26,6 +28,8 @@ _PLAN = re.compile(r"测品|测款|测试|三波|怎么分|分配|怎么花|test
 """A budget to plan (the three-wave plan), not to count videos with."""
 _VALUE = re.compile(r"划算|更便宜|便宜|性价比|值不值|值得|cheaper|better value|worth|cost[- ]effective", _I)
 """A budget named in a question about value: the comparison (intent table), not a count of videos."""
+_IMPLIED = re.compile(r"占多少|份额|对得上|说得通|share of (gmv|sales)|what share|add up|consistent", _I)
+"""AI's share of all GMV from its share of videos: the implied-share calculator, not a blend of one's own views."""
 _WHICH = re.compile(r"哪个|哪种|投哪|选哪|which|where should", _I)
 
 
@@ -55,14 +59,15 @@ def _expected_loss(k: _Known, text: str) -> Call | None:
     p, cut, gmv = k.get("probability"), k.get("share_cut"), (k.money() or [None])[0]
     if not (p and cut and gmv):
         return None
-    months = k.get("months")
+    spans = [q for q in k.every("months") if q.scope != "per_month"]  # "3个月", not the "一个月" of a monthly GMV
+    months = max(spans, key=lambda q: q.value) if spans else None
     return "expected_loss", {"probability": p.raw, "share_cut": cut.raw, "monthly_gmv": gmv.raw,
                              **({"months": months.value} if months else {})}
 
 
 def _blended(k: _Known, text: str) -> Call | None:
-    shares, gpms = k.every("share"), k.every("gpm")
-    if len(shares) < 1 or len(gpms) < 2:
+    shares, gpms = k.every("share") or k.every("rate"), k.every("gpm")
+    if len(shares) < 1 or len(gpms) < 2 or _IMPLIED.search(text):
         return None
     ai_gpm = k.get("gpm", "ai") or gpms[0]
     other = next(g for g in gpms if g is not ai_gpm)
@@ -82,7 +87,7 @@ def _roas(k: _Known, text: str) -> Call | None:
 
 def _change(k: _Known, text: str) -> Call | None:
     money = k.money()
-    if len(money) < 2 or not _CHANGE.search(text) or k.get("views") or k.get("ad_spend"):
+    if len(money) < 2 or not _CHANGE.search(text) or _GROWTH.search(text) or k.get("views") or k.get("ad_spend"):
         return None
     before, after = money[0], money[1]
     after_raw = after.raw if after.currency or not before.currency else f"{after.raw}{_currency_word(before)}"
@@ -175,7 +180,7 @@ _SHAPES: tuple[Callable[[_Known, str], Call | None], ...] = (
     _expected_loss, _blended, _roas, _change, _compare, _gpm_from_sales, _total_gmv, _budget, _creator_break_even,
     _gmv_from_views,
 )
-_GENERIC = (_total_gmv, _gmv_from_views, _change)
+_GENERIC = (_total_gmv, _gmv_from_views)
 """Shapes that give way when the question asks for a more specific calculation (a risk-adjusted plan,
 a three-wave budget, a cost comparison), which the planner's intent table reads."""
 

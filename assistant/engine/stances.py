@@ -23,7 +23,8 @@ _CHOICES: tuple[tuple[re.Pattern[str], dict[Lang, str]], ...] = (
                "to creators and original content."},
     ),
     (
-        re.compile(rf"(全|都|纯|只|主力|主要|起号|all[- ]?in|all|only|100\s?%|fully|entirely|main|switch|replace|go).{{0,16}}{_AI}"
+        re.compile(rf"(全|都|纯|只|主力|主要|起号|all[- ]?in|all|only|100\s?%|fully|entirely|main|switch|replace|go|whole|entire|every)"
+                   rf".{{0,30}}{_AI}"
                    rf"|{_AI}.{{0,16}}(起号|主力|为主|all[- ]?in|only|为主|全部|main content|go all)", _I),
         {"zh": "**不建议把AI视频当主力。** 它适合低成本测品，放量要靠达人和原创内容。",
          "en": "**No: use AI videos to test, not as your main content.** Scale with creators and original videos."},
