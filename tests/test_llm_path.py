@@ -122,3 +122,20 @@ def test_streaming_from_the_llm(llm_advisor: Advisor, stub: OpenAIStub, retrieve
 def test_llm_is_never_built_without_configuration(tmp_path) -> None:
     settings = Settings.from_env(environ={}, data_dir=tmp_path)
     assert not settings.use_llm
+
+
+def test_the_models_reply_and_details_are_split_at_the_marker(llm_advisor: Advisor, stub: OpenAIStub, retriever: Retriever) -> None:
+    from assistant.answer import DETAILS_MARKER
+
+    top = _top_id(retriever, "AI video account throttling")
+    stub.enqueue(_search("AI video account throttling"),
+                 Reply(content=f"No, not for AI as such [{top}]. About $2,400 of GMV.\n{DETAILS_MARKER}\n"
+                               f"200k views × GPM 12 / 1,000 = $2,400 [{top}]."))
+    events = list(llm_advisor.stream(QUESTION))
+    answer = events[-1].answer
+    assert answer.answer == f"No, not for AI as such [{top}]. About $2,400 of GMV."
+    assert answer.details.startswith("200k views × GPM 12") and answer.warnings == []
+    streamed = "".join(e.delta for e in events if isinstance(e, TextEvent))
+    assert DETAILS_MARKER not in streamed and streamed.strip() == answer.answer
+    assert "check_policy" in {t["function"]["name"] for t in stub.requests[0]["tools"]}
+    assert DETAILS_MARKER in stub.requests[0]["messages"][0]["content"]

@@ -16,12 +16,13 @@ from langchain_core.tools import BaseTool
 from langgraph.prebuilt.tool_node import ToolCallRequest
 from langgraph.runtime import Runtime
 
+from assistant.answer import DETAILS_MARKER
 from assistant.engine import prompts
 from assistant.engine.acts import read_act
-from assistant.engine.reply import SMALL_TALK
 from assistant.engine.conversation import INTERNAL_KEY, KIND_KEY, is_user_message, mark_kind, parse_tool_result
 from assistant.engine.grounding import check_grounding
 from assistant.engine.guard import is_injection, mentions_domain
+from assistant.engine.reply import SMALL_TALK
 from assistant.engine.tool_threads import reuse_tool_threads
 from assistant.kb.schema import Lang
 
@@ -74,7 +75,7 @@ class SystemPrompt(AgentMiddleware):
 
     def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
         lang_name = prompts.LANG_NAMES[request.runtime.context.lang]
-        return handler(request.override(system_message=SystemMessage(prompts.SYSTEM_PROMPT.format(lang_name=lang_name))))
+        return handler(request.override(system_message=SystemMessage(prompts.SYSTEM_PROMPT.format(lang_name=lang_name, details_marker=DETAILS_MARKER))))
 
 
 class ProviderFallback(AgentMiddleware):

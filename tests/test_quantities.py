@@ -1,0 +1,112 @@
+"""The quantity reader and the solver: sellers' numbers read into roles, and sums that hold."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.config import PACKAGE_ROOT
+from assistant.engine.quantities import read_quantities
+from assistant.engine.solver import solve
+from assistant.kb.loader import load_entries
+from assistant.tools.calculators import CalculatorInputError, Defaults, run_calculator
+
+DEFAULTS = Defaults.from_entries(load_entries(PACKAGE_ROOT / "knowledge").entries)
+
+
+def roles(text: str) -> list[tuple[str, str, str | None]]:
+    return [(q.raw, q.role, q.scope) for q in read_quantities(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一周发了30条AI视频，总播放12w，出了18单，客单价19.9刀",
+         [("一周", "days", None), ("30", "videos", None), ("12w", "views", "total"), ("18", "orders", None),
+          ("19.9刀", "price", None)]),
+        ("45 AI videos, 9k views each, $900 GMV in total",
+         [("45", "videos", None), ("9k", "views", "per_video"), ("$900", "gmv", "total")]),
+        ("投流花了2千刀，出了5k刀GMV", [("2千刀", "ad_spend", None), ("5k刀", "gmv", None)]),
+        ("ad spend 800, sales from ads 2000, margin is 35%",
+         [("800", "ad_spend", None), ("2000", "gmv", None), ("35%", "margin", None)]),
+        ("被限流的概率算20%，限流了GMV会砍掉一半", [("20%", "probability", None), ("50%", "share_cut", None)]),
+        ("got 60 orders at $22 from 150k views", [("60", "orders", None), ("$22", "price", None), ("150k", "views", None)]),
+    ],
+)
+def test_each_number_gets_its_role_and_scope(text: str, expected: list) -> None:
+    assert roles(text) == expected
+
+
+def test_subjects_stay_with_their_clause_and_turn() -> None:
+    found = {(q.raw, q.subject) for q in read_quantities("AI视频一条12刀，平均6000播放；达人一条250刀，4w播放，GPM 45")}
+    assert {("12刀", "ai"), ("6000", "ai"), ("250刀", "creator"), ("4w", "creator"), ("45", "creator")} <= found
+
+
+def _run(question: str, earlier: tuple[str, ...] = ()) -> tuple[str, dict]:
+    ((name, args),) = solve(question, earlier)
+    return name, run_calculator(name, args, DEFAULTS).model_dump()
+
+
+@settings(max_examples=60, deadline=None)
+@given(per=st.integers(100, 900_000), videos=st.integers(2, 400), gpm=st.integers(1, 200))
+def test_per_video_times_count_is_the_total(per: int, videos: int, gpm: int) -> None:
+    name, result = _run(f"{videos}条视频，平均每条播放{per}，GPM {gpm}，一共卖了多少")
+    assert name == "total_gmv"
+    assert result["figures"]["views"] == per * videos
+    assert math.isclose(result["figures"]["gmv"], per * videos * gpm / 1000, rel_tol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(orders=st.integers(1, 5000), price=st.integers(1, 500), views=st.integers(1000, 5_000_000))
+def test_gpm_from_sales_satisfies_its_formula(orders: int, price: int, views: int) -> None:
+    name, result = _run(f"一共{views}播放，出了{orders}单，客单价{price}刀，GPM多少")
+    assert name == "gpm_from_sales"
+    figures = result["figures"]
+    assert figures["gmv"] == orders * price
+    assert math.isclose(figures["gpm"] * figures["views"] / 1000, figures["gmv"], rel_tol=1e-9)
+    assert result["verdict"]["en"] in ("Low", "Normal", "High")
+
+
+@settings(max_examples=40, deadline=None)
+@given(p=st.integers(1, 99), cut=st.integers(1, 100), gmv=st.integers(1000, 200_000), months=st.integers(2, 12))
+def test_expected_loss_is_probability_times_the_loss(p: int, cut: int, gmv: int, months: int) -> None:
+    name, result = _run(f"{p}% chance of throttling, it would cut {cut}% of my ${gmv} monthly GMV for {months} months. expected loss?")
+    assert name == "expected_loss"
+    figures = result["figures"]
+    assert math.isclose(figures["loss_if_hit"], cut / 100 * gmv * months, rel_tol=1e-9)
+    assert math.isclose(figures["expected_loss"], p / 100 * figures["loss_if_hit"], rel_tol=1e-9)
+
+
+def test_a_follow_up_changes_one_number_and_keeps_the_rest() -> None:
+    name, result = _run("那如果GPM是12呢", ("80条 平均播放5k GPM 9 一共卖了多少",))
+    assert name == "total_gmv" and result["figures"]["gmv"] == 4800  # 80 × 5,000 × 12 / 1,000
+
+
+def test_a_decision_across_turns_compares_per_dollar() -> None:
+    earlier = ("AI视频一条12刀，平均6000播放，GPM 11", "达人一条250刀，4w播放，GPM 45")
+    name, result = _run("下个月3000刀预算投哪个", earlier)
+    assert name == "compare_per_dollar"
+    assert result["figures"]["creator_gmv_per_dollar"] == pytest.approx(7.2)
+    assert result["figures"]["ai_gmv_per_dollar"] == pytest.approx(5.5)
+    assert result["headline"]["en"].startswith("Creators")
+
+
+def test_pure_commission_charges_no_flat_fee() -> None:
+    name, result = _run("找达人纯佣20%，不给坑位费，产品卖25刀毛利40%，要多少播放才回本？")
+    assert name == "creator_collab_return" and result["inputs"]["flat_fee"] == 0
+    assert result["figures"]["profit_per_order"] == pytest.approx(5)
+
+
+@pytest.mark.parametrize("args", [{"gmv": 900, "views": -5}, {"gmv": 900, "views": 0}, {"gmv": "abc", "views": 100}])
+def test_absurd_input_gets_a_clear_message_not_a_number(args: dict) -> None:
+    with pytest.raises(CalculatorInputError) as raised:
+        run_calculator("gpm_from_sales", args, DEFAULTS)
+    assert raised.value.messages["zh"] and raised.value.messages["en"]
+
+
+def test_questions_without_a_shape_go_to_the_intent_table() -> None:
+    assert solve("AI视频值得做吗") == []
+    assert solve("我的视频20万播放") == []
