@@ -20,7 +20,8 @@ Act = Literal["greeting", "help", "thanks", "compute", "diagnose", "decide", "co
 
 _FLAGS = re.IGNORECASE
 _ONLY = r"[\s!！?？。.,，~～…😀-🙏]*"
-_THANKS = re.compile(rf"^(谢谢|多谢|感谢|谢了|谢啦|辛苦了?|thx|thanks?( a lot| so much)?|thank you( so much)?|ty|cheers|好的谢谢|ok thanks){_ONLY}$", _FLAGS)
+_THANKS = re.compile(rf"^(谢谢|多谢|感谢|谢了|谢啦|辛苦了?|thx|thanks?( a lot| so much)?|thank you( so much)?|ty|cheers|好的谢谢|ok thanks)"
+                     rf"(老师|哥|姐|兄弟|亲|大佬|bro|man|mate|buddy)?{_ONLY}$", _FLAGS)
 _GREETING = re.compile(rf"^((hi|hello|hey|yo|hiya)( there| all| guys| team| folks)?|你好|您好|在吗|在不在|在么|哈喽|嗨|hello there|good (morning|afternoon|evening)|早|早上好){_ONLY}$", _FLAGS)
 _HELP = re.compile(
     r"你(能|会|可以)(干|做|帮)(什么|啥|嘛|些什么)|能帮我(做|干)?(什么|啥)|你是(谁|干什么的|做什么的)|怎么用你|有什么功能"
@@ -33,22 +34,23 @@ _SOURCE = re.compile(
     r"|source for|real data|based on what",
     _FLAGS,
 )
-_DOUBT = re.compile(r"靠谱吗|靠不靠谱|真的假的|是真的吗|真的吗|可信(吗|度)|is (this|that|it) (really )?(real|true|legit|official)|how reliable|how credible|can i trust", _FLAGS)
+_DOUBT = re.compile(r"靠谱吗|靠不靠谱|真的假的|是真的吗|真的吗|可信(吗|度)|is (this|that|it) (really )?(real|true|legit|official)"
+                    r"|how (reliable|credible|trustworthy|solid|accurate)|trustworthy|believable|can i trust|legit", _FLAGS)
 _CLAIM = re.compile(r"数据|数字|说法|这个数|占比|比例|gpm|%|\d|figure|number|stat|claim|data|share|percent", _FLAGS)
 """A doubt ("靠谱吗") is about a source when it names a figure or a claim; else it is about a course of action."""
 _COMPLY = re.compile(
-    r"违规|合规|违反|允许|不允许|被(封|罚|处罚|下架)|封号吗|标注|打标|加标|标签|必须|规定|政策|算违规|侵权"
+    r"违规|合规|违反|允许|不允许|被(封|罚|处罚|下架|限流)|限流吗|封号吗|权重|标注|打标|加标|标签|必须|规定|政策|算违规|侵权"
     r"|(可以|行|能)(吗|不|么)$|(可以|行)吗[？?]?|能不能(用|发|做|把|改)|行不行|可不可以|允不允许"
     r"|allowed|against the rules|violat|banned|ban my|get (me )?banned|must i|do i (have|need) to (label|disclose|tag)|label|disclos|policy|is it ok(ay)? to|can i (use|post|make|change|edit|alter)|legal",
     _FLAGS,
 )
 _DIAGNOSE = re.compile(
-    r"正常吗|正不正常|算(高|低|好|差|正常)|高吗|低吗|好不好|行不行|怎么样|什么水平|健康吗|合理吗|达标|偏(低|高)"
+    r"废了|凉了|没戏|完了吗|有救吗|正常吗|正不正常|算(高|低|好|差|正常)|高吗|低吗|好不好|行不行|怎么样|什么水平|健康吗|合理吗|达标|偏(低|高)"
     r"|good or bad|is (that|this|it|mine) (good|ok|okay|normal|low|high|bad|decent|healthy)|how (good|bad) is|normal\?|too low|too high|healthy",
     _FLAGS,
 )
 _DECIDE = re.compile(
-    r"值不值|值得|要不要|该不该|应不应该|应该|建议|能起来吗|起得来|可行吗|行得通|划算吗|能做吗|能不能做|还能做吗|适合|投哪个|选哪个|哪个(好|更|划算|值)|怎么选|all ?in"
+    r"接不接|做不做|投不投|要不要接|值不值|值得|要不要|该不该|应不应该|应该|建议|能起来吗|起得来|可行吗|行得通|划算吗|能做吗|能不能做|还能做吗|适合|投哪个|选哪个|哪个(好|更|划算|值)|怎么选|all ?in"
     r"|should i|should we|worth|good idea|go all in|switch to|better to|which (one|should|is better)|makes? sense|recommend",
     _FLAGS,
 )

@@ -95,7 +95,7 @@ class OfflineModel(BaseChatModel):
         act = read_act(asked)
         if act not in ("compute", "diagnose", "decide") and any("error" not in c for c in calculations):
             act = "compute"  # "那如果GPM是20呢?": a follow-up the calculators answered
-        reply = write_reply(Inputs(act, lang, question, entries, calculations, rulings, self.kb.get, off_topic))
+        reply = write_reply(Inputs(act, lang, asked, entries, calculations, rulings, self.kb.get, off_topic))
         details = compose(lang, evidence, calculations, self.kb.conflicts, question) if evidence or calculations else ""
         return AIMessage(f"{reply}\n\n{DETAILS_MARKER}\n\n{details}" if details else reply)
 

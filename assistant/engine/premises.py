@@ -66,7 +66,7 @@ def _gpm_of(subject: str, text: str) -> float | None:
     """The GPM the text gives `subject` ("AI视频GPM有100多", "AI videos at a GPM of 100"): a number
     right after "GPM", in a clause that names the subject before it."""
     gpm = r"(?:gpm|千次成交)[^\d。；;.!?！？]{0,8}(\d+(?:\.\d+)?)"
-    match = re.search(rf"(?:{subject})[^。；;.!?！？，,]{{0,14}}?{gpm}", text, _I)
+    match = re.search(rf"(?:{subject})[^。；;.!?！？，,]{{0,24}}?{gpm}", text, _I)
     return float(match.group(1)) if match else None
 
 

@@ -23,7 +23,7 @@ WEAK = ("insider", "author-opinion", "third-party")
 MAX_CHARS: dict[Lang, int] = {"zh": 400, "en": 750}
 """The reply's budget (about 120 English words); reasons are dropped to stay inside it."""
 _HOW_TO = re.compile(r"怎么办|怎么做|怎么弄|怎么处理|如何|该怎么|咋办|咋整|what should i|how (do|can|should) i|what do i do|how to", re.IGNORECASE)
-_CONSEQUENCE = re.compile(r"会不会被|会被|被封|封号|限流吗|降权|处罚吗|will .{0,40}(ban|throttl|penali[sz]|suspend|punish)|get (me )?(banned|throttled|penali[sz]ed)", re.IGNORECASE)
+_CONSEQUENCE = re.compile(r"会不会被|会被|被封|封号|限流吗|降权|处罚吗|影响.{0,8}(权重|流量|账号|店铺)|hurt my|affect my|will .{0,40}(ban|throttl|penali[sz]|suspend|punish)|get (me )?(banned|throttled|penali[sz]ed)", re.IGNORECASE)
 _ASKS_LABEL = re.compile(r"标注|打标|标签|加标|披露|label|disclos|tag", re.IGNORECASE)
 _RISK_WORDS = re.compile(r"限流|降权|封号|封店|没流量|播放.{0,4}(低|少|几百)|throttl|shadow|reach|ban|account|suspend", re.IGNORECASE)
 
@@ -224,6 +224,8 @@ def _diagnose(inputs: Inputs) -> list[str]:
         if results:
             return [*_compute(inputs)[:-1], NO_BENCHMARK[lang], *_compute(inputs)[-1:]]
         return [DIAGNOSE_FALLBACK[lang], *[reason(e, lang) for e in inputs.entries[:2]]]
+    if len(judged) > 1 and all("gpm" in c["figures"] for c in judged):
+        return _compare_gpms(judged, inputs)
     calc = judged[0]
     lines = [_verdict_line(calc, lang, with_headline=True)]
     lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:3]) if w]
@@ -231,8 +233,30 @@ def _diagnose(inputs: Inputs) -> list[str]:
     return lines
 
 
+SUBJECT_NAMES: dict[str, dict[Lang, str]] = {
+    "ai": {"zh": "AI视频", "en": "AI videos"}, "creator": {"zh": "达人视频", "en": "creator videos"},
+    "original": {"zh": "原创视频", "en": "original videos"},
+}
+BETTER: dict[Lang, str] = {"zh": "**{best}转化更好：GPM {a}，{other}是{b}。**", "en": "**{best} convert better: GPM {a} against {b} for {other}.**"}
+
+
+def _compare_gpms(judged: list[dict[str, Any]], inputs: Inputs) -> list[str]:
+    """Two subjects' own GPMs: which converts better, each placed against the cited range."""
+    lang = inputs.lang
+    ranked = sorted(judged, key=lambda c: -c["figures"]["gpm"])
+    name = lambda c: SUBJECT_NAMES.get(c["inputs"].get("subject", ""), {"zh": "前者", "en": "the first"})[lang]  # noqa: E731
+    gpm = lambda c: show(c["figures"]["gpm"], "gpm", lang, "USD")  # noqa: E731
+    best = name(ranked[0]) if lang == "zh" else name(ranked[0]).capitalize()
+    lines = [BETTER[lang].format(best=best, a=gpm(ranked[0]), other=name(ranked[1]), b=gpm(ranked[1]))]
+    lines += [f"- {_verdict_line(c, lang, with_headline=True)}" for c in ranked]
+    lines += [w for w in dict.fromkeys(_worked(c, lang) for c in ranked) if w]
+    return lines
+
+
 def _decide(inputs: Inputs) -> list[str]:
     lang = inputs.lang
+    if any(c.get("verdict") for c in _results(inputs)):  # "是不是废了" with the seller's numbers: judge them
+        return _diagnose(inputs)
     stance = decision_stance(inputs.question, lang, inputs.calculations)
     results = _results(inputs)
     lines = [stance] if stance else []
@@ -304,8 +328,8 @@ CONSEQUENCE: dict[Lang, str] = {
           "(official policy).",
 }
 DISPUTE: dict[Lang, str] = {
-    "zh": "但有内部人士说法称，靠AI视频带货的账号被限流过 {cite}（匿名，未经证实）；不标注、冒充、改商品外观才是明确的处罚理由。",
-    "en": "But insiders quoted by TT123 say accounts that sold with AI videos were throttled {cite} (anonymous, unverified); "
+    "zh": "但TT123的文章称，靠AI视频带货的账号被限流过 {cite}（{label}）；不标注、冒充、改商品外观才是明确的处罚理由。",
+    "en": "But TT123's article says accounts that sold with AI videos were throttled {cite} ({label}); "
           "not labelling, impersonation and altered products are what the rules punish for sure.",
 }
 
@@ -314,9 +338,9 @@ def _consequence(inputs: Inputs, policy: Entry) -> list[str]:
     """"Will I be banned/throttled for AI videos?": the official position first, then the dispute."""
     lang = inputs.lang
     lines = [CONSEQUENCE[lang].format(cite=cite(policy.id))]
-    disputed = [e for e in inputs.entries if e.id in policy.contradicted_by]
+    disputed = sorted((e for e in inputs.entries if e.id in policy.contradicted_by), key=lambda e: e.evidence != "insider")
     if disputed:
-        lines.append(DISPUTE[lang].format(cite=cite(disputed[0].id)))
+        lines.append(DISPUTE[lang].format(cite=cite(disputed[0].id), label=disputed[0].evidence_label(lang)))
     lines.append(_next_step([policy], lang))
     return lines
 

@@ -122,6 +122,16 @@ def _gpm_from_sales(k: _Known, text: str) -> Call | None:
     return "gpm_from_sales", {**sales, **views, **({"subject": subject} if subject else {})}
 
 
+def _gpm_by_subject(k: _Known) -> list[Call]:
+    """"My AI video: 90k views, 14 orders… Creator video: 60k views, 30 orders…": each subject's own GPM."""
+    calls = []
+    for subject in ("ai", "creator", "original"):
+        own = _Known([q for q in k.all if q.subject == subject])
+        if call := _gpm_from_sales(own, ""):
+            calls.append(call)
+    return calls
+
+
 def _total_gmv(k: _Known, text: str) -> Call | None:
     views, videos, gpm = k.get("views"), k.get("videos"), k.get("gpm")
     if not (views and videos and gpm) or views.scope == "total":
@@ -204,6 +214,8 @@ def solve(question: str, earlier: Sequence[str] = (), *, defer: bool = False) ->
     `defer`: the question triggers a specific calculator of the intent table; generic shapes step aside.
     """
     quantities = read_quantities(question)
+    if len(pairs := _gpm_by_subject(_Known(quantities))) > 1:
+        return pairs
     if call := _solve(quantities, question, defer):
         return [call]
     if not earlier:

@@ -70,6 +70,13 @@ def _gpm_verdict(led: Ledger, gpm: float, subject: str | None) -> dict[str, Any]
     return {**word, "compared": compared}
 
 
+_WHOSE: dict[str, Text] = {
+    "ai": {"zh": "你的AI视频", "en": "Your AI videos'"},
+    "creator": {"zh": "你的达人视频", "en": "Your creator videos'"},
+    "original": {"zh": "你的原创视频", "en": "Your original videos'"},
+}
+
+
 class GpmFromSalesInput(CalcInput):
     gmv: float | None = number_field("money", "成交额GMV", "GMV", "Sales in total, e.g. 900 or \"$900\".")
     orders: float | None = number_field("count", "订单数", "orders", "Orders in total (with price instead of gmv).")
@@ -101,8 +108,11 @@ def gpm_from_sales(args: GpmFromSalesInput, defaults: Defaults) -> CalcResult:
                     gmv=(gmv, "money"), views=(views, "count"), gpm=(gpm, "gpm"))
     led.step(line["zh"], line["en"])
     verdict = _gpm_verdict(led, gpm, args.subject)
-    headline = led.text("你的GPM约{gpm}（{gmv}成交 ÷ {views}次播放 × 1,000）。", "Your GPM is about {gpm} ({gmv} of GMV on {views} views).",
-                        gpm=(gpm, "gpm"), gmv=(gmv, "money"), views=(views, "count"))
+    if args.subject:
+        led.inputs["subject"] = args.subject
+    whose = _WHOSE.get(args.subject or "", {"zh": "你的", "en": "Your"})
+    headline = led.text("{whose}GPM约{gpm}（{gmv}成交 ÷ {views}次播放 × 1,000）。", "{whose} GPM is about {gpm} ({gmv} of GMV on {views} views).",
+                        whose=whose, gpm=(gpm, "gpm"), gmv=(gmv, "money"), views=(views, "count"))
     return led.result({"gpm": gpm, "gmv": gmv, "views": views}, "GPM = GMV / views × 1000", headline,
                       worked=_joined([sales, counted, line]), verdict=verdict, cited=(GPM_CLAIM,))
 
@@ -132,8 +142,12 @@ def total_gmv(args: TotalGmvInput, defaults: Defaults) -> CalcResult:
         videos = args.videos * (args.days or 1)
         spend = cost * videos
         figures.update(cost=spend, gmv_per_cost=gmv / spend if spend else None)
-        led.step("成本 = {cost} × {videos}条 = {spend}", "cost = {cost} × {videos} videos = {spend}",
-                 cost=(cost, "money"), videos=(videos, "count"), spend=(spend, "money"))
+        line = led.text("成本 = {cost} × {videos}条 = {spend}", "cost = {cost} × {videos} videos = {spend}",
+                        cost=(cost, "money"), videos=(videos, "count"), spend=(spend, "money"))
+        led.step(line["zh"], line["en"])
+        more = led.text("成本{spend}，每1美元成本带来{per}的GMV。", "They cost {spend}: {per} of GMV per dollar.",
+                        spend=(spend, "money"), per=(gmv / spend if spend else 0.0, "plain"))
+        headline = {lang: headline[lang] + ("" if lang == "zh" else " ") + more[lang] for lang in headline}
     return led.result(figures, "GMV = views per video × videos × GPM / 1000", headline, worked=_joined([counted, second]))
 
 
