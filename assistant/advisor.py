@@ -162,7 +162,8 @@ class Advisor:
         cited = cited_ids(f"{reply}\n{details}")
         citations = [self.citation(i, ctx.lang, available) for i in cited if i in available and i in self.kb]
         answer = Answer(answer=reply, details=details, act=ctx.act, lang=ctx.lang, kind=kind, provider=ctx.provider,
-                        citations=citations, tool_calls=calls, warnings=ctx.warnings, session_id=turn.session_id)
+                        citations=citations, tool_calls=calls, warnings=ctx.warnings, session_id=turn.session_id,
+                        usage=_provider_usage(produced) if ctx.provider != OFFLINE else None)
         if turn.session_id:
             self._remember(turn, answer)
         return answer
@@ -203,6 +204,15 @@ def _tool_calls(messages: list[BaseMessage], ctx: RunContext) -> list[ToolCall]:
                                       duration_ms=round(ctx.tool_ms.get(call["id"], 0.0), 3),
                                       error=str(error) if error else None))
     return calls
+
+
+def _provider_usage(messages: list[BaseMessage]) -> dict[str, int] | None:
+    """The provider's token counts over this turn's model calls, when it reported them."""
+    reported = [m.usage_metadata for m in messages if isinstance(m, AIMessage) and m.usage_metadata]
+    if not reported:
+        return None
+    return {"prompt_tokens": sum(u["input_tokens"] for u in reported),
+            "completion_tokens": sum(u["output_tokens"] for u in reported)}
 
 
 def _has_evidence(calls: list[ToolCall]) -> bool:

@@ -74,6 +74,8 @@ class Answer(BaseModel):
     tool_calls: list[ToolCall] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     session_id: str | None = None
+    usage: dict[str, int] | None = None
+    """The LLM provider's token counts (prompt_tokens, completion_tokens) summed over the turn; None offline."""
 
     @property
     def declined(self) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -55,6 +56,44 @@ class ChatMessage(BaseModel):
         return self.content or ""
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    include_usage: bool = False
+
+
+class ResponseFormat(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["text"] = Field(description="Only plain text is produced; json_object and json_schema are refused.")
+
+
+class Usage(BaseModel):
+    """Token counts: the provider's when an LLM answered, else `estimate_tokens` (no tokenizer download)."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+_HAN = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def estimate_tokens(text: str) -> int:
+    """About one token per CJK character and per four other characters (OpenAI's rule of thumb for
+    English), at least one for non-empty text. Documented in the API description; offline only."""
+    han = len(_HAN.findall(text))
+    return han + -(-(len(text) - han) // 4) if text else 0
+
+
+def usage_of(answer: Answer, prompt: str) -> Usage:
+    """The provider's counts when the Answer carries them, else the estimate over prompt and reply."""
+    if answer.usage is not None:
+        return Usage(**answer.usage, total_tokens=answer.usage["prompt_tokens"] + answer.usage["completion_tokens"])
+    prompt_tokens, completion_tokens = estimate_tokens(prompt), estimate_tokens(as_text(answer))
+    return Usage(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, total_tokens=prompt_tokens + completion_tokens)
+
+
 class ChatCompletionRequest(BaseModel):
     """OpenAI's request; sampling options (temperature, ...) are accepted and ignored."""
 
@@ -69,6 +108,18 @@ class ChatCompletionRequest(BaseModel):
     user: str | None = Field(
         None, max_length=256, description="A session id: the server keeps the history (X-Session-Id wins over it)."
     )
+    stream_options: StreamOptions | None = None
+    temperature: float | None = Field(None, ge=0, le=2, description="Accepted and ignored: answers are deterministic.")
+    top_p: float | None = Field(None, ge=0, le=1, description="Accepted and ignored.")
+    max_tokens: int | None = Field(None, ge=1, description="Accepted and ignored (replies are short by design).")
+    max_completion_tokens: int | None = Field(None, ge=1, description="Accepted and ignored.")
+    n: int = Field(1, ge=1, le=1, description="Only one choice is produced.")
+    stop: str | list[str] | None = Field(None, description="Accepted and ignored.")
+    seed: int | None = Field(None, description="Accepted and ignored.")
+    response_format: ResponseFormat | None = Field(None, description="Only `text` is produced.")
+    tools: list[dict[str, Any]] | None = Field(None, description="Client tools cannot be called: a non-empty list is refused.")
+    tool_choice: str | dict[str, Any] | None = Field(None, description="Only `none` or `auto` without tools.")
+    metadata: dict[str, Any] | None = Field(None, description="Accepted and ignored.")
 
 
 class TkAdvisor(BaseModel):
@@ -107,6 +158,7 @@ class ChatCompletion(BaseModel):
     created: int
     model: str = MODEL_ID
     choices: list[Choice]
+    usage: Usage
     tk_advisor: TkAdvisor
 
 
@@ -133,6 +185,7 @@ class ChatCompletionChunk(BaseModel):
     created: int
     model: str = MODEL_ID
     choices: list[ChunkChoice]
+    usage: Usage | None = _omitted_when_none()
     tk_advisor: TkAdvisor | None = _omitted_when_none()
 
 
@@ -146,6 +199,16 @@ class Model(BaseModel):
 class ModelList(BaseModel):
     object: Literal["list"] = "list"
     data: list[Model]
+
+
+def _refuse_unsupported(body: ChatCompletionRequest) -> None:
+    """Client tools cannot be honoured (the assistant runs its own): a clear 400 rather than silence."""
+    if body.tools:
+        raise ApiError(400, "Client tools are not supported: tk-advisor answers with its own knowledge and calculators. "
+                       "Send the request without `tools`.", code="tools_not_supported", param="tools")
+    if isinstance(body.tool_choice, dict) or body.tool_choice not in (None, "none", "auto"):
+        raise ApiError(400, "tool_choice must be 'none' or 'auto' (no client tools are supported).",
+                       code="tools_not_supported", param="tool_choice")
 
 
 def _conversation(messages: list[ChatMessage]) -> list[dict[str, str]]:
@@ -172,6 +235,11 @@ class _Chunks:
         )
         return f"data: {chunk.model_dump_json()}\n\n"
 
+    def usage(self, usage: Usage) -> str:
+        """The extra last chunk `stream_options.include_usage` asks for: no choices, the usage."""
+        chunk = ChatCompletionChunk(id=self.id, created=self.created, choices=[], usage=usage)
+        return f"data: {chunk.model_dump_json()}\n\n"
+
 
 def _remainder(final: str, streamed: str) -> str:
     """What the final answer adds to the text already streamed."""
@@ -187,9 +255,10 @@ async def _prepend(first: StreamEvent, rest: AsyncIterator[StreamEvent]) -> Asyn
         yield event
 
 
-async def _sse(events: AsyncIterator[StreamEvent]) -> AsyncIterator[str]:
-    """Text deltas as they come; then what the final Answer adds (its footnotes), the extension
-    and `[DONE]`. An error after the first byte is sent as an `error` event, as OpenAI does."""
+async def _sse(events: AsyncIterator[StreamEvent], prompt: str | None = None) -> AsyncIterator[str]:
+    """Text deltas as they come; then what the final Answer adds (its footnotes), the extension,
+    the usage chunk when `prompt` is given (include_usage), and `[DONE]`. An error after the first
+    byte is sent as an `error` event, as OpenAI does."""
     chunks = _Chunks()
     yield chunks.line(Delta(role="assistant", content=""))
     streamed = ""
@@ -203,6 +272,8 @@ async def _sse(events: AsyncIterator[StreamEvent]) -> AsyncIterator[str]:
                 if tail:
                     yield chunks.line(Delta(content=tail))
                 yield chunks.line(Delta(), event.answer)
+                if prompt is not None:
+                    yield chunks.usage(usage_of(event.answer, prompt))
     except Exception:
         log.exception("stream: the advisor failed mid-answer")
         error = ApiError(500, "The answer failed part-way; the event was logged.", type="server_error")
@@ -251,9 +322,18 @@ def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_tim
     """`advisor` streams (in this process); `answerer` gives the plain completions."""
     router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(guard)])
 
+    served = Model(id=MODEL_ID, created=_CREATED, owned_by="tk-advisor")
+
     @router.get("/models", response_model=ModelList, summary="The one model served", responses=documented(401, 429))
     async def models() -> ModelList:
-        return ModelList(data=[Model(id=MODEL_ID, created=_CREATED, owned_by="tk-advisor")])
+        return ModelList(data=[served])
+
+    @router.get("/models/{model_id}", response_model=Model, summary="One model", responses=documented(401, 404, 429))
+    async def model(model_id: str) -> Model:
+        if model_id != MODEL_ID:
+            raise ApiError(404, f"The model '{model_id}' does not exist; this server serves '{MODEL_ID}'.",
+                           code="model_not_found", param="model")
+        return served
 
     @router.post(
         "/chat/completions",
@@ -268,13 +348,17 @@ def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_tim
         x_session_id: str | None = Header(None, alias=SESSION_HEADER, max_length=256,
                                            description="Keep the conversation on the server under this id"),
     ) -> ChatCompletion | StreamingResponse:
+        _refuse_unsupported(body)
         session_id = openai_session(body.user, x_session_id)
         turns = _conversation(body.messages)
+        prompt = "\n".join(m.text for m in body.messages)
         question: str | list[dict[str, str]] = turns[-1]["content"] if session_id else turns
         log.info("v1.chat client=%s chars=%d stream=%s session=%s", request.state.client.id,
                  len(turns[-1]["content"]), body.stream, bool(session_id))
         if body.stream:
-            return await _stream(advisor, question, session_id, request.state.client.id, answer_timeout)
+            include_usage = bool(body.stream_options and body.stream_options.include_usage)
+            return await _stream(advisor, question, session_id, request.state.client.id, answer_timeout,
+                                 prompt if include_usage else None)
         try:
             answer = await within(answer_timeout, answerer.ask(question, session_id=session_id, owner=request.state.client.id))
         except InvalidInput as exc:
@@ -283,6 +367,7 @@ def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_tim
             id="chatcmpl-" + uuid.uuid4().hex,
             created=int(time.time()),
             choices=[Choice(message=AssistantMessage(content=as_text(answer)))],
+            usage=usage_of(answer, prompt),
             tk_advisor=TkAdvisor.of(answer),
         )
 
@@ -290,7 +375,8 @@ def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_tim
 
 
 async def _stream(
-    advisor: Advisor, question: str | list[dict[str, str]], session_id: str | None, owner: str, timeout: float
+    advisor: Advisor, question: str | list[dict[str, str]], session_id: str | None, owner: str, timeout: float,
+    usage_prompt: str | None = None,
 ) -> StreamingResponse:
     """Start the Advisor's stream; input, session and timeout errors surface as plain errors before any byte is sent."""
     stream = iterate_in_thread(lambda: advisor.stream(question, session_id=session_id, owner=owner))
@@ -299,4 +385,4 @@ async def _stream(
     except InvalidInput as exc:
         raise ApiError.from_invalid_input(exc, "messages") from None
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(_sse(_prepend(first, stream)), media_type="text/event-stream", headers=headers)
+    return StreamingResponse(_sse(_prepend(first, stream), usage_prompt), media_type="text/event-stream", headers=headers)
