@@ -20,7 +20,7 @@ from assistant.engine import prompts
 from assistant.engine.agent import OFFLINE, RunContext, build_agent, turn_messages
 from assistant.engine.conversation import KIND_KEY, mark_kind, parse_tool_result
 from assistant.engine.grounding import SEARCH_TOOL, cited_ids, retrieved_ids
-from assistant.engine.guard import check_input, detect_lang, looks_like_follow_up
+from assistant.engine.guard import check_input, detect_lang, looks_like_follow_up, mentions_domain, without_injection
 from assistant.engine.llm import build_llm
 from assistant.engine.offline import OfflineModel
 from assistant.kb.retrieve import RELEVANCE_FLOOR, Retriever, open_retriever
@@ -125,10 +125,13 @@ class Advisor:
             last = messages[-1] if messages else {}
             question = check_input(str(last.get("content", "")) if last.get("role") == "user" else "")
             history = [_from_role(m) for m in messages[:-1] if m.get("role") in ("user", "assistant")]
+        question, dropped = _screened(question)
         earlier_lang = next((detect_lang(m.text) for m in reversed(history) if isinstance(m, HumanMessage)), "en")
         lang = detect_lang(question, fallback=earlier_lang)
         follow_up = looks_like_follow_up(question) and any(isinstance(m, AIMessage) and not m.tool_calls for m in history)
         context = RunContext(lang=lang, user_text=question, follow_up=follow_up, provider=self.provider)
+        if dropped:
+            context.warnings.append(prompts.IGNORED_INSTRUCTION)
         return _Turn(session_id, question, [*history, HumanMessage(question)], context)
 
     def _history(self, session_id: str) -> list[BaseMessage]:
@@ -204,6 +207,12 @@ def _tool_calls(messages: list[BaseMessage], ctx: RunContext) -> list[ToolCall]:
                                       duration_ms=round(ctx.tool_ms.get(call["id"], 0.0), 3),
                                       error=str(error) if error else None))
     return calls
+
+
+def _screened(question: str) -> tuple[str, bool]:
+    """The question without planted instructions; a message that is nothing else stays whole, to be declined."""
+    kept, dropped = without_injection(question)
+    return (kept, True) if dropped and mentions_domain(kept) else (question, False)
 
 
 def _provider_usage(messages: list[BaseMessage]) -> dict[str, int] | None:

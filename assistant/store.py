@@ -37,6 +37,10 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE INDEX IF NOT EXISTS sessions_by_owner ON sessions (owner, updated_at);
 INSERT OR IGNORE INTO sessions (session_id, owner, created_at, updated_at)
     SELECT session_id, 'legacy', MIN(created_at), MAX(created_at) FROM messages GROUP BY session_id;
+CREATE TABLE IF NOT EXISTS seen_events (
+    event_id TEXT PRIMARY KEY,
+    seen_at  REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS feedback (
     id         TEXT PRIMARY KEY,
     created_at REAL NOT NULL,
@@ -138,6 +142,14 @@ class Store:
             )
             (holder,) = db.execute("SELECT owner FROM sessions WHERE session_id = ?", (session_id,)).fetchone()
         return holder == owner
+
+    def first_event(self, event_id: str, ttl: float) -> bool:
+        """True the first time `event_id` is seen within `ttl` seconds, across restarts and processes."""
+        now = time.time()
+        with self._connect() as db:
+            db.execute("DELETE FROM seen_events WHERE seen_at < ?", (now - ttl,))
+            inserted = db.execute("INSERT OR IGNORE INTO seen_events (event_id, seen_at) VALUES (?, ?)", (event_id, now)).rowcount
+        return inserted == 1
 
     def latest_session(self, owner: str) -> str | None:
         """The session `owner` used last, if any."""

@@ -44,8 +44,9 @@ def settings(**overrides: Any) -> Settings:
 @contextmanager
 def serving(advisor: Any = None, **overrides: Any) -> Iterator[str]:
     """Serve `create_app(advisor, settings(**overrides))` on a free loopback port; yield its base URL."""
-    app = create_app(advisor or shared_advisor(), settings(**overrides))
-    with BackgroundServer(app) as server:
+    configured = settings(**overrides)
+    app = create_app(advisor or shared_advisor(), configured)
+    with BackgroundServer(app, trusted_proxies=configured.trusted_proxies) as server:
         yield server.url
 
 

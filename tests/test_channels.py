@@ -18,7 +18,8 @@ from Crypto.Util.Padding import pad
 from service_support import SlowAdvisor, StandIn, serving, shared_advisor, stand_in
 
 from assistant.engine.guard import clean
-from assistant.service.channels.common import Deduper
+from assistant.service.channels.common import Deduper, vendor_json
+from assistant.store import Store
 from assistant.service.render import as_text
 from assistant.service.sessions import feishu_session, slack_session
 
@@ -29,12 +30,20 @@ FEISHU = {"feishu_app_id": "cli_test", "feishu_app_secret": "app-secret", "feish
 ENCRYPT_KEY = "feishu-encrypt-key"
 
 
-def test_deduper_forgets_after_its_ttl() -> None:
-    now = [0.0]
-    seen = Deduper(ttl=60, clock=lambda: now[0])
+def test_deduper_remembers_across_restarts_and_forgets_after_its_ttl(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    seen = Deduper(Store(path), "slack", ttl=60)
     assert seen.first("e1") and not seen.first("e1")
-    now[0] = 61.0
-    assert seen.first("e1")
+    assert not Deduper(Store(path), "slack", ttl=60).first("e1"), "a restarted server still knows the event"
+    assert Deduper(Store(path), "feishu", ttl=60).first("e1"), "each channel has its own ids"
+    assert Deduper(Store(path), "slack", ttl=0).first("e1"), "an expired id is answered again"
+
+
+@pytest.mark.parametrize("body", [b"[" * 30_000 + b"]" * 30_000, b'{"a": NaN}', b'{"a": Infinity}'])
+def test_vendor_json_refuses_deep_nesting_and_nan(body: bytes) -> None:
+    with pytest.raises(ValueError):
+        vendor_json(body)
+    assert vendor_json(b'{"text": "[[[{{\\"quoted\\"}}]]]"}') == {"text": '[[[{{"quoted"}}]]]'}
 
 
 # --- Slack -------------------------------------------------------------------------------------
@@ -161,6 +170,16 @@ def feishu_api() -> Iterator[StandIn]:
         yield api
 
 
+def signed_post(url: str, payload: dict[str, Any]) -> httpx.Response:
+    """Post as Feishu does when an encrypt key is set: timestamp, nonce and signature headers."""
+    body = json.dumps(payload).encode()
+    stamp, nonce = str(int(time.time())), "n-" + os.urandom(4).hex()
+    digest = hashlib.sha256(stamp.encode() + nonce.encode() + ENCRYPT_KEY.encode() + body).hexdigest()
+    headers = {"X-Lark-Request-Timestamp": stamp, "X-Lark-Request-Nonce": nonce, "X-Lark-Signature": digest,
+               "Content-Type": "application/json"}
+    return httpx.post(url, content=body, headers=headers)
+
+
 def encrypt(payload: dict[str, Any], key: str = ENCRYPT_KEY) -> dict[str, str]:
     iv = os.urandom(16)
     cipher = AES.new(hashlib.sha256(key.encode()).digest(), AES.MODE_CBC, iv)
@@ -216,14 +235,19 @@ def test_feishu_message_is_answered_once_with_a_cached_token(feishu_api: StandIn
 def test_feishu_encrypted_payloads(feishu_api: StandIn) -> None:
     with serving(feishu_api_base=feishu_api.url, feishu_encrypt_key=ENCRYPT_KEY, **FEISHU) as url:
         events = f"{url}/channels/feishu/events"
-        challenge = httpx.post(events, json=encrypt({"type": "url_verification", "token": "verify-me", "challenge": "c2"}))
+        challenge = signed_post(events, encrypt({"type": "url_verification", "token": "verify-me", "challenge": "c2"}))
         assert challenge.json() == {"challenge": "c2"}
-        assert httpx.post(events, json=encrypt(message_event("fe-enc", QUESTION, message_id="om_enc"))).status_code == 200
+        assert signed_post(events, encrypt(message_event("fe-enc", QUESTION, message_id="om_enc"))).status_code == 200
         assert feishu_api.wait_for(2)[1].path == "/im/v1/messages/om_enc/reply"
-        plain = httpx.post(events, json=message_event("fe-plain", QUESTION))
+        plain = signed_post(events, message_event("fe-plain", QUESTION))
         assert plain.status_code == 400 and plain.json()["error"]["code"] == "not_encrypted"
-        wrong_key = httpx.post(events, json=encrypt(message_event("fe-wrong", QUESTION), key="other-key"))
+        wrong_key = signed_post(events, encrypt(message_event("fe-wrong", QUESTION), key="other-key"))
         assert wrong_key.status_code in (400, 401)
+        unsigned = httpx.post(events, json=encrypt(message_event("fe-unsigned", QUESTION)))
+        assert unsigned.status_code == 401, "with an encrypt key set, the signature is required"
+        old = message_event("fe-old", QUESTION, message_id="om_old")
+        old["header"]["create_time"] = str(int((time.time() - 3600) * 1000))
+        assert signed_post(events, encrypt(old)).status_code == 200  # acknowledged, not answered: a replay
         body = json.dumps(encrypt({"type": "url_verification", "token": "verify-me", "challenge": "c3"})).encode()
         stamp = {"X-Lark-Request-Timestamp": "1700000000", "X-Lark-Request-Nonce": "n1", "Content-Type": "application/json"}
         signed = hashlib.sha256(b"1700000000" + b"n1" + ENCRYPT_KEY.encode() + body).hexdigest()
@@ -235,8 +259,8 @@ def test_feishu_encrypted_payloads(feishu_api: StandIn) -> None:
 
 @pytest.mark.parametrize(
     ("body", "status"),
-    [(b"not json", 400), (b"[1, 2]", 401), (b'{"header": "x", "event": []}', 401), (b'{"encrypt": "%%%"}', 400),
-     (b'{"encrypt": "AAAA"}', 400)],
+    [(b"not json", 400), (b"[1, 2]", 401), (b'{"header": "x", "event": []}', 401), (b'{"encrypt": "%%%"}', 401),
+     (b'{"encrypt": "AAAA"}', 401), (b"[" * 30_000 + b"]" * 30_000, 400), (b'{"type": "url_verification", "x": NaN}', 400)],
 )
 def test_feishu_refuses_malformed_bodies_without_a_5xx(feishu_api: StandIn, body: bytes, status: int) -> None:
     key = {"feishu_encrypt_key": ENCRYPT_KEY} if b"encrypt" in body else {}

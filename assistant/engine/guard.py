@@ -25,7 +25,10 @@ _INJECTION = re.compile(
     r"|无视(之前|以上|上面|你的|所有)?.{0,6}(指令|指示|规则|设定|提示)"
     r"|(输出|打印|显示|告诉我|泄露|复述).{0,6}(系统提示|提示词|system\s*prompt|你的指令|你的设定)"
     r"|系统提示词|你现在是|扮演.{0,10}(没有限制|不受限制)|开发者模式|越狱"
-    r"|(就说|你就说|直接说|必须说|告诉(我|大家|卖家)).{0,12}(all\s*in|全力|押注).{0,8}(ai|AI).{0,10}(安全|稳赚|没有风险|零风险|稳)",
+    r"|(就说|你就说|直接说|必须说|告诉(我|大家|卖家)).{0,12}(all\s*in|全力|押注).{0,8}(ai|AI).{0,10}(安全|稳赚|没有风险|零风险|稳)"
+    r"|repeat\s+(everything|all|what)\s+.{0,30}(told|said|given|above|before)|what\s+were\s+you\s+told"
+    r"|(everything|all)\s+(you\s+were\s+told|above)\s+(before|until)\s+my\s+message"
+    r"|(重复|复述|原样输出).{0,8}(上面|之前|前面|你收到|你被告知).{0,8}(内容|话|指令|文字)|你(收到|被给)的(指令|提示|设定)是什么",
     re.IGNORECASE,
 )
 
@@ -83,6 +86,19 @@ def detect_lang(text: str, fallback: Lang = "en") -> Lang:
 def is_injection(text: str) -> bool:
     """Attempts to override the assistant's instructions or extract them."""
     return bool(_INJECTION.search(text))
+
+
+_PIECES = re.compile(r"(?<=[\n。！？!?])|(?<=\.)\s+")
+
+
+def without_injection(text: str) -> tuple[str, bool]:
+    """`text` without the sentences or lines that try to override or extract the instructions, and
+    whether any were dropped: a real question with a planted line is still answered."""
+    pieces = [p for p in _PIECES.split(text) if p.strip()]
+    kept = [p for p in pieces if not is_injection(p)]
+    if len(kept) == len(pieces):
+        return text, False
+    return "".join(p if p.endswith(("\n", " ")) else p + " " for p in kept).strip(), True
 
 
 def looks_like_follow_up(text: str) -> bool:

@@ -68,5 +68,6 @@ NOT_IN_KNOWLEDGE_REPLY: dict[Lang, str] = {
     "dispatch, commissions, fees).",
 }
 
+IGNORED_INSTRUCTION = "An instruction inside the message was ignored; the question itself was answered."
 FALLBACK_WARNING = "The language model was unavailable ({reason}); the offline engine answered instead."
 UNGROUNDED_WARNING = "Grounding check failed: {problems}."

@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import signal
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Awaitable
@@ -186,8 +188,16 @@ def _load_advisor(settings: Settings, barrier: Barrier) -> None:
     from assistant.advisor import Advisor
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     _advisor = Advisor.from_settings(settings, sync_index=False)
     barrier.wait()
+
+
+def _exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """A worker whose server died (even by `kill -9`) exits within `every` seconds instead of lingering."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
 
 
 def _ping() -> None:

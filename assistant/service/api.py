@@ -90,9 +90,9 @@ def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Ans
     app.include_router(json_router(advisor, answerer, guard, settings.answer_timeout))
     app.include_router(openai_router(advisor, answerer, guard, settings.answer_timeout))
     if slack.configured(settings):
-        app.include_router(slack.slack_router(answerer, settings, http))
+        app.include_router(slack.slack_router(answerer, settings, http, advisor.store))
     if feishu.configured(settings):
-        app.include_router(feishu.feishu_router(answerer, settings, http))
+        app.include_router(feishu.feishu_router(answerer, settings, http, advisor.store))
     refuse_unrouted(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, prefixes=API_PATHS + WEB_CHAT_PATHS)
     install_cors(app, settings.cors_origins)

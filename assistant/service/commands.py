@@ -27,5 +27,5 @@ def _serve(args: argparse.Namespace) -> int:
     where = f"{workers} worker processes" if workers else "the server's threads"
     print(f"tk-advisor: serving on http://{settings.host}:{settings.port} (API docs at /docs; API answers on {where})",
           flush=True)
-    serve(create_app(advisor, settings), settings.host, settings.port)
+    serve(create_app(advisor, settings), settings.host, settings.port, settings.trusted_proxies)
     return 0

@@ -10,15 +10,18 @@ import uvicorn
 from fastapi import FastAPI
 
 def config(
-    app: FastAPI, host: str, port: int, *, log_level: str = "info", access_log: bool = True, graceful_seconds: float = 15
+    app: FastAPI, host: str, port: int, *, log_level: str = "info", access_log: bool = True, graceful_seconds: float = 15,
+    trusted_proxies: tuple[str, ...] = (),
 ) -> uvicorn.Config:
+    """Uvicorn's settings; X-Forwarded-For is read only from `trusted_proxies` (TK_TRUSTED_PROXIES), else never."""
     return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=access_log,
-                          timeout_graceful_shutdown=graceful_seconds, server_header=False)
+                          timeout_graceful_shutdown=graceful_seconds, server_header=False,
+                          proxy_headers=bool(trusted_proxies), forwarded_allow_ips=list(trusted_proxies) or None)
 
 
-def serve(app: FastAPI, host: str, port: int) -> None:
+def serve(app: FastAPI, host: str, port: int, trusted_proxies: tuple[str, ...] = ()) -> None:
     """Serve until interrupted."""
-    uvicorn.Server(config(app, host, port)).run()
+    uvicorn.Server(config(app, host, port, trusted_proxies=trusted_proxies)).run()
 
 
 class BackgroundServer:
@@ -28,11 +31,11 @@ class BackgroundServer:
     """
 
     def __init__(
-        self, app: FastAPI, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning", graceful_seconds: float = 1
+        self, app: FastAPI, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning", graceful_seconds: float = 1,
+        trusted_proxies: tuple[str, ...] = (),
     ):
-        self._server = uvicorn.Server(
-            config(app, host, port, log_level=log_level, access_log=False, graceful_seconds=graceful_seconds)
-        )
+        self._server = uvicorn.Server(config(app, host, port, log_level=log_level, access_log=False,
+                                             graceful_seconds=graceful_seconds, trusted_proxies=trusted_proxies))
         self._thread = threading.Thread(target=self._server.run, name="uvicorn", daemon=True)
         self.url = ""
 

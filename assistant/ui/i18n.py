@@ -63,6 +63,10 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "zh": "部分数字或引用未能通过核对，请谨慎参考。",
         "en": "Some figures or citations could not be verified: treat them with care.",
     },
+    "notice.ignored": {
+        "zh": "消息里有一句想改变助手规则的指令，已忽略；下面只回答你的问题。",
+        "en": "An instruction in the message tried to change the assistant's rules and was ignored; your question is answered below.",
+    },
     "notice.error": {
         "zh": "出了点问题，这次没能回答。请稍后再试。",
         "en": "Something went wrong and no answer came back. Please try again in a moment.",

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import gradio as gr
 
 from assistant.answer import Answer, Citation, ToolCall
-from assistant.engine.prompts import FALLBACK_WARNING, UNGROUNDED_WARNING
+from assistant.engine.prompts import FALLBACK_WARNING, IGNORED_INSTRUCTION, UNGROUNDED_WARNING
 from assistant.kb.schema import Entry, Evidence, Lang
 from assistant.tools.calc_base import Assumption, CalcResult
 from assistant.ui.i18n import evidence_badge, t
@@ -25,6 +25,7 @@ _SUMMARY_CHARS = 280
 _KNOWN_WARNINGS = (
     (FALLBACK_WARNING.split("{")[0], "notice.fallback"),
     (UNGROUNDED_WARNING.split("{")[0], "notice.ungrounded"),
+    (IGNORED_INSTRUCTION, "notice.ignored"),
 )
 
 

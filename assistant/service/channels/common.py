@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections import OrderedDict
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-
 
 from assistant.answer import InvalidInput
 from assistant.service.render import as_text
 
 if TYPE_CHECKING:
     from assistant.service.answering import Answerer
+    from assistant.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -26,24 +25,41 @@ def as_dict(value: Any) -> dict[str, Any]:
 
 
 class Deduper:
-    """Remembers event ids for `ttl` seconds: `first(id)` is True only the first time it is seen.
+    """Remembers event ids for `ttl` seconds in the store: `first(id)` is True only the first time,
+    also after a restart and across processes sharing the store (vendors retry for hours)."""
 
-    In-process memory: with several server processes, put a shared store behind this.
-    """
-
-    def __init__(self, ttl: float = 3600.0, *, clock: Callable[[], float] = time.monotonic):
-        self._ttl = ttl
-        self._clock = clock
-        self._seen: OrderedDict[str, float] = OrderedDict()
+    def __init__(self, store: Store, channel: str, ttl: float = 6 * 3600.0):
+        self._store, self._channel, self._ttl = store, channel, ttl
 
     def first(self, event_id: str) -> bool:
-        now = self._clock()
-        while self._seen and next(iter(self._seen.values())) < now - self._ttl:
-            self._seen.popitem(last=False)
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = now
-        return True
+        return self._store.first_event(f"{self._channel}:{event_id}", self._ttl)
+
+
+MAX_DEPTH = 32
+"""Nesting a vendor event never needs; deeper bodies are refused before they are parsed."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def vendor_json(body: bytes | str) -> Any:
+    """A vendor body parsed strictly: at most `MAX_DEPTH` levels deep (checked before parsing), no
+    NaN or Infinity. Raises ValueError, which the adapters answer with a 400."""
+    text = body.decode() if isinstance(body, bytes) else body
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            escaped, in_string = (not escaped and char == "\\"), in_string and not (char == '"' and not escaped)
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ValueError("nested too deeply")
+        elif char in "]}":
+            depth -= 1
+    return json.loads(text, parse_constant=_refuse_constant)
 
 
 async def reply_text(answerer: Answerer, text: str, session_id: str, channel: str) -> str:

@@ -20,11 +20,12 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 
 from assistant.config import Settings
-from assistant.service.channels.common import Deduper, as_dict, reply_text
+from assistant.service.channels.common import Deduper, as_dict, reply_text, vendor_json
 from assistant.service.errors import ApiError
 from assistant.service.sessions import feishu_session
 
 if TYPE_CHECKING:
+    from assistant.store import Store
     from assistant.service.answering import Answerer
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def decrypt(encrypt_key: str, encrypted: str) -> dict[str, Any]:
     """Feishu's encrypted body: base64 of IV (16 bytes) + AES-256-CBC ciphertext, key = SHA256(encrypt_key)."""
     raw = base64.b64decode(encrypted)
     cipher = AES.new(hashlib.sha256(encrypt_key.encode()).digest(), AES.MODE_CBC, raw[:16])
-    return json.loads(unpad(cipher.decrypt(raw[16:]), AES.block_size))
+    return vendor_json(unpad(cipher.decrypt(raw[16:]), AES.block_size))
 
 
 def signature(encrypt_key: str, timestamp: str, nonce: str, body: bytes) -> str:
@@ -50,12 +51,12 @@ def open_payload(settings: Settings, headers: Any, body: bytes) -> dict[str, Any
     accepted, and a signature, when sent, must match), with its verification token checked."""
     key = settings.feishu_encrypt_key
     try:
-        payload = as_dict(json.loads(body))
+        payload = as_dict(vendor_json(body))
         if key:
             sent = headers.get("X-Lark-Signature")
             timestamp, nonce = headers.get("X-Lark-Request-Timestamp", ""), headers.get("X-Lark-Request-Nonce", "")
-            if sent is not None and not hmac.compare_digest(signature(key, timestamp, nonce, body), sent):
-                raise ApiError(401, "Invalid Feishu request signature.", code="invalid_signature")
+            if sent is None or not hmac.compare_digest(signature(key, timestamp, nonce, body), sent):
+                raise ApiError(401, "Missing or invalid Feishu request signature.", code="invalid_signature")
             if not isinstance(payload.get("encrypt"), str):
                 raise ApiError(400, "Expected an encrypted body ({\"encrypt\": ...}).", code="not_encrypted")
             payload = as_dict(decrypt(key, payload["encrypt"]))
@@ -67,13 +68,26 @@ def open_payload(settings: Settings, headers: Any, body: bytes) -> dict[str, Any
     return payload
 
 
+MAX_EVENT_AGE = 300
+"""Seconds after its create_time that an event is still answered; older ones are replays."""
+
+
+def _stale(header: dict[str, Any]) -> bool:
+    """The event was created more than `MAX_EVENT_AGE` seconds ago (create_time is in milliseconds)."""
+    try:
+        created = int(header.get("create_time", 0)) / 1000
+    except (TypeError, ValueError):
+        return True
+    return bool(created) and time.time() - created > MAX_EVENT_AGE
+
+
 def question_of(event: dict[str, Any]) -> str | None:
     """The text of a person's text message, with @-mention placeholders removed."""
     message = as_dict(event.get("message"))
     if as_dict(event.get("sender")).get("sender_type") != "user" or message.get("message_type") != "text":
         return None
     try:
-        text = as_dict(json.loads(message.get("content") or "{}")).get("text", "")
+        text = as_dict(vendor_json(message.get("content") or "{}")).get("text", "")
     except (ValueError, TypeError):
         return None
     return _MENTION.sub("", str(text)).strip()
@@ -119,12 +133,12 @@ def configured(settings: Settings) -> bool:
     return bool(settings.feishu_app_id and settings.feishu_app_secret and settings.feishu_verification_token)
 
 
-def feishu_router(answerer: Answerer, settings: Settings, http: httpx.AsyncClient) -> APIRouter:
+def feishu_router(answerer: Answerer, settings: Settings, http: httpx.AsyncClient, store: Store) -> APIRouter:
     """`POST /channels/feishu/events`; needs TK_FEISHU_APP_ID, _APP_SECRET and _VERIFICATION_TOKEN."""
     if not configured(settings):
         raise ValueError("Feishu needs TK_FEISHU_APP_ID, TK_FEISHU_APP_SECRET and TK_FEISHU_VERIFICATION_TOKEN")
     api = FeishuApi(settings, http)
-    seen = Deduper()
+    seen = Deduper(store, "feishu")
     router = APIRouter(prefix="/channels/feishu", include_in_schema=False)
 
     async def answer(text: str, message: dict[str, Any]) -> None:
@@ -143,6 +157,9 @@ def feishu_router(answerer: Answerer, settings: Settings, http: httpx.AsyncClien
         header = as_dict(payload.get("header"))
         event = as_dict(payload.get("event"))
         if payload.get("schema") != "2.0" or header.get("event_type") != MESSAGE_EVENT or not header.get("event_id"):
+            return JSONResponse({})
+        if _stale(header):
+            log.info("feishu: %s is older than %d s, ignored", header["event_id"], MAX_EVENT_AGE)
             return JSONResponse({})
         if not seen.first(str(header["event_id"])):
             log.info("feishu: %s already handled", header["event_id"])

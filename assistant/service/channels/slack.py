@@ -16,11 +16,12 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 
 from assistant.config import Settings
-from assistant.service.channels.common import Deduper, as_dict, reply_text
+from assistant.service.channels.common import Deduper, as_dict, reply_text, vendor_json
 from assistant.service.errors import ApiError
 from assistant.service.sessions import slack_session
 
 if TYPE_CHECKING:
+    from assistant.store import Store
     from assistant.service.answering import Answerer
 
 log = logging.getLogger(__name__)
@@ -62,12 +63,12 @@ def configured(settings: Settings) -> bool:
     return bool(settings.slack_signing_secret and settings.slack_bot_token)
 
 
-def slack_router(answerer: Answerer, settings: Settings, http: httpx.AsyncClient) -> APIRouter:
+def slack_router(answerer: Answerer, settings: Settings, http: httpx.AsyncClient, store: Store) -> APIRouter:
     """`POST /channels/slack/events`; needs TK_SLACK_SIGNING_SECRET and TK_SLACK_BOT_TOKEN."""
     if not configured(settings):
         raise ValueError("Slack needs TK_SLACK_SIGNING_SECRET and TK_SLACK_BOT_TOKEN")
     secret, token = settings.slack_signing_secret or "", settings.slack_bot_token or ""
-    seen = Deduper()
+    seen = Deduper(store, "slack")
     router = APIRouter(prefix="/channels/slack", include_in_schema=False)
 
     async def answer(text: str, channel: str, thread_ts: str) -> None:
@@ -89,7 +90,7 @@ def slack_router(answerer: Answerer, settings: Settings, http: httpx.AsyncClient
         body = await request.body()
         verify(secret, request.headers, body)
         try:
-            payload = as_dict(json.loads(body))
+            payload = as_dict(vendor_json(body))
         except ValueError:
             raise ApiError(400, "The request body is not valid JSON.", code="invalid_json") from None
         if payload.get("type") == "url_verification":
