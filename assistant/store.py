@@ -151,6 +151,26 @@ class Store:
             inserted = db.execute("INSERT OR IGNORE INTO seen_events (event_id, seen_at) VALUES (?, ?)", (event_id, now)).rowcount
         return inserted == 1
 
+    def delete_session(self, session_id: str, owner: str | None = None) -> bool:
+        """Delete a conversation (only `owner`'s, when given); False when there is none to delete."""
+        with self._connect() as db:
+            if owner is not None:
+                row = db.execute("SELECT owner FROM sessions WHERE session_id = ?", (session_id,)).fetchone()
+                if row is None or row[0] != owner:
+                    return False
+            messages = db.execute("DELETE FROM messages WHERE session_id = ?", (session_id,)).rowcount
+            sessions = db.execute("DELETE FROM sessions WHERE session_id = ?", (session_id,)).rowcount
+        return bool(messages or sessions)
+
+    def purge(self, days: float) -> int:
+        """Delete conversations untouched for `days` days; the number of conversations deleted."""
+        cutoff = time.time() - days * 86400
+        with self._connect() as db:
+            old = [r[0] for r in db.execute("SELECT session_id FROM sessions WHERE updated_at < ?", (cutoff,))]
+            db.executemany("DELETE FROM messages WHERE session_id = ?", [(sid,) for sid in old])
+            db.executemany("DELETE FROM sessions WHERE session_id = ?", [(sid,) for sid in old])
+        return len(old)
+
     def latest_session(self, owner: str) -> str | None:
         """The session `owner` used last, if any."""
         row = self._db().execute(
@@ -174,7 +194,10 @@ class Store:
                     for i, m in enumerate(messages)
                 ],
             )
-            db.execute("UPDATE sessions SET updated_at = ? WHERE session_id = ?", (time.time(), session_id))
+            now = time.time()  # a session appended to without a claim belongs to no caller ("legacy")
+            db.execute("INSERT OR IGNORE INTO sessions (session_id, owner, created_at, updated_at) VALUES (?, 'legacy', ?, ?)",
+                       (session_id, now, now))
+            db.execute("UPDATE sessions SET updated_at = ? WHERE session_id = ?", (now, session_id))
 
     def add_feedback(self, feedback: Feedback) -> FeedbackRow:
         row = FeedbackRow(id=uuid.uuid4().hex, created_at=time.time(), **feedback.model_dump())

@@ -30,7 +30,7 @@ def api_schema(base_url: str) -> schemathesis.BaseSchema:
 
 def test_spec_documents_every_endpoint_and_error(base_url: str) -> None:
     spec = httpx.get(f"{base_url}/openapi.json").json()
-    assert set(spec["paths"]) == {"/healthz", "/readyz", "/api/ask", "/api/feedback", "/v1/models", "/v1/models/{model_id}", "/v1/chat/completions"}
+    assert set(spec["paths"]) == {"/healthz", "/readyz", "/api/ask", "/api/feedback", "/v1/models", "/v1/models/{model_id}", "/v1/chat/completions", "/api/sessions/{session_id}"}
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["type"] == "http"
     ask = spec["paths"]["/api/ask"]["post"]
     assert {"200", "400", "401", "413", "415", "422", "429"} <= set(ask["responses"])

@@ -6,6 +6,8 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before Gradio is imported anywhere
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -28,12 +30,18 @@ from assistant.ui.app import mount_ui
 
 if TYPE_CHECKING:
     from assistant.advisor import Advisor
+    from assistant.store import Store
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = """Sourced, bilingual (zh/en) answers for TikTok Shop sellers.
 
 * `POST /api/ask` returns the full Answer (citations, tool calls, session id).
 * `POST /v1/chat/completions` speaks OpenAI's protocol (model `tk-advisor`), plain or streamed.
 * Every error has the shape `{"error": {"message", "type", "param", "code"}}`.
+* `usage` on completions: the LLM provider's counts when one answered; offline an estimate with no
+  tokenizer download (one token per CJK character, one per four other characters).
+* Sessions belong to the key (or client) that started them; `DELETE /api/sessions/{id}` removes one.
 * With `TK_API_KEYS` set, send `Authorization: Bearer <key>`; calls are rate-limited per key (else per IP).
 """
 
@@ -63,6 +71,14 @@ def refuse_unrouted(app: FastAPI, probes: tuple[str, ...] = ("/healthz", "/ready
         app.add_api_route(path, unrouted, methods=_METHODS, include_in_schema=False)
 
 
+async def purge_daily(store: Store, days: float) -> None:
+    """`TK_RETENTION_DAYS`: delete old conversations now, then once a day."""
+    while True:
+        deleted = await run_in_threadpool(store.purge, days)
+        log.info("retention: %d conversations older than %g days deleted", deleted, days)
+        await asyncio.sleep(86400)
+
+
 def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Answerer | None = None) -> FastAPI:
     """Assemble the ASGI app around one Advisor; `settings` default to the Advisor's own.
 
@@ -76,9 +92,12 @@ def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Ans
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(answerer.start)
+        retention = asyncio.create_task(purge_daily(advisor.store, settings.retention_days)) if settings.retention_days else None
         try:
             yield
         finally:
+            if retention is not None:
+                retention.cancel()
             await http.aclose()
             await run_in_threadpool(answerer.close)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,10 +18,17 @@ def _serve(args: argparse.Namespace) -> int:
     from assistant.advisor import Advisor
     from assistant.config import Settings
     from assistant.service.api import create_app
+    from assistant.service.preflight import preflight
     from assistant.service.server import serve
 
     overrides = {name: value for name, value in (("host", args.host), ("port", args.port)) if value is not None}
+    Settings.from_env()  # the environment is checked whole, even where a flag overrides a variable
     settings = Settings.from_env(**overrides)
+    problems = preflight(settings)
+    for problem in problems:
+        print(f"tk-advisor: {problem}", file=sys.stderr)
+    if problems:
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     advisor = Advisor.from_settings(settings)
     workers = settings.answer_processes

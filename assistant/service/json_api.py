@@ -6,7 +6,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -74,5 +74,16 @@ def json_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_timeo
         row = await run_in_threadpool(advisor.store.add_feedback,
                                       body.model_copy(update={"channel": "api", "provider": advisor.provider}))
         return FeedbackCreated(id=row.id)
+
+    @router.delete(
+        "/sessions/{session_id}",
+        status_code=204,
+        summary="Delete a conversation this key (or client) started",
+        responses=documented(401, 404, 429),
+    )
+    async def delete_session(session_id: str, request: Request) -> Response:
+        if not await run_in_threadpool(advisor.store.delete_session, session_id, request.state.client.id):
+            raise ApiError(404, "No such session for this API key or client.", code="session_not_found", param="session_id")
+        return Response(status_code=204)
 
     return router

@@ -1,0 +1,59 @@
+"""Start-up checks for `tk-advisor serve`: every problem in one clear line naming its variable,
+before anything slow loads (the server then exits with status 2)."""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.kb.loader import load_entries
+
+_CHANNELS = (
+    ("Slack", ("slack_signing_secret", "TK_SLACK_SIGNING_SECRET"), ("slack_bot_token", "TK_SLACK_BOT_TOKEN")),
+    ("Feishu", ("feishu_app_id", "TK_FEISHU_APP_ID"), ("feishu_app_secret", "TK_FEISHU_APP_SECRET"),
+     ("feishu_verification_token", "TK_FEISHU_VERIFICATION_TOKEN")),
+)
+
+
+def _knowledge(directory: Path) -> list[str]:
+    if not directory.is_dir():
+        return [f"TK_KNOWLEDGE_DIR: {directory} is not a directory"]
+    if not any(directory.rglob("*.yaml")):
+        return [f"TK_KNOWLEDGE_DIR: {directory} holds no knowledge entries (*.yaml)"]
+    loaded = load_entries(directory)
+    return [f"TK_KNOWLEDGE_DIR: {error}" for error in loaded.errors]
+
+
+def _data_dir(directory: Path) -> list[str]:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        return [f"TK_DATA_DIR: {directory} is not writable ({exc.strerror or exc})"]
+    return []
+
+
+def _host(host: str) -> list[str]:
+    try:
+        socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError):
+        return [f"TK_HOST: {host!r} is not an address or a name this machine can resolve"]
+    return []
+
+
+def _channels(settings: Settings) -> list[str]:
+    problems = []
+    for name, *fields in _CHANNELS:
+        given = [var for field, var in fields if getattr(settings, field)]
+        missing = [var for field, var in fields if not getattr(settings, field)]
+        if given and missing:
+            problems.append(f"{', '.join(missing)}: needed by the {name} adapter ({', '.join(given)} is set); set it or unset the rest")
+    return problems
+
+
+def preflight(settings: Settings) -> list[str]:
+    """Every start-up problem found, as lines naming the variable; empty when the server can start."""
+    return [*_knowledge(settings.knowledge_dir), *_data_dir(settings.data_dir), *_host(settings.host), *_channels(settings)]
