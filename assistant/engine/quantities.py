@@ -31,7 +31,7 @@ _CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("gmv", re.compile(r"(?:sales|gmv|revenue)\s*(?:from|of|via)\s*(?:the\s*|my\s*)?ads?|广告(?:带来的?|出的)(?:成交|gmv|销售额?)", _I)),
     ("gpm", re.compile(r"gpm|千次成交", _I)),
     ("roas", re.compile(r"roas|roi|投产比?", _I)),
-    ("price", re.compile(r"客单价?|单价|售价|卖价|定价|价格|卖(?=\s*[\d$¥])|(?:orders?|单)\s*[,，]?\s*(?:at|@|[x×*])?|(?<![a-z])price[ds]?|priced at|sells? for|aov", _I)),
+    ("price", re.compile(r"客单价?|单价|售价|卖价|定价|价格|卖(?=\s*[\d$¥])|(?:orders?|单)(?:\s*[,，]\s*|\s+(?:at|@)\s*|\s*[x×*]\s*)|(?<![a-z])price[ds]?|priced at|sells? for|aov", _I)),
     ("ad_spend", re.compile(r"投流|广告费?|投了|花了|烧了|(?<![a-z])ads?(?![a-z])|ad spend|spent|spend", _I)),
     ("flat_fee", re.compile(r"坑位费|固定费用?|出场费|flat[- ]?fee|(?<![a-z])fee|charges?", _I)),
     ("budget", re.compile(r"预算|budget", _I)),
