@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -209,10 +210,17 @@ def _tool_calls(messages: list[BaseMessage], ctx: RunContext) -> list[ToolCall]:
     return calls
 
 
+_ASKS = re.compile(r"[?？]|吗|呢|多少|怎么|如何|能不能|可不可以|要不要|(?<![a-z])(how|what|should|which|why|can i|is it|do i)(?![a-z])", re.I)
+_STEERS = re.compile(r"confirm|from now on|answer every|always (say|answer)|reply with|从现在(起|开始)|以后(都|每)|每个问题|一律回答|就说|确认", re.I)
+
+
 def _screened(question: str) -> tuple[str, bool]:
-    """The question without planted instructions; a message that is nothing else stays whole, to be declined."""
+    """The seller's question without a planted instruction. A message that, without it, asks nothing
+    of its own (or only steers the answer) stays whole, to be declined."""
     kept, dropped = without_injection(question)
-    return (kept, True) if dropped and mentions_domain(kept) else (question, False)
+    if dropped and mentions_domain(kept) and _ASKS.search(kept) and not _STEERS.search(kept):
+        return kept, True
+    return question, False
 
 
 def _provider_usage(messages: list[BaseMessage]) -> dict[str, int] | None:
