@@ -25,7 +25,7 @@ _THANKS = re.compile(rf"^(谢谢|多谢|感谢|谢了|谢啦|辛苦了?|thx|than
 _GREETING = re.compile(rf"^((hi|hello|hey|yo|hiya)( there| all| guys| team| folks)?|你好|您好|在吗|在不在|在么|哈喽|嗨|hello there|good (morning|afternoon|evening)|早|早上好){_ONLY}$", _FLAGS)
 _HELP = re.compile(
     r"你(能|会|可以)(干|做|帮)(什么|啥|嘛|些什么)|能帮我(做|干)?(什么|啥)|你是(谁|干什么的|做什么的)|怎么用你|有什么功能"
-    r"|what can you do|what do you do|who are you|how do(es)? (you|this) work|what are you|^help\W*$",
+    r"|what can you do|what do you do|what (do|can) you help( me)? with|who are you|how do(es)? (you|this) work|what are you|^help\W*$",
     _FLAGS,
 )
 _SOURCE = re.compile(
@@ -40,7 +40,7 @@ _CLAIM = re.compile(r"数据|数字|说法|这个数|占比|比例|gpm|%|\d|figu
 """A doubt ("靠谱吗") is about a source when it names a figure or a claim; else it is about a course of action."""
 _COMPLY = re.compile(
     r"违规|合规|违反|允许|不允许|被(封|罚|处罚|下架|限流)|限流吗|封号吗|权重|标注|打标|加标|标签|必须|规定|政策|算违规|侵权"
-    r"|(可以|行|能)(吗|不|么)$|(可以|行)吗[？?]?|能不能(用|发|做|把|改)|行不行|可不可以|允不允许"
+    r"|(可以|行|能)(吗|不|么)$|(可以|行)吗[？?]?|能不能(用|发|做|把|改)|行不行|可不可以|允不允许|能发吗|可以发吗|能用吗|能不能发"
     r"|allowed|against the rules|violat|banned|ban my|get (me )?banned|must i|do i (have|need) to (label|disclose|tag)|label|disclos|policy|is it ok(ay)? to|can i (use|post|make|change|edit|alter)|legal",
     _FLAGS,
 )

@@ -45,7 +45,8 @@ _DOMAIN = re.compile(
 
 _FOLLOW_UP = re.compile(
     r"^\s*(那|那么|那如果|如果|要是|假如|换成|改成|再|还有|and\b|so\b|what about|how about|what if|and if|instead|same)"
-    r"|呢[?？]?\s*$|instead[?.]?\s*$|[0-9一二三四五六七八九十百千万]",
+    r"|呢[?？]?\s*$|instead[?.]?\s*$|[0-9一二三四五六七八九十百千万]"
+    r"|哪个|哪一个|哪种|选哪|投哪|which (one|is|should|of)|which\?",
     re.IGNORECASE,
 )
 

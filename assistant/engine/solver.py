@@ -78,11 +78,12 @@ def _blended(k: _Known, text: str) -> Call | None:
 
 
 def _roas(k: _Known, text: str) -> Call | None:
-    spend, gmv = k.get("ad_spend"), (k.money() or [None])[0]
-    if not (spend and gmv):
-        return None
-    margin = k.get("margin")
-    return "roas", {"ad_spend": spend.raw, "gmv": gmv.raw, **({"margin": margin.raw} if margin else {})}
+    spend, gmv, stated, margin = k.get("ad_spend"), (k.money() or [None])[0], k.get("roas"), k.get("margin")
+    if spend and gmv:
+        return "roas", {"ad_spend": spend.raw, "gmv": gmv.raw, **({"margin": margin.raw} if margin else {})}
+    if stated and margin:  # "ROI 1.8 算正常吗 我毛利30%": judge the stated ROAS against break-even
+        return "roas", {"roas": stated.raw, "margin": margin.raw}
+    return None
 
 
 def _change(k: _Known, text: str) -> Call | None:

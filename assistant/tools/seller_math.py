@@ -152,20 +152,31 @@ def total_gmv(args: TotalGmvInput, defaults: Defaults) -> CalcResult:
 
 
 class RoasInput(CalcInput):
-    ad_spend: float = number_field("money", "广告花费", "ad spend", "Ad spend for the period.", gt=0, default=...)
-    gmv: float = number_field("money", "广告带来的GMV", "GMV", "GMV from those ads.", default=...)
+    ad_spend: float | None = number_field("money", "广告花费", "ad spend", "Ad spend for the period (with gmv).", gt=0)
+    gmv: float | None = number_field("money", "广告带来的GMV", "GMV", "GMV from those ads (with ad_spend).")
+    roas: float | None = number_field("plain", "ROAS/ROI", "ROAS", "The ROAS (or ROI) itself, when the seller states it.", gt=0)
     margin: float | None = number_field("rate", "毛利率", "margin", "Margin before ads (for the break-even ROAS).")
+
+    @model_validator(mode="after")
+    def _spend_and_gmv_or_roas(self) -> RoasInput:
+        if self.roas is None and (self.ad_spend is None or self.gmv is None):
+            raise ValueError("give ad_spend and gmv, or roas")
+        return self
 
 
 def roas(args: RoasInput, defaults: Defaults) -> CalcResult:
-    """ROAS = GMV ÷ ad spend; with a margin, the break-even ROAS = 1 ÷ margin."""
+    """ROAS = GMV ÷ ad spend (or as stated); with a margin, the break-even ROAS = 1 ÷ margin."""
     led = Ledger("roas", args, defaults)
-    spend, gmv = led.given("ad_spend"), led.given("gmv")
-    value = gmv / spend
-    line = led.text("ROAS = {gmv} ÷ {spend} = {roas}", "ROAS = {gmv} / {spend} = {roas}",
-                    gmv=(gmv, "money"), spend=(spend, "money"), roas=(value, "plain"))
+    spend, gmv, stated = led.given("ad_spend"), led.given("gmv"), led.given("roas")
+    if spend is not None and gmv is not None:
+        value = gmv / spend
+        line = led.text("ROAS = {gmv} ÷ {spend} = {roas}", "ROAS = {gmv} / {spend} = {roas}",
+                        gmv=(gmv, "money"), spend=(spend, "money"), roas=(value, "plain"))
+    else:
+        value = stated
+        line = led.text("ROAS {roas}（你给的）", "ROAS {roas} (as you gave it)", roas=(value, "plain"))
     led.step(line["zh"], line["en"])
-    figures: dict[str, float | None] = {"roas": value, "acos": spend / gmv if gmv else None}
+    figures: dict[str, float | None] = {"roas": value, "acos": spend / gmv if spend and gmv else None}
     verdict = None
     margin = led.given("margin")
     if margin:
@@ -175,7 +186,7 @@ def roas(args: RoasInput, defaults: Defaults) -> CalcResult:
         word = {"zh": "赚钱", "en": "Profitable"} if value > even else {"zh": "亏钱", "en": "Losing money"}
         verdict = {**word, "compared": led.text("保本ROAS是{even}（1 ÷ 毛利率）。", "Break-even ROAS is {even} (1 / margin).",
                                                 even=(even, "plain"))}
-    headline = led.text("你的ROAS是{roas}：每花1块广告费带来{roas}的GMV。", "Your ROAS is {roas}: each ad dollar brought {roas} of GMV.",
+    headline = led.text("你的ROAS是{roas}：每花1块广告费带来{roas}的GMV。", "Your ROAS is {roas}: each ad dollar brings {roas} of GMV.",
                         roas=(value, "plain"))
     return led.result(figures, "ROAS = GMV / ad spend", headline, worked=line, verdict=verdict)
 
