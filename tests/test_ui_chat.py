@@ -28,7 +28,7 @@ def test_a_streamed_turn_shows_thoughts_then_the_cited_answer(advisor: Advisor) 
     assert answer is not None and all(a is None for _, a in steps[:-1])
     assert history[0].role == "user"
     titles = [m.metadata.get("title") for m in history if m.metadata]
-    assert titles == ["工具 · search_knowledge", "工具 · gmv_from_views"]
+    assert titles == ["工具 · 查资料", "工具 · 播放量能带来多少GMV"], "sellers see what a tool does, not its name"
     assert all(m.metadata["status"] == "done" for m in history if m.metadata)
     assert any(m.metadata.get("status") == "pending" for shown, _ in steps[:-1] for m in shown if m.metadata)
     final = _content(history[-1])

@@ -139,7 +139,7 @@ def test_fallback_warning_becomes_a_friendly_notice_in_the_answer_language() -> 
 def test_thought_is_pending_then_done_with_duration() -> None:
     call = ToolCall(id="c1", name="gmv_from_views", args={"views": "20万", "gpm": 12}, result=None)
     pending = thought(call, "zh", done=False)
-    assert pending.metadata["status"] == "pending" and pending.metadata["title"] == "工具 · gmv_from_views"
+    assert pending.metadata["status"] == "pending" and pending.metadata["title"] == "工具 · 播放量能带来多少GMV"
     assert "`views` = 20万" in pending.content and "结果" not in pending.content
     result = run_calculator("gmv_from_views", call.args, Defaults({})).model_dump(mode="json")
     done = thought(call.model_copy(update={"result": result, "duration_ms": 1500}), "en", done=True)

@@ -46,6 +46,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "chat.send": {"zh": "发送", "en": "Send"},
     "chat.new": {"zh": "新对话", "en": "New chat"},
     "tool.title": {"zh": "工具 · {name}", "en": "Tool · {name}"},
+    "tool.name.search_knowledge": {"zh": "查资料", "en": "Searching the knowledge base"},
+    "tool.name.check_policy": {"zh": "查平台规则", "en": "Checking the platform's rules"},
     "tool.inputs": {"zh": "输入", "en": "Inputs"},
     "tool.result": {"zh": "结果", "en": "Result"},
     "tool.running": {"zh": "运行中…", "en": "Running…"},

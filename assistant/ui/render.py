@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
@@ -17,7 +18,9 @@ from assistant.answer import Answer, Citation, ToolCall
 from assistant.engine.prompts import FALLBACK_WARNING, IGNORED_INSTRUCTION, UNGROUNDED_WARNING
 from assistant.kb.schema import Entry, Evidence, Lang
 from assistant.tools.calc_base import Assumption, CalcResult
-from assistant.ui.i18n import evidence_badge, t
+from assistant.engine.text import without_asides
+from assistant.tools.calculators import CALCULATORS
+from assistant.ui.i18n import STRINGS, evidence_badge, t
 
 NoticeLevel = Literal["info", "warning", "error"]
 
@@ -168,6 +171,13 @@ def result_summary(result: Any, lang: Lang) -> str:
     return _shorten(_value(result))
 
 
+def tool_label(name: str, lang: Lang) -> str:
+    """What a tool does, in the reader's words ("查资料", "Views → GMV"), never its internal name."""
+    if name in CALCULATORS:
+        return re.split(r"，|, ", without_asides(CALCULATORS[name].description[lang]))[0]
+    return t(f"tool.name.{name}", lang) if f"tool.name.{name}" in STRINGS else name
+
+
 def thought(call: ToolCall, lang: Lang, *, done: bool) -> gr.ChatMessage:
     """A tool call as a collapsible chat "thought": pending while it runs, then done with its duration."""
     inputs = "\n".join(f"- `{md_text(str(name))}` = {md_text(_shorten(_value(value)))}" for name, value in call.args.items())
@@ -176,7 +186,7 @@ def thought(call: ToolCall, lang: Lang, *, done: bool) -> gr.ChatMessage:
         error = tool_error(call, lang)
         outcome = (t("tool.error", lang), error) if error else (t("tool.result", lang), result_summary(call.result, lang))
         lines += [f"**{outcome[0]}**", md_text(outcome[1])]
-    metadata: dict[str, Any] = {"title": t("tool.title", lang, name=call.name), "id": call.id}
+    metadata: dict[str, Any] = {"title": t("tool.title", lang, name=tool_label(call.name, lang)), "id": call.id}
     if done:
         metadata.update(status="done", duration=round(call.duration_ms / 1000, 3))
     else:
