@@ -55,7 +55,7 @@ class Advisor:
         self.retriever = retriever
         self.kb = retriever.kb
         self.store = store
-        self.offline = OfflineModel(kb=self.kb, relevance_floor=RELEVANCE_FLOOR)
+        self.offline = OfflineModel(kb=self.kb, relevance_floor=RELEVANCE_FLOOR, usd_cny=settings.usd_cny)
         self.provider = f"openai:{settings.llm_model}" if llm is not None else OFFLINE
         entries = list(self.kb)
         tools = build_tools(retriever, Defaults.from_entries(entries), entries)

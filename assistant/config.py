@@ -50,6 +50,8 @@ class Settings(BaseModel):
     answer_timeout: float = Field(20.0, gt=0, le=600, json_schema_extra={"env": "TK_ANSWER_TIMEOUT"})
     """Seconds an API answer may take before the client gets a 503."""
     max_body_bytes: int = Field(64 * 1024, ge=1024, json_schema_extra={"env": "TK_MAX_BODY_BYTES"})
+    usd_cny: float | None = Field(None, gt=0, le=100, json_schema_extra={"env": "TK_USD_CNY"})
+    """Yuan per US dollar for converting a seller's ¥ amounts beside $ ones; unset: the dated rate in the knowledge base."""
     retention_days: float | None = Field(None, gt=0, json_schema_extra={"env": "TK_RETENTION_DAYS"})
     """Conversations untouched this long are deleted (on start and daily); unset: kept."""
     trusted_proxies: tuple[str, ...] = Field((), json_schema_extra={"env": "TK_TRUSTED_PROXIES"})

@@ -110,3 +110,20 @@ def test_absurd_input_gets_a_clear_message_not_a_number(args: dict) -> None:
 def test_questions_without_a_shape_go_to_the_intent_table() -> None:
     assert solve("AI视频值得做吗") == []
     assert solve("我的视频20万播放") == []
+
+
+@settings(max_examples=50, deadline=None)
+@given(yuan=st.integers(1, 100_000), rate=st.floats(5.0, 9.0), dollars=st.integers(1, 10_000))
+def test_yuan_beside_dollars_is_converted_at_the_rate_and_said(yuan: int, rate: float, dollars: int) -> None:
+    result = run_calculator("compare_content_options",
+                            {"ai_cost_per_video": f"¥{yuan}", "creator_fee": f"${dollars}", "usd_cny": rate}, DEFAULTS)
+    assert result.inputs["currency"] == "USD" and result.inputs["creator_fee"] == dollars
+    assert math.isclose(result.inputs["ai_cost_per_video"] * rate, yuan, rel_tol=1e-9)  # the round trip holds
+    (note,) = [a for a in result.assumptions if a.source == "usd-cny-rate"]
+    assert note.field == "ai_cost_per_video" and "¥" in note.note["zh"] and "¥" in note.note["en"]
+
+
+def test_mixed_currencies_without_a_rate_get_a_clear_error() -> None:
+    with pytest.raises(CalculatorInputError) as raised:
+        run_calculator("compare_content_options", {"ai_cost_per_video": "¥80", "creator_fee": "$200"}, DEFAULTS)
+    assert "CNY, USD" in raised.value.messages["en"] and "货币" in raised.value.messages["zh"]

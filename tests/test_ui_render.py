@@ -182,8 +182,8 @@ def test_turn_of_counts_user_messages_up_to_the_rated_message() -> None:
 
 def test_form_args_leave_blanks_to_the_cited_defaults_and_split_series() -> None:
     growth = CALCULATORS["growth_rate"]
-    names = list(growth.input_model.model_fields)
-    values = {"currency": "USD", "start_value": "", "end_value": None, "days": " ", "series": "120, 135，160"}
+    names = list(growth.input_model.form_fields())
+    values = {"currency": "USD", "usd_cny": "", "start_value": "", "end_value": None, "days": " ", "series": "120, 135，160"}
     assert form_args(growth, names, [values[n] for n in names]) == {"currency": "USD", "series": ["120", "135", "160"]}
 
 

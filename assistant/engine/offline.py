@@ -18,11 +18,14 @@ from assistant.engine import prompts
 from assistant.engine.acts import read_act
 from assistant.engine.conversation import Conversation, mark_kind, parse_tool_result
 from assistant.engine.grounding import SEARCH_TOOL
-from assistant.engine.planner import plan_turn
+from assistant.engine.planner import Call, plan_turn
 from assistant.engine.reply import Inputs, write_reply
 from assistant.engine.scope import in_scope_part, market_of
 from assistant.engine.writer import Evidence, compose
 from assistant.kb.loader import KnowledgeBase
+from assistant.tools.calc_base import FX_RATE_ENTRY
+from assistant.tools.calculators import CALCULATORS
+from assistant.tools.numbers import find_numbers
 from assistant.tools.registry import POLICY_TOOL
 
 MAX_EVIDENCE = 4
@@ -36,6 +39,8 @@ class OfflineModel(BaseChatModel):
     kb: KnowledgeBase
     relevance_floor: float
     """Search hits scoring below this are not evidence."""
+    usd_cny: float | None = None
+    """TK_USD_CNY; else the dated rate of the knowledge base converts yuan beside dollars."""
 
     @property
     def _llm_type(self) -> str:
@@ -75,9 +80,20 @@ class OfflineModel(BaseChatModel):
             plan = plan_turn(conversation)
             if plan.clarification:
                 return mark_kind(AIMessage(plan.clarification), "clarification")
+            calls = [self._in_one_currency(c, conversation.question) for c in plan.calls]
             return AIMessage("", tool_calls=[{"name": c.name, "args": c.args, "id": f"call_{i}", "type": "tool_call"}
-                                             for i, c in enumerate(plan.calls)])
+                                             for i, c in enumerate(calls)])
         return self._answer(conversation)
+
+    def _in_one_currency(self, call: Call, question: str) -> Call:
+        """A calculation given yuan beside dollars gets the rate that converts the yuan (said in its result)."""
+        currencies = {m.number.currency for m in find_numbers(question) if m.number.currency}
+        if call.name not in CALCULATORS or not {"CNY", "USD"} <= currencies:
+            return call
+        rate = self.usd_cny
+        if rate is None and FX_RATE_ENTRY in self.kb:
+            rate = self.kb[FX_RATE_ENTRY].numbers.get("usd_cny")
+        return Call(call.name, {**call.args, "usd_cny": rate}) if rate else call
 
     def _answer(self, conversation: Conversation) -> AIMessage:
         """The reply for the question's act, then the details after `DETAILS_MARKER`."""

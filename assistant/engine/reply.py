@@ -15,7 +15,7 @@ from assistant.engine.acts import Act
 from assistant.engine.premises import premise_correction
 from assistant.engine.stances import decision_stance
 from assistant.kb.schema import Entry, Lang
-from assistant.tools.calc_base import field_meta, show
+from assistant.tools.calc_base import FX_RATE_ENTRY, field_meta, show
 from assistant.tools.calculators import CALCULATORS
 from assistant.engine.text import cite, first_sentence, join, sentences, trim, without_asides
 
@@ -179,6 +179,9 @@ def _defaults(results: list[dict[str, Any]], lang: Lang) -> str:
     for calc in results:
         model = CALCULATORS[calc["tool"]].input_model if calc["tool"] in CALCULATORS else None
         for a in calc.get("assumptions", []):
+            if a.get("source") == FX_RATE_ENTRY:  # a conversion is said as it was done: "¥80按汇率7.12换算为11.24美元"
+                names.append(f"{a['note'][lang]} {cite(a['source'])}")
+                continue
             if not a.get("source") or model is None or not isinstance(a.get("value"), int | float):
                 continue
             label, kind = field_meta(model, a["field"], "label"), field_meta(model, a["field"], "kind")

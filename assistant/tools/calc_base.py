@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from assistant.kb.schema import Entry, Lang
@@ -101,6 +102,8 @@ UPPER_BOUNDS: dict[NumberKind, float] = {
 }  # fmt: skip
 _MONEY_KINDS = ("money", "gpm")
 SOURCES_CURRENCY = "USD"
+FX_RATE_ENTRY = "usd-cny-rate"
+"""The knowledge entry whose dated rate converts yuan when TK_USD_CNY is not set."""
 """The currency of the money figures (and GPMs) in the knowledge entries: TikTok Shop US."""
 
 
@@ -159,6 +162,26 @@ def _accept_text(schema: dict[str, Any]) -> None:
         prop["anyOf"] = [*options, {"type": "string"}]
 
 
+class Conversion(BaseModel):
+    """One amount the seller gave in yuan, as converted to US dollars."""
+
+    field: str
+    yuan: float
+    dollars: float
+    rate: float
+
+
+def _in_dollars(model: type[BaseModel], data: dict[str, Any], found: dict[str, str], rate: float) -> dict[str, Any]:
+    """The inputs with every yuan amount converted to US dollars at `rate`, and the conversions listed."""
+    converted = []
+    for name, currency in found.items():
+        if currency == "CNY" and name != "currency":
+            yuan = parse_number(data[name]).value
+            converted.append(Conversion(field=name, yuan=yuan, dollars=yuan / rate, rate=rate))
+    updates = {c.field: c.dollars for c in converted}
+    return {**data, **updates, "currency": "USD", "converted": converted}
+
+
 class CalcInput(BaseModel):
     """Base of every calculator's inputs: numbers may be text; money shares one currency."""
 
@@ -171,6 +194,19 @@ class CalcInput(BaseModel):
         "defaults are US dollars: in another currency, give those amounts too.",
         json_schema_extra={"label": {"zh": "货币", "en": "currency"}},
     )  # fmt: skip
+    usd_cny: float | None = Field(
+        None, gt=0, le=100,
+        description="Yuan per US dollar. When amounts come in both ¥ and $, the ¥ amounts are converted to US dollars "
+        "at this rate (and the answer says so); without it, mixed currencies are refused.",
+        json_schema_extra={"label": {"zh": "美元兑人民币汇率", "en": "USD/CNY rate"}},
+    )  # fmt: skip
+    converted: SkipJsonSchema[list[Conversion]] = Field(default_factory=list, exclude=True)
+    """Amounts converted at `usd_cny` (filled by validation, never by a caller)."""
+
+    @classmethod
+    def form_fields(cls) -> dict[str, Any]:
+        """The inputs a person fills in (everything but what validation fills)."""
+        return {name: info for name, info in cls.model_fields.items() if name != "converted"}
 
     @model_validator(mode="before")
     @classmethod
@@ -191,6 +227,9 @@ class CalcInput(BaseModel):
             stated = stated.strip().upper()
             found = {"currency": stated, **found}
         codes = sorted(set(found.values()))
+        rate = data.get("usd_cny")
+        if codes == ["CNY", "USD"] and isinstance(rate, int | float) and not isinstance(rate, bool) and rate > 0:
+            return _in_dollars(cls, data, found, float(rate))
         if len(codes) > 1:
             raise custom_error(
                 "tk_currency_mix", "amounts are in different currencies ({codes}); convert them to one first",
@@ -310,7 +349,11 @@ class Ledger:
         self.inputs: dict[str, Any] = {"currency": args.currency}
         self.assumptions: list[Assumption] = []
         self.steps: dict[str, list[str]] = {lang: [] for lang in LANGS}
-        if "currency" not in args.model_fields_set and _gives_money(args):
+        for c in args.converted:
+            self.assume(c.field, c.dollars, FX_RATE_ENTRY, self.text(
+                "¥{yuan}按汇率{rate}换算为{usd}", "¥{yuan} converted at {rate} yuan per dollar: {usd}",
+                yuan=(c.yuan, "plain"), rate=(c.rate, "plain"), usd=(c.dollars, "money")))
+        if "currency" not in args.model_fields_set and _gives_money(args) and not args.converted:
             self.assume("currency", args.currency, None, {
                 "zh": "没写货币的金额按美元计（TikTok Shop美区）；如果是人民币，请写明“元”或“¥”",
                 "en": "amounts without a currency are read as US dollars (TikTok Shop US); write ¥ or 元 for yuan",

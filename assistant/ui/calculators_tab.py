@@ -74,9 +74,9 @@ class CalculatorsTab:
         plot = gr.Plot(visible=False, elem_id="tk-calc-chart", show_label=False, render=False)
         for calculator in CALCULATORS.values():
             with gr.Column(visible=calculator.name == first, elem_id=f"tk-form-{calculator.name}") as form:
-                names = list(calculator.input_model.model_fields)
+                names = list(calculator.input_model.form_fields())
                 with gr.Row(equal_height=False):
-                    inputs = [_field_input(calculator, n, f, labels) for n, f in calculator.input_model.model_fields.items()]
+                    inputs = [_field_input(calculator, n, f, labels) for n, f in calculator.input_model.form_fields().items()]
                 run = labels.make(gr.Button, {"value": "calc.run"}, variant="primary", elem_id=f"tk-calc-run-{calculator.name}")
             run.click(self._runner(calculator, names), [lang, *inputs], [result, plot, error], api_name=False)
             forms.append(form)
