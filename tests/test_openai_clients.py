@@ -93,6 +93,7 @@ def test_langchain_invoke_stream_and_three_turns(url: str) -> None:
     streamed = list(chat.stream(QUESTION))
     assert "2,400" in "".join(c.text for c in streamed)
     assert sum(c.usage_metadata["total_tokens"] for c in streamed if c.usage_metadata) > 0
+    assert [c.response_metadata["finish_reason"] for c in streamed if c.response_metadata.get("finish_reason")] == ["stop"]
     history = [HumanMessage(QUESTION), AIMessage(reply.text), HumanMessage("那如果GPM是8呢?")]
     second = chat.invoke(history)
     assert "1,600" in second.text  # 200,000 × 8 / 1,000, recomputed from the history the client sent
@@ -117,6 +118,9 @@ def test_llm_command_line_tool(url: str, tmp_path: Path, streamed: bool) -> None
     logged = _llm(["logs", "list", "--json", "-n", "1"], tmp_path, url)
     record = json.loads(logged)[0]
     assert record["input_tokens"] and record["output_tokens"]
+    response = record["response_json"]  # the completion as sent, or llm's merge of the streamed chunks
+    finish = response["finish_reason"] if streamed else response["choices"][0]["finish_reason"]
+    assert finish == "stop"
 
 
 @pytest.mark.parametrize("mode", ["plain", "stream"])
