@@ -41,6 +41,8 @@ _CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("orders", re.compile(r"订单|出单|成交了?(?=\s*\d+\s*单)|orders?", _I)),
     ("gmv", re.compile(r"gmv|销售额|成交额?|营业额|流水|卖了|出了|sales|revenue|made|sold|brought in|did", _I)),
 )
+_MONEY_CUES = tuple((role, cue) for role, cue in _CUES if role in ("gmv", "gpm", "price", "ad_spend", "flat_fee", "budget", "target_gmv",
+                                                                  "cost_per_video"))
 _RATE_CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("commission", re.compile(r"佣金|提成|纯佣|commission", _I)),
     ("margin", re.compile(r"毛利率?|利润率|净利率?|margin", _I)),
@@ -133,11 +135,10 @@ def _role(mention: NumberMention, text: str, clause: tuple[int, int], taken: set
         for role, unit in _UNITS:
             if unit.match(text, mention.span[1]):
                 return role
-    found = _nearest(_CUES, text, mention.span, clause, taken)
+    cues = _MONEY_CUES if number.currency is not None else _CUES  # "$300" is never a count of views
+    found = _nearest(cues, text, mention.span, clause, taken)
     if found is not None:
         role, cue = found
-        if role in ("views", "orders", "gpm", "roas") and number.currency is not None:
-            role = "gmv" if role in ("views", "orders") else role
         taken.add(cue)
         return role  # type: ignore[return-value]
     return "amount"

@@ -19,6 +19,8 @@ _I = re.IGNORECASE
 _CHANGE = re.compile(r"跌|涨|降|增长|下滑|下降|少了|多了|变化|比上|环比|同比|fell|dropped|drop|grew|rose|declin|down|up|change|compared", _I)
 _GROWTH = re.compile(r"增长率|增速|日均|每天涨|复合|growth rate|a day|per day|daily|\d+\s*(天|days)", _I)
 """Growth over days (the product-selection window): the intent table's growth calculator."""
+_ROAS_WORDS = re.compile(r"roas|roi|投产|不亏|保本|break[- ]?even|每单赚|一单赚|per order", _I)
+_BREAK_EVEN_VIEWS = re.compile(r"播放|views?|曝光|impressions?", _I)
 _PURE_COMMISSION = re.compile(r"纯佣|只给佣金|只付佣金|不给坑位费|没有坑位费|不要坑位费|零坑位|commission[- ]only|pure commission|"
                               r"no (flat )?fee|without a (flat )?fee|zero fee", _I)
 _BREAK_EVEN = re.compile(r"回本|保本|盈亏|打平|break[- ]?even|pay (for itself|off)|worth it", _I)
@@ -155,9 +157,22 @@ def _budget(k: _Known, text: str) -> Call | None:
                                  **({"creator_cost_per_video": creator.raw} if creator else {})}
 
 
+def _order_profit(k: _Known, text: str) -> Call | None:
+    """Price and margin (no product cost): the profit per order; margin alone: the break-even ROAS."""
+    margin, price = k.get("margin"), k.get("price")
+    if not margin or k.get("flat_fee") or k.get("ad_spend") or k.get("views") or _BREAK_EVEN_VIEWS.search(text):
+        return None
+    if not price and not _ROAS_WORDS.search(text):
+        return None
+    rate = k.get("commission")
+    return "order_profit", {"margin": margin.raw, **({"price": price.raw} if price else {}),
+                            **({"commission_rate": rate.raw} if rate else {})}
+
+
 def _creator_break_even(k: _Known, text: str) -> Call | None:
     pure = bool(_PURE_COMMISSION.search(text))
     fee, rate, margin = k.get("flat_fee"), k.get("commission"), k.get("margin")
+    fee = fee or k.get("cost_per_video") or next((q for q in k.money() if q.role == "amount"), None)  # "$300 creator video"
     if not (_BREAK_EVEN.search(text) and margin and (fee or rate or pure)):
         return None
     args: dict[str, Any] = {"margin": margin.raw, "flat_fee": 0 if pure and not fee else (fee.raw if fee else None)}
@@ -189,7 +204,7 @@ def _gmv_from_views(k: _Known, text: str) -> Call | None:
 
 _SHAPES: tuple[Callable[[_Known, str], Call | None], ...] = (
     _expected_loss, _blended, _roas, _change, _compare, _gpm_from_sales, _total_gmv, _budget, _creator_break_even,
-    _gmv_from_views,
+    _order_profit, _gmv_from_views,
 )
 _GENERIC = (_total_gmv, _gmv_from_views)
 """Shapes that give way when the question asks for a more specific calculation (a risk-adjusted plan,

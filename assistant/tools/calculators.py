@@ -808,6 +808,8 @@ CALCULATORS: dict[str, Calculator] = {
                     "Blended GPM of AI and other videos, and the views a target needs"),
         _calculator(seller_math.compare_per_dollar, seller_math.ComparePerDollarInput, "AI视频和达人视频每1美元带来的GMV，预算投哪个",
                     "GMV per dollar of AI vs creator videos, and where a budget goes further"),
+        _calculator(seller_math.order_profit, seller_math.OrderProfitInput, "由售价和毛利率算每单利润和保本ROAS",
+                    "Profit per order and break-even ROAS from price and margin"),
         _calculator(seller_math.videos_for_budget, seller_math.VideosForBudgetInput, "预算能买多少条视频",
                     "How many videos a budget buys"),
     )

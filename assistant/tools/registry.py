@@ -101,6 +101,10 @@ TOOL_GUIDES: dict[str, str] = {
         "budget, the videos and GMV it buys in each. Use for 'AI $12, 6k views, GPM 11 vs creator $250, 40k, GPM 45: "
         "where should my $3,000 go?'."
     ),
+    "order_profit": (
+        "Profit per order from the price and the seller's margin (no product cost needed): price × (margin − "
+        "commission) − ads per order, and the break-even ROAS 1 / (margin − commission)."
+    ),
     "videos_for_budget": "How many whole AI and/or creator videos a budget buys: budget / cost per video for each.",
 }
 

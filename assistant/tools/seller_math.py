@@ -345,3 +345,46 @@ def compare_per_dollar(args: ComparePerDollarInput, defaults: Defaults) -> CalcR
         led.step(more["zh"], more["en"])
         headline = {lang: headline[lang] + (" " if lang == "en" else "") + more[lang] for lang in headline}
     return led.result(figures, "GMV per $ = views × GPM / 1000 / cost per video", headline, worked=_joined(lines))
+
+
+class OrderProfitInput(CalcInput):
+    margin: float = number_field("rate", "毛利率", "margin", "Margin on the price before commission and ads.", le=1, default=...)
+    price: float | None = number_field("money", "售价/客单价", "price", "Price of one order.")
+    commission_rate: float | None = number_field("rate", "佣金率", "commission rate", "Creator commission on the price.", le=1)
+    ad_cost_per_order: float | None = number_field("money", "每单广告费", "ad cost per order", "Ad spend per order.")
+
+
+def order_profit(args: OrderProfitInput, defaults: Defaults) -> CalcResult:
+    """Profit per order = price × (margin − commission) − ads per order; break-even ROAS = 1 ÷ (margin − commission)."""
+    led = Ledger("order_profit", args, defaults)
+    margin, price = led.given("margin"), led.given("price")
+    rate = led.given("commission_rate") or 0.0
+    ads = led.given("ad_cost_per_order") or 0.0
+    left = margin - rate
+    figures: dict[str, float | None] = {"margin_after_commission": left}
+    lines: list[Text] = []
+    if left > 0:
+        even = 1 / left
+        figures["break_even_roas"] = even
+        lines.append(led.text("保本ROAS = 1 ÷ ({m} − {c}) = {even}", "break-even ROAS = 1 / ({m} − {c}) = {even}",
+                              m=(margin, "rate"), c=(rate, "rate"), even=(even, "plain")))
+    if price is not None:
+        profit = price * left - ads
+        figures["profit_per_order"] = profit
+        lines.insert(0, led.text("每单利润 = {p} × ({m} − {c}) − {ads} = {profit}", "profit per order = {p} × ({m} − {c}) − {ads} = {profit}",
+                                 p=(price, "money"), m=(margin, "rate"), c=(rate, "rate"), ads=(ads, "money"), profit=(profit, "money")))
+        headline = led.text("每单赚约{profit}。", "Each order earns about {profit}.", profit=(profit, "money"))
+    elif left > 0:
+        headline = led.text("ROAS要到{even}以上才不亏（1 ÷ 扣掉佣金后的毛利率{left}）。",
+                            "ROAS must beat {even} to make money (1 / your margin after commission, {left}).",
+                            even=(figures["break_even_roas"], "plain"), left=(left, "rate"))
+    else:
+        headline = led.text("佣金{c}不低于毛利率{m}：每卖一单都亏。", "Commission {c} is at or above your {m} margin: every sale loses money.",
+                            c=(rate, "rate"), m=(margin, "rate"))
+    for line in lines:
+        led.step(line["zh"], line["en"])
+    if price is not None and left > 0:
+        headline = {lang: headline[lang] + ("" if lang == "zh" else " ") + led.text(
+            "保本ROAS {even}。", "Break-even ROAS {even}.", even=(figures["break_even_roas"], "plain"))[lang] for lang in headline}
+    return led.result(figures, "profit per order = price × (margin − commission) − ads; break-even ROAS = 1 / (margin − commission)",
+                      headline, worked=_joined(lines) if lines else None)
