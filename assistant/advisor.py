@@ -177,7 +177,7 @@ class Advisor:
         entry = self.kb[entry_id]
         return Citation(
             id=entry.id, title=entry.title.get(lang), evidence=entry.evidence, evidence_label=entry.evidence_label(lang),
-            source_title=entry.source.title, publisher=entry.source.publisher, url=entry.source.url,
+            source_title=entry.source.title or "", publisher=entry.source.publisher, url=entry.source.url or "",
             date=entry.source.date, contradicted_by=sorted(self.kb.conflicts(entry_id) & cited), stale=entry.is_stale(),
         )
 

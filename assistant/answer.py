@@ -42,7 +42,8 @@ class Citation(BaseModel):
     source_title: str
     publisher: str
     url: str
-    date: dt.date
+    date: dt.date | None
+    """The source's own date; None when the page is undated."""
     contradicted_by: list[str] = Field(default_factory=list)
     """Ids of entries (also cited in this answer) that disagree with this one."""
     stale: bool = False

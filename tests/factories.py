@@ -16,10 +16,14 @@ def entry_data(entry_id: str = "sample-entry", **changes: Any) -> dict[str, Any]
         "text": {"zh": "GPM按千次曝光计算。", "en": "GPM is counted per thousand impressions."},
         "guidance": {"zh": "记下分母。", "en": "Write down the denominator."},
         "evidence": "official",
-        "source": {"title": "Seller University", "publisher": "TikTok", "url": "https://seller-us.tiktok.com/x", "date": "2025-01-01"},
+        "source": {
+            "title": "Seller University", "publisher": "TikTok", "url": "https://seller-us.tiktok.com/x", "date": "2025-01-01",
+            "excerpt": "GPM per thousand impressions",
+        },
         "markets": ["US"],
         "topics": ["gpm"],
         "reviewed": "2026-11-28",
+        "review_by": "2099-01-01",
     }
     data.update(changes)
     return data

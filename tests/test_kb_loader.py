@@ -21,12 +21,13 @@ def entry_yaml(entry_id: str, *, contradicted_by: str = "[]", supports: str = "[
         "text": 'text: {zh: "内部人士称AIGC视频GPM为10-16。", en: "Insiders put AIGC video GPM at 10-16."}',
         "guidance": 'guidance: {zh: "先用AI测品。", en: "Use AI to test products first."}',
         "evidence": "evidence: insider",
-        "source": 'source: {title: "Objective AI", publisher: TT123, url: "https://www.tt123.com/t/x", date: 2026-01-18}',
+        "source": 'source: {title: "Objective AI", publisher: TT123, url: "https://www.tt123.com/t/x", date: 2026-01-18, excerpt: "GPM值为10-16"}',
         "supports": f"supports: {supports}",
         "contradicted_by": f"contradicted_by: {contradicted_by}",
         "markets": "markets: [US]",
         "topics": "topics: [gpm, aigc]",
         "reviewed": "reviewed: 2026-11-28",
+        "review_by": "review_by: 2099-01-01",
     }
     lines.update(replace)
     return "\n".join(line for line in lines.values() if line) + "\n"

@@ -58,7 +58,7 @@ def entry(**overrides: object) -> Entry:
             "title": {"zh": "标题", "en": "Title"},
             "text": {"zh": "正文", "en": "Text"},
             "guidance": {"zh": "建议", "en": "Guidance"},
-            "source": {"title": "Source", "publisher": "TikTok", "url": "https://example.com/a", "date": "2026-01-18"},
+            "source": {"title": "Source", "publisher": "TikTok", "url": "https://example.com/a", "date": "2026-01-18", "excerpt": "a short quote"},
             **overrides,
         },
     )

@@ -161,7 +161,7 @@ def _facts(entry: Entry) -> _Facts:
     if cached is None or cached.entry is not entry:
         texts = [t for f in (entry.title, entry.text, entry.guidance) for t in (f.zh, f.en)]
         sentences = tuple(s for t in texts for s in _SENTENCE_END.split(t) if len(s) > 8 and any(c.isdigit() for c in s))
-        texts.append(f"{entry.source.date.isoformat()} {entry.reviewed.isoformat()}")
+        texts.append(" ".join(str(d) for d in (entry.source.date, entry.source.accessed, entry.reviewed, entry.review_by) if d))
         texts.append(json.dumps({k: v for k, v in entry.numbers.items() if not isinstance(v, str)}))
         cached = _FACTS[id(entry)] = _Facts(entry, tuple(v for t in texts for v in _values_in(t)), sentences)
     return cached

@@ -22,7 +22,9 @@ PHRASES: dict[Lang, dict[str, str]] = {
     "zh": {
         "conflict": "⚖ 说法有分歧：{a}（{a_label}）与 {b}（{b_label}）的结论不一致，两边都列在这里，请按证据强度权衡。",
         "weak": "{ids} 的数据来自匿名内部人士、作者观点或第三方估计，无法独立核实，请当作参考而不是定论。",
-        "stale": "{id} 上次核对是 {date}，内容可能已过时，请以平台最新规则为准。",
+        "stale": "{id} 已过复核期限（{review_by}），内容可能已过时，请以平台最新规则为准。",
+        "stale_mark": "此条可能已过时（截至 {date}）",
+        "undated": "未注明日期",
         "defaults": "测算用了引用的默认值（见上），不是您店铺的真实数据；换成您自己的数字会更准。",
         "estimate": "以上测算只是估算，不代表收益承诺；实际结果取决于品类、内容和账号情况。",
         "formula": "公式",
@@ -35,7 +37,9 @@ PHRASES: dict[Lang, dict[str, str]] = {
     "en": {
         "conflict": "⚖ Sources disagree: {a} ({a_label}) and {b} ({b_label}) point in different directions; both are shown, weigh them by evidence strength.",
         "weak": "{ids} rest on anonymous insiders, the author's opinion or third-party estimates and cannot be independently verified: treat them as signals, not facts.",
-        "stale": "{id} was last checked on {date} and may be out of date; confirm against the platform's current rules.",
+        "stale": "{id} is past its review date ({review_by}) and may be out of date; confirm against the platform's current rules.",
+        "stale_mark": "this may be out of date (as of {date})",
+        "undated": "undated",
         "defaults": "The calculation used the cited defaults above, not your shop's data; plug in your own figures for a sharper answer.",
         "estimate": "These figures are estimates, not a promise of returns; results depend on category, content and account health.",
         "formula": "Formula",
@@ -135,7 +139,7 @@ def compose(
     weak = [e.id for e in entries if e.evidence in _WEAK_EVIDENCE]
     if weak:
         risks.append(p["weak"].format(ids="、".join(map(cite, weak)) if lang == "zh" else ", ".join(map(cite, weak))))
-    risks += [p["stale"].format(id=cite(e.id), date=e.reviewed.isoformat()) for e in entries if e.is_stale()]
+    risks += [p["stale"].format(id=cite(e.id), review_by=e.review_by.isoformat()) for e in entries if e.is_stale()]
     if any(c.get("assumptions") for c in results):
         risks.append(p["defaults"])
     if results:
@@ -156,7 +160,11 @@ def _section(title: str, lines: list[str], *, bullet: bool = True) -> str:
 def _evidence_line(entry: Entry, lang: Lang, *, sentences_shown: int | None) -> str:
     """The entry's claim (its first `sentences_shown` sentences, or all), cited with its evidence level and source."""
     text = " ".join(sentences(entry.text.get(lang), lang)[:sentences_shown])
-    source = PHRASES[lang]["source"].format(publisher=entry.source.publisher, date=entry.source.date.isoformat())
+    p = PHRASES[lang]
+    date = entry.source.date.isoformat() if entry.source.date else p["undated"]
+    source = p["source"].format(publisher=entry.source.publisher, date=date)
+    if entry.is_stale():
+        source += ("；" if lang == "zh" else "; ") + p["stale_mark"].format(date=entry.reviewed.isoformat())
     label = entry.evidence_label(lang)
     return f"{text} {cite(entry.id)}（{label}；{source}）" if lang == "zh" else f"{text} {cite(entry.id)} ({label}; {source})"
 

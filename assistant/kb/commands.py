@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     validate.set_defaults(handler=_validate)
     listing = kb_sub.add_parser("list", help="list the valid entries")
     listing.add_argument("--json", action="store_true", help="print the entries as JSON")
+    listing.add_argument("--stale", action="store_true", help="only entries past their review_by date (today, UTC)")
     listing.set_defaults(handler=_list)
 
     index = sub.add_parser("index", help="sync the vector index with the knowledge files")
@@ -57,10 +59,16 @@ def _list(args: argparse.Namespace) -> int:
     from assistant.kb.loader import KnowledgeBase
 
     kb = KnowledgeBase.from_dir(Settings.from_env().knowledge_dir)
+    today = dt.datetime.now(dt.UTC).date()
+    entries = [e for e in kb if e.is_stale(today)] if args.stale else list(kb)
     if args.json:
-        print(json.dumps([entry.model_dump(mode="json") for entry in kb], ensure_ascii=False, indent=2))
+        print(json.dumps([entry.model_dump(mode="json") for entry in entries], ensure_ascii=False, indent=2))
+    elif args.stale:
+        for entry in sorted(entries, key=lambda e: (e.review_by, e.id)):
+            print(f"{entry.id:40} review_by {entry.review_by.isoformat()}  {entry.title.en}")
+        print(f"kb: {len(entries)} of {len(kb)} entries past review_by on {today.isoformat()}", file=sys.stderr)
     else:
-        for entry in kb:
+        for entry in entries:
             print(f"{entry.id:40} {entry.kind:8} {entry.evidence:14} {','.join(entry.markets):10} {entry.title.en}")
     _warn_errors(kb.errors)
     return 0

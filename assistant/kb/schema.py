@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Lang = Literal["zh", "en"]
 Kind = Literal["claim", "note", "playbook"]
@@ -23,8 +23,8 @@ EVIDENCE_LABELS: dict[Evidence, dict[Lang, str]] = {
     "author-opinion": {"zh": "作者观点", "en": "author's opinion"},
 }
 
-STALE_AFTER = dt.timedelta(days=180)
-"""An entry whose `reviewed` date is older than this is flagged as possibly out of date."""
+EXCERPT_MAX_WORDS = 30
+"""An excerpt quotes at most this many words (a CJK character counts as half a word)."""
 
 
 class _Strict(BaseModel):
@@ -48,12 +48,38 @@ class Bilingual(_Strict):
         return self.zh if lang == "zh" else self.en
 
 
+def excerpt_words(text: str) -> float:
+    """Words in `text`: whitespace-separated tokens, with each CJK character counted as half a word."""
+    cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    latin = "".join(" " if "\u3400" <= ch <= "\u9fff" else ch for ch in text)
+    return len(latin.split()) + cjk / 2
+
+
 class Source(_Strict):
-    title: str = Field(min_length=1)
+    """Where an entry comes from. Title, URL and author only when the research files back them."""
+
     publisher: str = Field(min_length=1)
-    url: str = Field(pattern=r"^https?://\S+$")
-    date: dt.date
+    excerpt: str = Field(min_length=4)
+    """A short phrase quoted from the source, in its own language, carrying the entry's main fact."""
+    date: dt.date | None
+    """The page's own date; null when the page is undated (then `accessed` says when it was read)."""
+    accessed: dt.date | None = None
+    title: str | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     author: str | None = None
+
+    @field_validator("excerpt")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        if excerpt_words(value) > EXCERPT_MAX_WORDS:
+            raise ValueError(f"quote at most {EXCERPT_MAX_WORDS} words")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _dated(self) -> Source:
+        if self.date is None and self.accessed is None:
+            raise ValueError("an undated source (date: null) needs `accessed`")
+        return self
 
 
 Ruling = Literal["allowed", "label-required", "restricted", "banned"]
@@ -91,6 +117,8 @@ class Entry(_Strict):
     aliases: list[str] = Field(default_factory=list)
     """Words sellers use for this topic (slang, abbreviations) in either language."""
     reviewed: dt.date
+    review_by: dt.date
+    """When the fact is likely to change; past it, answers flag the entry as possibly out of date."""
     rules: list[Rule] = Field(default_factory=list)
     """Structured clauses, for notes that state rules (the `check_policy` tool rules on them)."""
 
@@ -98,4 +126,5 @@ class Entry(_Strict):
         return EVIDENCE_LABELS[self.evidence][lang]
 
     def is_stale(self, today: dt.date | None = None) -> bool:
-        return (today or dt.date.today()) - self.reviewed > STALE_AFTER
+        """Past its `review_by` date."""
+        return (today or dt.date.today()) > self.review_by

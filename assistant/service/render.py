@@ -9,7 +9,7 @@ def footnotes(answer: Answer) -> str:
     """The citations as numbered footnotes, `[1] title — evidence — url`, preceded by a blank line."""
     if not answer.citations:
         return ""
-    lines = (f"[{n}] {c.title} — {c.evidence_label} — {c.url}" for n, c in enumerate(answer.citations, 1))
+    lines = (f"[{n}] {c.title} — {c.evidence_label} — {c.url or c.publisher}" for n, c in enumerate(answer.citations, 1))
     return "\n\n" + "\n".join(lines)
 
 

@@ -153,6 +153,7 @@ def passage(entry: Entry, score: float, lang: Lang | None = None, conflict_with:
         "contradicted_by": list(entry.contradicted_by),
         "markets": list(entry.markets),
         "reviewed": entry.reviewed.isoformat(),
+        "review_by": entry.review_by.isoformat(),
         "stale": entry.is_stale(),
         "conflict_with": conflict_with,
     }

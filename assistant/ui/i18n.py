@@ -135,6 +135,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "kb.none": {"zh": "没有符合条件的条目，试试放宽筛选。", "en": "No entries match: try fewer filters."},
     "kb.guidance": {"zh": "对卖家的意义", "en": "What it means for you"},
     "kb.published": {"zh": "发布于 {date}", "en": "published {date}"},
+    "kb.undated": {"zh": "未注明日期", "en": "undated"},
     "kb.reviewed": {"zh": "复核于 {date}", "en": "reviewed {date}"},
     # Evidence badges (short forms; the long labels come from the knowledge schema)
     "ev.official": {"zh": "官方", "en": "official"},

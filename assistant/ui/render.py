@@ -6,6 +6,7 @@ chat and the knowledge browser never render someone else's markup.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -57,6 +58,11 @@ def safe_url(url: str) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in url) else None
 
 
+def _date(date: dt.date | None, lang: Lang) -> str:
+    """A source's date, or "undated" when the page gives none."""
+    return date.isoformat() if date else t("kb.undated", lang)
+
+
 def _link(url: str, label: str) -> str:
     href = safe_url(url)
     if href is None:
@@ -87,7 +93,7 @@ def citation_chip(citation: Citation, lang: Lang, titles: Mapping[str, str], num
         f'<span class="tk-ref-no">{number}</span>'
         f"{badge(citation.evidence, lang, citation.evidence_label)}"
         f"{_link(citation.url, citation.title)}"
-        f'<span class="tk-chip-meta">{esc(citation.publisher)} · {citation.date.isoformat()}</span>'
+        f'<span class="tk-chip-meta">{esc(citation.publisher)} · {esc(_date(citation.date, lang))}</span>'
         f"{_flags(disputed, citation.stale, lang)}</span>"
     )
 
@@ -197,16 +203,16 @@ def thought(call: ToolCall, lang: Lang, *, done: bool) -> gr.ChatMessage:
 def entry_card(entry: Entry, lang: Lang, disputed_by: Iterable[str] = (), *, stale: bool = False) -> str:
     """A knowledge entry for the browser: title, badge, text, guidance, source, dates and flags."""
     source = entry.source
-    dates = " · ".join(
-        (t("kb.published", lang, date=source.date.isoformat()), t("kb.reviewed", lang, date=entry.reviewed.isoformat()))
-    )
+    published = t("kb.published", lang, date=source.date.isoformat()) if source.date else t("kb.undated", lang)
+    dates = " · ".join((published, t("kb.reviewed", lang, date=entry.reviewed.isoformat())))
+    link = _link(source.url or "", source.title or source.publisher)
     tags = "".join(f'<span class="tk-tag">{esc(tag)}</span>' for tag in (*entry.markets, *entry.topics))
     return (
         f'<article class="tk-entry" data-entry="{esc(entry.id)}">'
         f'<header>{badge(entry.evidence, lang, entry.evidence_label(lang))}<h3>{esc(entry.title.get(lang))}</h3></header>'
         f"<p>{esc(entry.text.get(lang))}</p>"
         f'<p class="tk-guidance"><b>{esc(t("kb.guidance", lang))}:</b> {esc(entry.guidance.get(lang))}</p>'
-        f'<footer><span class="tk-chip">{_link(source.url, source.title)}'
+        f'<footer><span class="tk-chip">{link}'
         f'<span class="tk-chip-meta">{esc(source.publisher)} · {esc(dates)}</span>{_flags(disputed_by, stale, lang)}</span>'
         f'<span class="tk-tags">{tags}</span><code class="tk-id">{esc(entry.id)}</code></footer></article>'
     )
@@ -230,5 +236,6 @@ def _assumption(assumption: Assumption, lang: Lang, lookup: Callable[[str], Entr
     entry = lookup(assumption.source) if assumption.source else None
     if entry is None:
         return note
-    source = f"{badge(entry.evidence, lang, entry.evidence_label(lang))} {_link(entry.source.url, entry.title.get(lang))}"
+    link = _link(entry.source.url or "", entry.title.get(lang))
+    source = f"{badge(entry.evidence, lang, entry.evidence_label(lang))} {link}"
     return f'{note} <span class="tk-source">{esc(t("calc.source", lang))}: {source}</span>'
