@@ -17,7 +17,10 @@ from tests.factories import entry_data, make_entry
 KNOWLEDGE = PACKAGE_ROOT / "knowledge"
 ARTICLE_URL = "https://www.tt123.com/t/cFV3tD6l"
 ARTICLE = (KNOWLEDGE / "sources" / "tt123-2026-01-18-objective-ai.txt").read_text(encoding="utf-8")
-RESEARCH = "".join((KNOWLEDGE / "sources" / name).read_text(encoding="utf-8") for name in ("platform-notes.md", "platform-notes-raw.md"))
+RESEARCH = "".join(
+    (KNOWLEDGE / "sources" / name).read_text(encoding="utf-8")
+    for name in ("platform-notes.md", "platform-notes-raw.md", "search-pages-2026-12-04.md")
+)
 KB = KnowledgeBase.from_dir(KNOWLEDGE)
 
 
