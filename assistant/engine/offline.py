@@ -17,7 +17,7 @@ from assistant.answer import DETAILS_MARKER
 from assistant.engine import prompts
 from assistant.engine.acts import read_act
 from assistant.engine.conversation import Conversation, mark_kind, parse_tool_result
-from assistant.engine.grounding import SEARCH_TOOL
+from assistant.engine.grounding import SEARCH_TOOL, retrieved_ids
 from assistant.engine.planner import Call, plan_turn
 from assistant.engine.reply import Inputs, write_reply
 from assistant.engine.scope import in_scope_part, market_of
@@ -111,7 +111,8 @@ class OfflineModel(BaseChatModel):
         act = read_act(asked)
         if act not in ("compute", "diagnose", "decide") and any("error" not in c for c in calculations):
             act = "compute"  # "那如果GPM是20呢?": a follow-up the calculators answered
-        reply = write_reply(Inputs(act, lang, asked, entries, calculations, rulings, self.kb.get, off_topic))
+        retrieved = frozenset(retrieved_ids(conversation.tool_results))
+        reply = write_reply(Inputs(act, lang, asked, entries, calculations, rulings, self.kb.get, off_topic, retrieved))
         details = compose(lang, evidence, calculations, self.kb.conflicts, question) if evidence or calculations else ""
         return AIMessage(f"{reply}\n\n{DETAILS_MARKER}\n\n{details}" if details else reply)
 

@@ -7,14 +7,14 @@ first sentence ("不对，反过来了：…" / "No, it's the other way round: �
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from assistant.kb.schema import Entry, Lang
+from assistant.kb.schema import Lang
 
 _I = re.IGNORECASE
 _AI = r"(?<![a-z])(?:ai|aigc)(?![a-z])|人工智能"
-_BIG_SHARE = (r"一半|半数|过半|三分之一|四分之一|大部分|大多数|多数|主流|\d{2}\s?%|百分之[一二三四五六七八九]十"
+_BIG_SHARE = (r"一半|大半|半数|过半|三分之一|四分之一|大部分|大多数|多数|主流|\d{2}\s?%|百分之[一二三四五六七八九]十"
               r"|(?<![a-z])(?:a|one) third|(?<![a-z])half|(?<![a-z])most(?![a-z])|majority|a quarter|(?<![\d.])[2-9]\d\s?%")
 _GMV = r"gmv|成交|销售额?|销量|带货|卖货|sales|revenue"
 _VIDEOS = r"视频|内容|videos?|content|clips?"
@@ -85,12 +85,13 @@ def stated_premise(question: str) -> Premise | None:
     return None
 
 
-def premise_correction(question: str, lang: Lang, lookup: Callable[[str], Entry | None]) -> str | None:
-    """The correcting first sentence, citing the entries that hold the figure (None when none is wrong)."""
+def premise_correction(question: str, lang: Lang, retrieved: Collection[str]) -> str | None:
+    """The correcting first sentence, citing the retrieved entries that hold the figure (None when no
+    figure is stated wrongly, or none of those entries came back from this turn's searches)."""
     premise = stated_premise(question)
     if premise is None:
         return None
-    ids = [i for i in premise.entry_ids if lookup(i) is not None]
+    ids = [i for i in premise.entry_ids if i in retrieved]
     if not ids:
         return None
     return premise.correction[lang].format(cites="".join(f"[{i}]" for i in ids))

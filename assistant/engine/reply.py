@@ -102,6 +102,8 @@ class Inputs:
     """entry id → Entry (the knowledge base), for premises and sources."""
     off_topic: str | None = None
     """The part of a mixed question that is outside the field, to say so in one line."""
+    retrieved: frozenset[str] = frozenset()
+    """Every entry this turn's searches returned (what a correction may cite)."""
 
 
 def write_reply(inputs: Inputs) -> str:
@@ -109,7 +111,8 @@ def write_reply(inputs: Inputs) -> str:
     lang = inputs.lang
     if inputs.act in SMALL_TALK:
         return SMALL_TALK[inputs.act][lang]
-    correction = None if _results(inputs) else premise_correction(inputs.question, lang, inputs.lookup)
+    retrieved = inputs.retrieved | {e.id for e in inputs.entries}
+    correction = None if _results(inputs) else premise_correction(inputs.question, lang, retrieved)
     writer = {
         "compute": _compute, "diagnose": _diagnose, "decide": _decide, "comply": _comply, "source": _source,
     }.get(inputs.act, _explain)  # fmt: skip
