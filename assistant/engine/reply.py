@@ -17,6 +17,7 @@ from assistant.engine.stances import decision_stance
 from assistant.kb.schema import Entry, Lang
 from assistant.tools.calc_base import FX_RATE_ENTRY, field_meta, show
 from assistant.tools.calculators import CALCULATORS
+from assistant.engine.grounding import cited_ids
 from assistant.engine.text import cite, first_sentence, join, sentences, trim, without_asides
 
 WEAK = ("insider", "author-opinion", "third-party")
@@ -55,6 +56,7 @@ RULING_OPENERS: dict[str, dict[Lang, str]] = {
     "restricted": {"zh": "**不建议。** {action}会被判违规或不给推荐", "en": "**Not advisable.** {action} counts against you"},
     "allowed": {"zh": "**可以。** {action}是允许的", "en": "**Yes.** {action} is allowed"},
 }
+STALE_MARK: dict[Lang, str] = {"zh": "可能已过时，截至{date}", "en": "may be out of date, as of {date}"}
 PENALTY: dict[Lang, str] = {"zh": "后果：{penalty}。", "en": "Penalty: {penalty}."}
 NO_RULE: dict[Lang, str] = {
     "zh": "我没找到直接管这个做法的条款，下面是最接近的规定。",
@@ -121,7 +123,31 @@ def write_reply(inputs: Inputs) -> str:
         parts = [correction, *[p for p in parts if p.startswith(("- ", NEXT[lang]))]]
     if inputs.off_topic:
         parts.append(OUT_OF_SCOPE_LINE[lang].format(part=inputs.off_topic))
-    return _fit([p for p in parts if p], lang)
+    return _fit(_mark_stale([p for p in parts if p], lang, inputs.lookup), lang)
+
+
+def _mark_stale(parts: list[str], lang: Lang, lookup: Any) -> list[str]:
+    """Beside the first citation of an entry past its review date: "this may be out of date (as of …)"."""
+    marked: set[str] = set()
+    out = []
+    for part in parts:
+        for entry_id in cited_ids(part):
+            entry = lookup(entry_id)
+            if entry is None or entry_id in marked or not entry.is_stale():
+                continue
+            marked.add(entry_id)
+            mark = STALE_MARK[lang].format(date=entry.reviewed.isoformat())
+            part = re.sub(rf"{re.escape(cite(entry_id))}(（[^（）]*）| \([^()]*\))?",
+                          lambda m: _with_mark(m.group(0), m.group(1), mark, lang), part, count=1)
+        out.append(part)
+    return out
+
+
+def _with_mark(found: str, label: str | None, mark: str, lang: Lang) -> str:
+    """The citation with the mark inside its evidence label's brackets, or in brackets of its own."""
+    if label:
+        return f"{found[:-1]}{'；' if lang == 'zh' else '; '}{mark}{found[-1]}"
+    return f"{found}（{mark}）" if lang == "zh" else f"{found} ({mark})"
 
 
 def _fit(parts: list[str], lang: Lang) -> str:
