@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from assistant.answer import DETAILS_MARKER
 from assistant.kb.schema import Lang
 
 SYSTEM_PROMPT = """\
