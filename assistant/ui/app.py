@@ -19,7 +19,7 @@ from assistant.ui.chat import ChatTab, open_session, restore
 from assistant.ui.i18n import BROWSER_LANG_JS, LANG_CHOICES, Labels, normalize_lang, t
 from assistant.ui.knowledge_tab import KnowledgeTab
 from assistant.ui.render import esc
-from assistant.ui.styles import CSS, theme
+from assistant.ui.styles import CSS, PAGE_CSS, theme
 
 if TYPE_CHECKING:
     from assistant.advisor import Advisor
@@ -36,13 +36,21 @@ under load. 10 ms adds at most that much before a click starts its answer."""
 
 def page_options() -> dict[str, Any]:
     """The page-level settings Gradio 6 takes at launch/mount time (theme, CSS, no footer, no run history)."""
-    return {"theme": theme(), "css": CSS, "footer_links": [], "run_history": False}
+    return {"theme": theme(), "css": CSS, "head": f"<style>{PAGE_CSS}</style>", "footer_links": [], "run_history": False}
 
 
 def _brand(lang: Lang) -> str:
     return (
-        f'<div class="tk-brand"><h1>tk-advisor <span class="tk-dot">·</span> TikTok Shop AI 决策助手</h1>'
+        f'<div class="tk-brand"><h1>tk-advisor<span class="tk-subtitle"> <span class="tk-dot">·</span> TikTok Shop AI 决策助手</span></h1>'
         f"<p>{esc(t('app.tagline', lang))}</p></div>"
+    )
+
+
+def _disclaimer(lang: Lang) -> str:
+    """The disclaimer folded to one line (its short form); the evidence scale opens under it."""
+    return (
+        f'<details class="tk-disclaimer"><summary>{esc(t("app.disclaimer_short", lang))}</summary>'
+        f"<p>{esc(t('app.disclaimer', lang))}</p></details>"
     )
 
 
@@ -55,9 +63,9 @@ def build_ui(advisor: Advisor, limiter: RateLimiter, binding: BrowserBinding) ->
         with gr.Row(elem_id="tk-header", equal_height=True):
             labels.make(gr.HTML, {"value": _brand}, elem_id="tk-brand")
             lang = gr.Radio(
-                LANG_CHOICES, value=labels.initial, show_label=False, elem_id="tk-lang", container=False, scale=0, min_width=190
+                LANG_CHOICES, value=labels.initial, show_label=False, elem_id="tk-lang", container=False, scale=0, min_width=0
             )
-        labels.make(gr.Markdown, {"value": "app.disclaimer"}, elem_id="tk-disclaimer")
+        labels.make(gr.HTML, {"value": _disclaimer}, elem_id="tk-disclaimer", padding=False)
         with gr.Tabs(elem_id="tk-tabs"):
             with labels.make(gr.Tab, {"label": "tab.chat"}, id="chat", elem_id="tk-tab-chat"):
                 chat = ChatTab(advisor, labels, lang, limiter, binding)

@@ -164,7 +164,7 @@ class ChatTab:
             {"label": "chat.label", "placeholder": "chat.placeholder", "examples": _examples},
             elem_id="tk-chat",
             show_label=False,
-            height="min(620px, 68vh)",
+            height=None,  # styles.py sizes it to the screen
             latex_delimiters=[],
             buttons=["copy", "copy_all"],
             feedback_options=("Like", "Dislike"),
@@ -176,6 +176,7 @@ class ChatTab:
                 {"label": "chat.input", "placeholder": "chat.input_placeholder"},
                 elem_id="tk-input",
                 show_label=False,
+                container=False,
                 lines=1,
                 max_lines=6,
                 scale=8,

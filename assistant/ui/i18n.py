@@ -27,6 +27,10 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Evidence, strongest first: official policy › trade press › third-party estimate › insider claim "
         "(unverified) › author's opinion. Weigh the advice by its evidence; this is not financial or legal advice.",
     },
+    "app.disclaimer_short": {
+        "zh": "ⓘ 不构成财务或法律建议 · 请按证据等级权衡",
+        "en": "ⓘ Not financial or legal advice · weigh it by its evidence",
+    },
     "app.lang": {"zh": "界面语言", "en": "Language"},
     "tab.chat": {"zh": "对话", "en": "Chat"},
     "tab.calc": {"zh": "计算器", "en": "Calculators"},
@@ -40,8 +44,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
     },
     "chat.input": {"zh": "你的问题", "en": "Your question"},
     "chat.input_placeholder": {
-        "zh": "例如：我的视频20万播放，GPM 12，能卖多少？",
-        "en": "e.g. My video got 200k views at GPM 12: what can it sell?",
+        "zh": "例如：20万播放，GPM 12，能卖多少？",
+        "en": "e.g. 200k views at GPM 12: what will it sell?",
     },
     "chat.send": {"zh": "发送", "en": "Send"},
     "chat.new": {"zh": "新对话", "en": "New chat"},

@@ -47,17 +47,31 @@ CSS = """
 .gradio-container { max-width: 1080px !important; margin: 0 auto !important; }
 footer { display: none !important; }
 
-/* Header */
-#tk-header { align-items: center; gap: 12px; padding: 4px 2px 0; flex-wrap: nowrap; }
+/* Header: one compact row, the disclaimer one line that opens */
+#tk-header { align-items: center; gap: 8px; padding: 0 2px; flex-wrap: nowrap; }
 #tk-brand { flex: 1 1 0 !important; min-width: 0 !important; }
-#tk-brand h1 { font-size: 1.45rem; font-weight: 700; margin: 0; letter-spacing: -0.01em; }
+#tk-brand h1 { font-size: 1.3rem; font-weight: 700; margin: 0; letter-spacing: -0.01em; white-space: nowrap;
+               overflow: hidden; text-overflow: ellipsis; }
 #tk-brand h1 .tk-dot { color: #fe2c55; }
-#tk-brand p { margin: 4px 0 0; color: #4b5563; font-size: 0.92rem; }
+#tk-brand p { margin: 2px 0 0; color: #4b5563; font-size: 0.88rem; }
 #tk-lang { flex: 0 0 auto !important; width: auto !important; min-width: 0 !important; }
-#tk-disclaimer { font-size: 0.8rem; color: #6b7280; border-left: 3px solid #25f4ee; padding: 6px 10px;
+#tk-lang .wrap { flex-wrap: nowrap; gap: 4px; }
+#tk-lang label { padding: 2px 8px !important; }
+.tk-disclaimer { font-size: 0.78rem; color: #6b7280; border-left: 3px solid #25f4ee; padding: 3px 8px;
                  background: #fff; border-radius: 6px; }
-#tk-disclaimer p { margin: 0; }
+.tk-disclaimer > summary { contain: inline-size; cursor: pointer; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.tk-disclaimer p { margin: 4px 0 2px; }
 
+/* Chat: the message list is the page's one scroll container; the input stays on screen */
+#tk-chat { height: min(640px, calc(100dvh - 250px)) !important; min-height: 240px; }
+#tk-chat .placeholder-content { overflow: visible; }
+#tk-chat .examples { display: grid !important; grid-template-columns: repeat(auto-fill, minmax(min(100%, 230px), 1fr));
+                     gap: 8px; margin-top: 8px; }
+#tk-chat .example { min-width: 0 !important; max-width: 100% !important; width: 100%; white-space: normal; cursor: pointer;
+                    border: 1px solid #fda4af !important; background: #fff1f2 !important; border-radius: 12px;
+                    padding: 8px 12px !important; text-align: left; color: #881337; box-shadow: 0 1px 2px rgb(0 0 0 / 0.05); }
+#tk-chat .example:hover { background: #ffe4e6 !important; border-color: #fb7185 !important; }
+#tk-chat .example-text::after { content: " →"; font-weight: 700; color: #fe2c55; }
 /* Sources under an answer */
 .tk-details { margin-top: 8px; border-top: 1px solid #e5e7eb; padding-top: 6px; font-size: 0.92em; }
 .tk-details > summary { cursor: pointer; color: #2563eb; font-weight: 600; }
@@ -91,8 +105,9 @@ a.tk-chip-title:hover { text-decoration: underline !important; }
 #tk-notice:not(:has(.tk-notice)), #tk-calc-error:not(:has(.tk-notice)) { display: none; }
 
 /* Chat input row */
-#tk-input-row { align-items: flex-end; gap: 8px; flex-wrap: nowrap; }
+#tk-input-row { align-items: stretch; gap: 8px; flex-wrap: nowrap; }
 #tk-input { flex: 1 1 auto !important; min-width: 0 !important; }
+#tk-input textarea::placeholder { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 #tk-send { min-width: 72px !important; flex: 0 0 auto !important; }
 #tk-feedback { border: 1px solid #e5e7eb; border-radius: 10px; padding: 8px; background: #fff; }
 
@@ -109,6 +124,9 @@ a.tk-chip-title:hover { text-decoration: underline !important; }
 .tk-tag { font-size: 0.7rem; background: #f1f5f9; color: #475569; border-radius: 4px; padding: 0 6px; }
 .tk-id { font-size: 0.7rem; color: #9ca3af; margin-left: auto; }
 
+/* Dropdowns: long choices end in "…" before the arrow instead of running under it */
+.secondary-wrap input { padding-right: 26px !important; text-overflow: ellipsis; }
+
 /* Calculator results */
 #tk-calc-result .tk-headline { font-size: 1.1rem; font-weight: 700; margin: 0 0 6px; }
 #tk-calc-result code { white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -117,14 +135,26 @@ a.tk-chip-title:hover { text-decoration: underline !important; }
 #tk-calc-result .tk-chip-title { font-weight: 600; }
 
 @media (max-width: 640px) {
-  #tk-header { flex-direction: column; align-items: stretch; }
-  #tk-brand { flex: 1 1 0 !important; min-width: 0 !important; }
-#tk-brand h1 { font-size: 1.15rem; }
-  #tk-lang { min-width: 0 !important; }
-  .gradio-container { padding: 0 4px !important; }
+  .gradio-container { --layout-gap: 6px; }
+  .tk-subtitle { display: none; }
+  #tk-brand h1 { font-size: 1.02rem; }
+  #tk-brand p { display: none; }
+  #tk-lang label { padding: 1px 6px !important; font-size: 0.8rem; }
+  #tk-tabs .tab-wrapper, #tk-tabs .tab-container { min-width: 0 !important; }
+  #tk-tabs button[role="tab"] { padding: 6px 10px; }
+  #tk-chat { height: calc(100dvh - 244px) !important; }
   #tk-chat .message-row { max-width: 100% !important; }
   #tk-chat .message-wrap { margin-left: 0 !important; }
-  #tk-send { min-width: 56px !important; }
+  #tk-send { min-width: 60px !important; }
   .tk-id { margin-left: 0; }
+  .tk-entry { padding: 10px; }
 }
 """
+
+PAGE_CSS = """
+.gradio-container > .main.app { padding-top: 8px; padding-bottom: 0; }
+@media (max-width: 640px) {
+  .gradio-container > .main.app { padding: 4px 6px 0; }
+}
+"""
+"""Rules for the page around the app, which Gradio's scoping of `CSS` (to inside `.contain`) cannot reach."""

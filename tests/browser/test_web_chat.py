@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
@@ -21,117 +20,10 @@ from assistant.kb.retrieve import Retriever
 from assistant.service.api import create_app
 from assistant.service.server import BackgroundServer
 from assistant.store import Store
-from assistant.ui.browser import COOKIE
 from openai_stub import OpenAIStub, Reply
-
-playwright_api = pytest.importorskip("playwright.sync_api")
+from web_support import PHONE, Page, Served, answers, ask, browser_owner, expect, goto, shoot, wait_until
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 30_000
-
-Page = playwright_api.Page
-expect = playwright_api.expect
-
-
-class Served:
-    """The app's URL and the settings its Advisor writes to (for looking into the store)."""
-
-    def __init__(self, url: str, settings: Settings):
-        self.url = url
-        self.settings = settings
-
-
-@pytest.fixture(scope="module")
-def served(retriever: Retriever, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    settings = Settings.from_env(environ={}, data_dir=tmp_path_factory.mktemp("web-chat"), provider="offline",
-                                 answer_workers=0)  # the web chat answers in the server process anyway
-    advisor = Advisor(settings, retriever, Store(settings.sqlite_path))
-    with BackgroundServer(create_app(advisor, settings)) as server:
-        yield Served(server.url, settings)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_api.Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser: playwright_api.Browser) -> Iterator[Callable[..., Page]]:
-    """Open the app in a new browser context; on teardown, check no request left loopback."""
-    contexts: list[playwright_api.BrowserContext] = []
-    requested: list[str] = []
-
-    def open_(url: str, *, viewport: dict[str, int] = DESKTOP, locale: str = "en-US") -> Page:
-        context = browser.new_context(viewport=viewport, locale=locale)
-        context.set_default_timeout(TIMEOUT_MS)
-        context.on("request", lambda request: requested.append(request.url))
-        contexts.append(context)
-        page = context.new_page()
-        goto(page, url)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    outside = {url for url in requested if urlparse(url).scheme in ("http", "https", "ws", "wss")
-               and urlparse(url).hostname not in ("127.0.0.1", "localhost")}  # fmt: skip
-    assert not outside, f"requests left loopback: {sorted(outside)[:5]}"
-
-
-def goto(page: Page, url: str) -> None:
-    page.goto(url, wait_until="load")
-    page.locator("#tk-input textarea").wait_for()
-    # The page load has restored (or started) the browser's conversation and saved the language.
-    page.wait_for_function("localStorage.getItem('tk-advisor-lang')")
-
-
-def browser_owner(page: Page) -> str:
-    """The conversation owner the server bound this browser to (its HttpOnly cookie)."""
-    (cookie,) = [c for c in page.context.cookies() if c["name"] == COOKIE]
-    assert cookie["httpOnly"] and page.evaluate("document.cookie").find(COOKIE) == -1
-    return "web:" + cookie["value"].split(".")[0]
-
-
-def shoot(page: Page, name: str, *, full_page: bool = False) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
-
-
-def answers(page: Page) -> playwright_api.Locator:
-    """Final answers (each carries its sources row)."""
-    return page.locator("#tk-chat .tk-sources")
-
-
-def ask(page: Page, question: str) -> playwright_api.Locator:
-    """Send `question` and wait for its answer; return the answer's message."""
-    before = answers(page).count()
-    page.locator("#tk-input textarea").fill(question)
-    page.locator("#tk-input textarea").press("Enter")
-    answers(page).nth(before).wait_for()
-    return page.locator("#tk-chat .message-content").filter(has=page.locator(".tk-sources")).nth(before)
-
-
-def wait_until(check: Callable[[], object], seconds: float = 10) -> object:
-    deadline = time.monotonic() + seconds
-    while not (value := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.1)
-    return value
 
 
 # --- chat ---------------------------------------------------------------------------------
