@@ -91,6 +91,10 @@ def test_yaml_syntax_error_has_its_line(kdir: Path) -> None:
         ({"extra": "popularity: 5"}, "popularity", "unknown key 'popularity'"),
         ({"markets": "markets: [MARS]"}, "markets", "markets.0:"),
         ({"id": "id: Bad_Id"}, "id", "id: String should match pattern"),
+        ({"formats": "formats: [livestream]"}, "formats", "formats.0:"),
+        ({"formats": "formats: []"}, "formats", "formats:"),
+        ({"formats": "formats: [LIVE, LIVE]"}, "formats", "listed twice"),
+        ({"formats": "formats: [all, LIVE]"}, "formats", "`all` stands alone"),
     ],
 )
 def test_schema_errors_point_at_the_offending_key(kdir: Path, replace: dict[str, str], field: str | None, expected: str) -> None:
@@ -99,6 +103,16 @@ def test_schema_errors_point_at_the_offending_key(kdir: Path, replace: dict[str,
     error = only_error(kdir)
     assert expected in error.reason
     assert error.line == (line_no(text, field) if field else 1)
+
+
+def test_formats_default_to_all_and_say_what_they_cover(kdir: Path) -> None:
+    write(kdir, "live-entry.yaml", entry_yaml("live-entry", formats="formats: [LIVE, image]"))
+    entries = {e.id: e for e in load_entries(kdir).entries}
+    assert entries["good-entry"].formats == ["all"]
+    assert entries["good-entry"].covers("LIVE") and entries["good-entry"].covers("short-video")
+    live = entries["live-entry"]
+    assert live.covers("LIVE") and live.covers("image") and not live.covers("short-video")
+    assert live.covers("all"), "a question naming several formats may cite any entry"
 
 
 def test_unknown_evidence_names_the_value(kdir: Path) -> None:

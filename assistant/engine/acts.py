@@ -40,8 +40,8 @@ _CLAIM = re.compile(r"数据|数字|说法|这个数|占比|比例|gpm|%|\d|figu
 """A doubt ("靠谱吗") is about a source when it names a figure or a claim; else it is about a course of action."""
 _COMPLY = re.compile(
     r"违规|合规|违反|允许|不允许|被(封|罚|处罚|下架|限流)|限流吗|封号吗|权重|标注|打标|加标|标签|必须|规定|政策|算违规|侵权"
-    r"|(可以|行|能)(吗|不|么)$|(可以|行)吗[？?]?|能不能(用|发|做|把|改)|行不行|可不可以|允不允许|能发吗|可以发吗|能用吗|能不能发"
-    r"|allowed|against the rules|violat|banned|ban my|get (me )?banned|must i|do i (have|need) to (label|disclose|tag)|label|disclos|policy|is it ok(ay)? to|can i (use|post|make|change|edit|alter)|legal",
+    r"|(可以|行|能)(吗|不|么)$|(可以|行)吗[？?]?|(能|可以)(搞|弄|上)(吗|不|么|得了)|能不能(用|发|做|把|改)|行不行|可不可以|允不允许|能发吗|可以发吗|能用吗|能不能发"
+    r"|allowed|against the rules|violat|banned|ban my|get (me )?banned|must i|do i (have|need) to (label|disclose|tag)|label|disclos|policy|is it ok(ay)? to|can i (use|post|make|change|edit|alter|put|add|run|show|upload)|legal",
     _FLAGS,
 )
 _DIAGNOSE = re.compile(

@@ -20,7 +20,7 @@ from assistant.engine.conversation import Conversation, mark_kind, parse_tool_re
 from assistant.engine.grounding import SEARCH_TOOL, retrieved_ids
 from assistant.engine.planner import Call, plan_turn
 from assistant.engine.reply import Inputs, write_reply
-from assistant.engine.scope import in_scope_part, market_of
+from assistant.engine.scope import Scope, in_scope_part, scope_of
 from assistant.engine.writer import Evidence, compose
 from assistant.kb.loader import KnowledgeBase
 from assistant.tools.calc_base import FX_RATE_ENTRY
@@ -99,12 +99,12 @@ class OfflineModel(BaseChatModel):
         """The reply for the question's act, then the details after `DETAILS_MARKER`."""
         lang, question = conversation.lang, conversation.question
         asked, off_topic = in_scope_part(question)
-        market = market_of(question, [t.question for t in conversation.earlier])
-        evidence = self._evidence(conversation.tool_results, market)
+        scope = scope_of(question, [t.question for t in conversation.earlier])
+        evidence = self._evidence(conversation.tool_results, scope)
         results = [(m.name, parse_tool_result(m)) for m in conversation.tool_results if m.name != SEARCH_TOOL]
         rulings = [r for name, payload in results if name == POLICY_TOOL and isinstance(payload, dict)
                    for r in payload.get("rulings", [])]
-        calculations = [p for name, p in results if name != POLICY_TOOL and isinstance(p, dict)]
+        calculations = [self._judged_in_scope(p, scope) for name, p in results if name != POLICY_TOOL and isinstance(p, dict)]
         if not evidence and not rulings and not any("error" not in c for c in calculations):
             return mark_kind(AIMessage(prompts.NOT_IN_KNOWLEDGE_REPLY[lang]), "not_in_knowledge")
         entries = [e.entry for e in evidence]
@@ -112,12 +112,22 @@ class OfflineModel(BaseChatModel):
         if act not in ("compute", "diagnose", "decide") and any("error" not in c for c in calculations):
             act = "compute"  # "那如果GPM是20呢?": a follow-up the calculators answered
         retrieved = frozenset(retrieved_ids(conversation.tool_results))
-        reply = write_reply(Inputs(act, lang, asked, entries, calculations, rulings, self.kb.get, off_topic, retrieved))
+        reply = write_reply(Inputs(act, lang, asked, entries, calculations, rulings, self.kb.get, off_topic, retrieved,
+                                    scope))
         details = compose(lang, evidence, calculations, self.kb.conflicts, question) if evidence or calculations else ""
         return AIMessage(f"{reply}\n\n{DETAILS_MARKER}\n\n{details}" if details else reply)
 
-    def _evidence(self, results: list[ToolMessage], market: str = "US") -> list[Evidence]:
-        """The best hits above the floor, then the other side of any conflict among them."""
+    def _judged_in_scope(self, calc: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """A calculation whose verdict compares with a range of another format (a LIVE GPM against the
+        article's short-video GPMs) keeps its figure but loses the verdict."""
+        judged_by = [self.kb[s] for s in calc.get("sources", []) if s in self.kb]
+        if calc.get("verdict") and judged_by and not all(e.covers(scope.format) for e in judged_by):
+            return {**calc, "verdict": None, "sources": [e.id for e in judged_by if e.covers(scope.format)]}
+        return calc
+
+    def _evidence(self, results: list[ToolMessage], scope: Scope) -> list[Evidence]:
+        """The best hits above the floor in the question's market and format (`Scope.narrow`), then the
+        other side of any conflict among them, when it fits the format as well as its hit does."""
         hits: dict[str, float] = {}
         sides: set[str] = set()
         for message in results:
@@ -128,9 +138,9 @@ class OfflineModel(BaseChatModel):
                     if passage.get("conflict_with"):
                         sides.add(passage["id"])
         direct = [i for i, s in hits.items() if s >= self.relevance_floor and i in self.kb and i not in sides]
-        in_market = [i for i in direct if {market, "GLOBAL"} & set(self.kb[i].markets)]
-        ranked = sorted(in_market or direct, key=lambda i: -hits[i])  # other markets only when nothing is in-market
+        ranked = sorted(scope.narrow(direct, self.kb.__getitem__, hits.__getitem__), key=lambda i: -hits[i])
         chosen = ranked[:MAX_EVIDENCE]
-        other_sides = [o for i in chosen for o in sorted(self.kb.conflicts(i)) if o in hits]
+        other_sides = [o for i in chosen for o in sorted(self.kb.conflicts(i))
+                       if o in hits and (self.kb[o].covers(scope.format) or not self.kb[i].covers(scope.format))]
         return [Evidence(self.kb[i], hits[i]) for i in dict.fromkeys(chosen + other_sides)]
 

@@ -20,7 +20,7 @@ from assistant.engine.conversation import Conversation, Turn
 from assistant.engine.guard import looks_like_follow_up
 from assistant.engine.intents import INTENTS, Intent, Slot
 from assistant.engine.premises import stated_premise
-from assistant.engine.scope import market_of
+from assistant.engine.scope import scope_of
 from assistant.engine.solver import solve
 from assistant.kb.schema import Lang
 from assistant.tools.numbers import NumberMention, NumberParseError, find_numbers, parse_number
@@ -94,7 +94,8 @@ def _plan(question: str, lang: Lang, earlier: list[Turn], previous: list[Call]) 
     if premise:
         searches.append(Call("search_knowledge", {"query": premise.query, "k": 3, "lang": lang}))
     if read_act(question) == "comply":
-        searches.append(Call("check_policy", {"action": question, "market": market_of(question, [t.question for t in earlier])}))
+        scope = scope_of(question, [t.question for t in earlier])
+        searches.append(Call("check_policy", {"action": question, "market": scope.market, "format": scope.format}))
     return Plan(query, [*searches, *calls])
 
 

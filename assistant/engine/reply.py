@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.engine.acts import Act
 from assistant.engine.premises import premise_correction
+from assistant.engine.scope import Scope
 from assistant.engine.stances import decision_stance
 from assistant.kb.schema import Entry, Lang
 from assistant.tools.calc_base import FX_RATE_ENTRY, field_meta, show
@@ -84,6 +85,11 @@ NO_BENCHMARK: dict[Lang, str] = {
     "zh": "好不好要看你的毛利率：保本ROAS = 1 ÷ 毛利率。把毛利率发我，我帮你判断。",
     "en": "Whether that is good depends on your margin: break-even ROAS = 1 / margin. Send me your margin and I'll tell you.",
 }
+NO_GPM_BENCHMARK: dict[Lang, str] = {
+    "zh": "这个GPM没有同口径的基准可比：官方不公布平均GPM，文章的GPM数字说的是短视频。拿你自己过去同口径的数据比。",
+    "en": "There is no benchmark for this GPM on the same basis: TikTok publishes no averages, and the article's GPMs "
+          "are for short videos. Compare it with your own past figures on the same basis.",
+}
 DIAGNOSE_FALLBACK: dict[Lang, str] = {
     "zh": "我需要你的成交额（或单数和客单价）和播放量才能判断。",
     "en": "I need your GMV (or orders and price) and views to judge it.",
@@ -106,6 +112,8 @@ class Inputs:
     """The part of a mixed question that is outside the field, to say so in one line."""
     retrieved: frozenset[str] = frozenset()
     """Every entry this turn's searches returned (what a correction may cite)."""
+    scope: Scope = Scope("US", "short-video")
+    """The question's market and format: entries cited from elsewhere are named in one line."""
 
 
 def write_reply(inputs: Inputs) -> str:
@@ -121,6 +129,8 @@ def write_reply(inputs: Inputs) -> str:
     parts = writer(inputs)
     if correction:
         parts = [correction, *[p for p in parts if p.startswith(("- ", NEXT[lang]))]]
+    cited = set(cited_ids("\n".join(parts)))
+    parts.append(inputs.scope.elsewhere([e for e in inputs.entries if e.id in cited], lang))
     if inputs.off_topic:
         parts.append(OUT_OF_SCOPE_LINE[lang].format(part=inputs.off_topic))
     return _fit(_mark_stale([p for p in parts if p], lang, inputs.lookup), lang)
@@ -254,7 +264,8 @@ def _diagnose(inputs: Inputs) -> list[str]:
     judged = [c for c in results if c.get("verdict")]
     if not judged:
         if results:
-            return [*_compute(inputs)[:-1], NO_BENCHMARK[lang], *_compute(inputs)[-1:]]
+            missing = NO_GPM_BENCHMARK if any("gpm" in c.get("figures", {}) for c in results) else NO_BENCHMARK
+            return [*_compute(inputs)[:-1], missing[lang], *_compute(inputs)[-1:]]
         return [DIAGNOSE_FALLBACK[lang], *[reason(e, lang) for e in inputs.entries[:2]]]
     if len(judged) > 1 and all("gpm" in c["figures"] for c in judged):
         return _compare_gpms(judged, inputs)
@@ -289,7 +300,7 @@ def _decide(inputs: Inputs) -> list[str]:
     lang = inputs.lang
     if any(c.get("verdict") for c in _results(inputs)):  # "是不是废了" with the seller's numbers: judge them
         return _diagnose(inputs)
-    stance = decision_stance(inputs.question, lang, inputs.calculations)
+    stance = decision_stance(inputs.question, lang, inputs.calculations, inputs.scope.format)
     results = _results(inputs)
     lines = [stance] if stance else []
     if results:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.kb.schema import Lang
+from assistant.kb.schema import Format, Lang
 
 _I = re.IGNORECASE
 _AI = r"(?:(?<![a-z])(?:ai|aigc)(?![a-z])|人工智能|数字人)"
@@ -45,8 +45,11 @@ _DEPENDS: dict[Lang, str] = {
 _WHICH = re.compile(r"哪个|哪种|选哪|投哪|还是|which|(?<![a-z])or(?![a-z])|versus|vs\.?", _I)
 
 
-def decision_stance(question: str, lang: Lang, calculations: list[dict[str, Any]]) -> str | None:
-    """The opening verdict for a decision, or None when the knowledge base takes no position on it."""
+def decision_stance(question: str, lang: Lang, calculations: list[dict[str, Any]], fmt: Format = "short-video") -> str | None:
+    """The opening verdict for a decision, or None when the knowledge base takes no position on it
+    (the position is on AI short video: a LIVE or image-post decision gets none)."""
+    if fmt not in ("short-video", "all"):
+        return None
     ranked = [c for c in calculations if "error" not in c and c.get("tool") == "compare_content_options"]
     if ranked:
         return None  # the comparison's headline names the winner

@@ -50,8 +50,9 @@ class Expect(_Strict):
     """None of these phrases is affirmed in the reply's lead."""
     max_chars: int | None = Field(None, ge=1)
     """The reply (`Answer.answer`, details excluded) is at most this many characters."""
-    cites_none: bool | None = None
-    """True: the answer cites nothing (a greeting, thanks)."""
+    cites_none: bool | list[str] | None = None
+    """True: the answer cites nothing (a greeting, thanks); a list of ids: it cites none of them
+    (a LIVE question must not cite short-video-only entries)."""
     act: str | None = None
     """The act the engine read (`Answer.act`)."""
 

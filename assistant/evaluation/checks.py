@@ -196,7 +196,10 @@ def check_max_chars(answer: Answer, expected: int) -> CheckResult:
     return _ok("max_chars") if size <= expected else _fail("max_chars", f"reply is {size} characters, limit {expected}")
 
 
-def check_cites_none(answer: Answer, expected: bool) -> CheckResult:
+def check_cites_none(answer: Answer, expected: bool | list[str]) -> CheckResult:
+    if isinstance(expected, list):
+        cited = [i for i in _cited(answer) if i in expected]
+        return _fail("cites_none", f"cites {cited}, expected none of {expected}") if cited else _ok("cites_none")
     if bool(answer.citations) != expected:
         return _ok("cites_none")
     return _fail("cites_none", f"cites {_cited(answer)}" if expected else "cites nothing")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +10,6 @@ from assistant.kb.schema import Entry, Format, Market, Rule
 
 _SEVERITY = {"banned": 3, "restricted": 2, "label-required": 1, "allowed": 0}
 """When several clauses match, the strictest rules: "不打标" is about hiding the label, not about labelling."""
-_LIVE = re.compile(r"直播|(?<![a-z])live(?![a-z])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -30,20 +28,15 @@ class Ruling:
         }  # fmt: skip
 
 
-def question_format(text: str) -> Format:
-    """LIVE when the question names it, else short video (the article's subject)."""
-    return "LIVE" if _LIVE.search(text) else "short-video"
-
-
-def find_rulings(entries: Iterable[Entry], text: str, market: Market = "US", fmt: Format | None = None) -> list[Ruling]:
+def find_rulings(entries: Iterable[Entry], text: str, market: Market, fmt: Format) -> list[Ruling]:
     """The rules whose aliases occur in `text`, for `market` (GLOBAL rules apply everywhere) and the
-    question's format: the format named first, then the strictest ruling, then the longest alias."""
-    fmt = fmt or question_format(text)
+    question's format (`all`: a question naming several formats takes any clause): the clause of that
+    very format first, then the strictest ruling, then the longest alias."""
     lowered = text.casefold()
     found: list[tuple[tuple[int, int], Ruling]] = []
     for entry in entries:
         for rule in entry.rules:
-            if not ({market, "GLOBAL"} & set(rule.markets)) or rule.format not in ("all", fmt):
+            if not ({market, "GLOBAL"} & set(rule.markets)) or "all" not in (fmt, rule.format) and rule.format != fmt:
                 continue
             hits = [a for a in rule.aliases if a.casefold() in lowered]
             if hits:

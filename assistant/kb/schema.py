@@ -84,6 +84,7 @@ class Source(_Strict):
 
 Ruling = Literal["allowed", "label-required", "restricted", "banned"]
 Format = Literal["short-video", "LIVE", "image", "all"]
+"""A content format; `all` means the guidance holds whatever the format."""
 
 
 class Rule(_Strict):
@@ -121,6 +122,23 @@ class Entry(_Strict):
     """When the fact is likely to change; past it, answers flag the entry as possibly out of date."""
     rules: list[Rule] = Field(default_factory=list)
     """Structured clauses, for notes that state rules (the `check_policy` tool rules on them)."""
+    formats: list[Format] = Field(default_factory=lambda: ["all"], min_length=1)
+    """The formats the entry's guidance is about (`short-video`, `LIVE`, `image`), or `all`. Answers
+    cite an entry of another format only when nothing in the question's format exists. A rule clause
+    keeps its own `format`: `check_policy` rules on it whatever the entry's formats."""
+
+    @field_validator("formats")
+    @classmethod
+    def _formats(cls, value: list[Format]) -> list[Format]:
+        if len(set(value)) != len(value):
+            raise ValueError("a format is listed twice")
+        if "all" in value and len(value) > 1:
+            raise ValueError("`all` stands alone: it already covers every format")
+        return value
+
+    def covers(self, fmt: Format) -> bool:
+        """The entry's guidance holds for `fmt` (a question naming several formats, `all`, takes any entry)."""
+        return fmt == "all" or "all" in self.formats or fmt in self.formats
 
     def evidence_label(self, lang: Lang) -> str:
         return EVIDENCE_LABELS[self.evidence][lang]

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, Field, ValidationError
 
+from assistant.engine.scope import format_of
 from assistant.kb.rulings import find_rulings
 from assistant.kb.schema import Entry, Format, Lang, Market
 from assistant.tools.calc_base import Defaults, input_error
@@ -152,6 +153,7 @@ def passage(entry: Entry, score: float, lang: Lang | None = None, conflict_with:
         "source": entry.source.model_dump(mode="json"),
         "contradicted_by": list(entry.contradicted_by),
         "markets": list(entry.markets),
+        "formats": list(entry.formats),
         "reviewed": entry.reviewed.isoformat(),
         "review_by": entry.review_by.isoformat(),
         "stale": entry.is_stale(),
@@ -234,7 +236,7 @@ def policy_tool(entries: Sequence[Entry]) -> StructuredTool:
             query = CheckPolicyInput.model_validate(args)
         except ValidationError as exc:
             raise ToolException(input_error(exc, CheckPolicyInput, args).payload(POLICY_TOOL)) from None
-        rulings = find_rulings(entries, query.action, query.market, query.format)
+        rulings = find_rulings(entries, query.action, query.market, query.format or format_of(query.action))
         return {"tool": POLICY_TOOL, "rulings": [r.as_dict() for r in rulings[:3]],
                 "sources": list(dict.fromkeys(r.entry.id for r in rulings[:3]))}
 

@@ -1,0 +1,83 @@
+"""Relevance by format: the question's format, which entries fit it, and rulings of that format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.advisor import Advisor
+from assistant.config import PACKAGE_ROOT
+from assistant.engine.scope import CLEARLY_BETTER, Scope, format_of, scope_of
+from assistant.engine.stances import decision_stance
+from assistant.kb.loader import KnowledgeBase
+from assistant.kb.rulings import find_rulings
+
+KB = KnowledgeBase.from_dir(Path(PACKAGE_ROOT) / "knowledge")
+
+
+@pytest.mark.parametrize(
+    ("question", "fmt"),
+    [
+        ("直播间能不能挂数字人", "LIVE"), ("明晚开播想试试AI主播", "LIVE"), ("场观一直上不去", "LIVE"),
+        ("going live tonight with a new host", "LIVE"), ("my livestream GPM is 8", "LIVE"),
+        ("带货视频用AI配音行吗", "short-video"), ("我的短视频GPM才5", "short-video"), ("are AI clips worth it", "short-video"),
+        ("图文挂车要打标吗", "image"), ("thinking of carousel posts instead", "image"), ("photo mode posts with a cart", "image"),
+        ("AI要打标吗", "short-video"), ("live-action footage or AI?", "short-video"), ("I live in Ohio, is AI ok", "short-video"),
+        ("直播和短视频哪个更适合AI", "all"), ("直播视频回放能剪吗", "LIVE"),
+    ],
+)
+def test_the_format_is_read_in_seller_words(question: str, fmt: str) -> None:
+    assert format_of(question) == fmt
+
+
+def test_the_format_carries_over_like_the_market() -> None:
+    assert format_of("那配音呢", ["美区准备开播了"]) == "LIVE"
+    assert format_of("那图文呢", ["直播间能用数字人吗"]) == "image"
+    assert scope_of("英国呢", ["直播间能用数字人吗"]) == Scope("UK", "LIVE")
+
+
+def test_narrow_keeps_the_format_and_takes_another_only_when_nothing_fits_or_it_is_far_better() -> None:
+    scope = Scope("US", "LIVE")
+    scores = {"gpm-definition": 0.45, "gpm-aigc-vs-original": 0.41, "digital-human-live": 0.30}
+    assert scope.narrow(list(scores), KB.__getitem__, scores.__getitem__) == ["gpm-definition", "digital-human-live"]
+    far = {"aigc-volume-share": 0.45 + CLEARLY_BETTER, "platform-ai-debate": 0.45}
+    assert scope.narrow(list(far), KB.__getitem__, far.__getitem__) == list(far)
+    none = {"aigc-volume-share": 0.5, "gpm-aigc-vs-original": 0.4}
+    assert scope.narrow(list(none), KB.__getitem__, none.__getitem__) == list(none)
+    uk = {"tts-aigc-policy-uk": 0.5, "tts-aigc-policy-us": 0.45}
+    assert Scope("US", "short-video").narrow(list(uk), KB.__getitem__, uk.__getitem__) == ["tts-aigc-policy-us"]
+
+
+def test_entries_from_elsewhere_are_named_in_one_line() -> None:
+    live = Scope("US", "LIVE")
+    assert live.elsewhere([KB["gpm-definition"], KB["digital-human-live"]], "zh") == ""
+    assert live.elsewhere([KB["aigc-volume-share"]], "zh") == "（[aigc-volume-share]讲的是短视频，直播没有同类资料。）"
+    line = Scope("US", "short-video").elsewhere([KB["tts-aigc-policy-uk"]], "en")
+    assert line == "([tts-aigc-policy-uk]: about the UK; there is nothing like it for the US.)"
+
+
+def test_rulings_follow_the_question_format() -> None:
+    live = find_rulings(KB, "中间放一段AI配音可以吗", "US", "LIVE")
+    assert live[0].rule.format == "LIVE" and live[0].rule.ruling == "banned"
+    video = find_rulings(KB, "中间放一段AI配音可以吗", "US", "short-video")
+    assert video[0].rule.format == "short-video" and all(r.rule.format != "LIVE" for r in video)
+    image = find_rulings(KB, "静态图片做成图文可以吗", "US", "image")
+    assert all(r.rule.format in ("all", "image") for r in image)
+    both = {r.rule.format for r in find_rulings(KB, "AI配音", "US", "all")}
+    assert {"LIVE", "short-video"} <= both
+
+
+def test_the_ai_video_stance_is_not_a_live_decision() -> None:
+    assert decision_stance("直播间上AI值不值", "zh", [], "LIVE") is None
+    assert decision_stance("AI视频值不值得做", "zh", [], "short-video")
+
+
+def test_a_live_question_cites_no_short_video_only_entry(advisor: Advisor) -> None:
+    answer = advisor.ask("昨晚直播观看2w 成交1600刀 GPM算下来咋样")
+    assert "80" in answer.answer
+    cited = {c.id for c in answer.citations}
+    assert not [i for i in cited if not KB[i].covers("LIVE")], cited
+    assert "偏高" not in answer.answer, "a LIVE GPM is not judged against the article's short-video range"
+    short = advisor.ask("我的AI视频 2w播放 成交300刀 GPM算下来咋样")
+    assert "gpm-aigc-vs-original" in {c.id for c in short.citations}
