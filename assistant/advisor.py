@@ -71,7 +71,7 @@ class Advisor:
         if provider is not None:
             settings = settings.model_copy(update={"provider": provider})
         llm = build_llm(settings) if settings.use_llm else None
-        return cls(settings, open_retriever(settings, sync=sync_index), Store(settings.sqlite_path), llm)
+        return cls(settings, open_retriever(settings, sync=sync_index), Store(settings.store_target), llm)
 
     def ask(self, messages: Messages, session_id: str | None = None, owner: str = LOCAL_OWNER) -> Answer:
         """Answer the last user message; with `session_id`, earlier turns come from the store.

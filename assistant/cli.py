@@ -12,7 +12,8 @@ from assistant.config import ConfigError
 COMMAND_MODULES = (
     "assistant.kb.commands",  # kb validate | kb list | index | search
     "assistant.tools.commands",  # calc
-    "assistant.engine.commands",  # ask | feedback export
+    "assistant.engine.commands",  # ask
+    "assistant.store.commands",  # db upgrade | sessions | feedback export
     "assistant.evaluation.commands",  # eval
     "assistant.service.commands",  # serve
 )

@@ -24,6 +24,13 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     data_dir: Path = Field(Path(".data"), json_schema_extra={"env": "TK_DATA_DIR"})
+    database_url: str | None = Field(None, pattern=r"^(postgres|postgresql|postgresql\+psycopg|sqlite)://",
+                                     json_schema_extra={"env": "TK_DATABASE_URL"})
+    """Conversations, feedback and seen webhook events; unset: a SQLite file under TK_DATA_DIR."""
+    redis_url: str | None = Field(None, pattern=r"^rediss?://", json_schema_extra={"env": "TK_REDIS_URL"})
+    """Rate limits shared by every instance; unset: kept in this process."""
+    chroma_url: str | None = Field(None, pattern=r"^https?://[^/:]+(:\d+)?/?$", json_schema_extra={"env": "TK_CHROMA_URL"})
+    """A Chroma server (`chroma run`) holding the shared index; unset: embedded Chroma under TK_DATA_DIR."""
     knowledge_dir: Path = Field(PACKAGE_ROOT / "knowledge", json_schema_extra={"env": "TK_KNOWLEDGE_DIR"})
     provider: Literal["auto", "offline", "openai"] = Field("auto", json_schema_extra={"env": "TK_PROVIDER"})
     openai_api_key: str | None = Field(None, json_schema_extra={"env": "OPENAI_API_KEY"})
@@ -89,6 +96,11 @@ class Settings(BaseModel):
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "tk-advisor.sqlite3"
+
+    @property
+    def store_target(self) -> str | Path:
+        """What `Store` opens: `TK_DATABASE_URL`, else the SQLite file."""
+        return self.database_url or self.sqlite_path
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

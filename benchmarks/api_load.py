@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -141,15 +141,16 @@ class Client:
             raise
 
 
-def timed(name: str, clients: int, seconds: float, call: Callable[[Client, int], tuple[int, bytes]], url: str,
+def timed(name: str, clients: int, seconds: float, call: Callable[[Client, int], tuple[int, bytes]], urls: Sequence[str],
           server: int) -> Run:
-    """`clients` threads, each calling `call` in a loop on its own keep-alive connection until time is up."""
+    """`clients` threads, each calling `call` in a loop on its own keep-alive connection until time is
+    up; client i talks to `urls[i % len(urls)]` (several instances: the clients are spread over them)."""
     run = Run(name)
     lock = threading.Lock()
     counter = itertools.count()
     deadline = time.perf_counter() + seconds
 
-    def client() -> None:
+    def client(url: str) -> None:
         with Client(url) as connection:
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
@@ -162,7 +163,7 @@ def timed(name: str, clients: int, seconds: float, call: Callable[[Client, int],
                 with lock:
                     (run.latencies.append(elapsed) if ok else run.errors.append(problem))
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(urls[i % len(urls)],)) for i in range(clients)]
     cpu_before = cpu_seconds(server)
     started = time.perf_counter()
     for t in threads:
@@ -201,14 +202,15 @@ def direct(advisor: Advisor, seconds: float) -> Run:
     return run
 
 
-def feedback_check(url: str, clients: int, per_client: int, store_path: Path) -> tuple[int, int, list[str]]:
-    """Post feedback from `clients` threads at once; (acknowledged, found in the store, errors)."""
+def feedback_check(urls: Sequence[str], clients: int, per_client: int, store: str | Path) -> tuple[int, int, list[str]]:
+    """Post feedback from `clients` threads at once (spread over `urls`); (acknowledged, found in the
+    store `store` (a SQLite path or a database URL), errors)."""
     ids: list[str] = []
     errors: list[str] = []
     lock = threading.Lock()
 
     def client(c: int) -> None:
-        with Client(url) as connection:
+        with Client(urls[c % len(urls)]) as connection:
             for n in range(per_client):
                 body = {"rating": 1 if n % 2 else -1, "question": f"q{c}-{n}", "answer": "a", "comment": "load"}
                 status, reply = connection.request("POST", "/api/feedback", body)
@@ -220,7 +222,7 @@ def feedback_check(url: str, clients: int, per_client: int, store_path: Path) ->
         t.start()
     for t in threads:
         t.join()
-    stored = {row.id for row in Store(store_path).feedback() if row.comment == "load"}  # the server sets the channel
+    stored = {row.id for row in Store(store).feedback() if row.comment == "load"}  # the server sets the channel
     return len(ids), len(stored & set(ids)), errors
 
 
@@ -230,9 +232,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, port: int, log: Path, workers: str) -> subprocess.Popen[bytes]:
+def start_server(data_dir: Path, port: int, log: Path, workers: str, shared: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """`tk-advisor serve` on `port`; `shared`: TK_DATABASE_URL / TK_REDIS_URL / TK_CHROMA_URL to use."""
     env = {**os.environ, "TK_DATA_DIR": str(data_dir), "TK_PROVIDER": "offline", "TK_API_KEYS": KEY, "TK_ANSWER_WORKERS": workers,
-           "TK_RATE_LIMIT_PER_MINUTE": "10000000", "TK_RATE_LIMIT_BURST": "100000", "GRADIO_ANALYTICS_ENABLED": "False"}
+           "TK_RATE_LIMIT_PER_MINUTE": "10000000", "TK_RATE_LIMIT_BURST": "100000", "GRADIO_ANALYTICS_ENABLED": "False",
+           **(shared or {})}
     with log.open("wb") as out:
         return subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                                 env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -275,11 +279,11 @@ def main() -> int:
                     ask(client, i)
                     chat(client, i)
             speed_before = machine_speed()
-            runs = [timed(f"/api/ask x{args.clients}", args.clients, args.seconds, ask, url, server.pid),
-                    timed(f"/v1/chat/completions x{args.clients}", args.clients, args.seconds, chat, url, server.pid),
-                    timed(f"/healthz x{args.clients}", args.clients, args.seconds, healthz, url, server.pid)]
+            runs = [timed(f"/api/ask x{args.clients}", args.clients, args.seconds, ask, [url], server.pid),
+                    timed(f"/v1/chat/completions x{args.clients}", args.clients, args.seconds, chat, [url], server.pid),
+                    timed(f"/healthz x{args.clients}", args.clients, args.seconds, healthz, [url], server.pid)]
             speed_after = machine_speed()
-            acked, found, feedback_errors = feedback_check(url, args.clients, args.feedback_per_client, Settings.from_env(
+            acked, found, feedback_errors = feedback_check([url], args.clients, args.feedback_per_client, Settings.from_env(
                 environ={}, data_dir=server_dir).sqlite_path)
         finally:
             server.terminate()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import atexit
 import functools
+import hashlib
+import hmac
 import json
 import shutil
 import tempfile
@@ -14,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import httpx
 
 from assistant.advisor import Advisor
 from assistant.config import Settings
@@ -129,3 +133,21 @@ def stand_in(reply: Callable[[str], dict[str, Any]]) -> Iterator[StandIn]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+SLACK_SIGNING_SECRET = "slack-signing-secret"
+
+
+def slack_post(url: str, payload: dict[str, Any], *, age: float = 0, secret: str = SLACK_SIGNING_SECRET,
+               headers: dict[str, str] | None = None) -> httpx.Response:
+    body = json.dumps(payload).encode()
+    timestamp = str(int(time.time() - age))
+    signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+    signed = {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature,
+              "Content-Type": "application/json", **(headers or {})}
+    return httpx.post(f"{url}/channels/slack/events", content=body, headers=signed)
+
+
+def mention(event_id: str, text: str, *, ts: str = "1700000000.000100", **extra: Any) -> dict[str, Any]:
+    event = {"type": "app_mention", "user": "U1", "text": text, "ts": ts, "channel": "C1", **extra}
+    return {"type": "event_callback", "event_id": event_id, "event": event}

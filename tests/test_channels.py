@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import json
 import os
 import time
@@ -16,16 +15,25 @@ import httpx
 import pytest
 from Crypto.Cipher import AES
 from Crypto.Util.Padding import pad
-from service_support import SlowAdvisor, StandIn, serving, shared_advisor, stand_in
+from service_support import (
+    SLACK_SIGNING_SECRET,
+    SlowAdvisor,
+    StandIn,
+    mention,
+    serving,
+    shared_advisor,
+    slack_post,
+    stand_in,
+)
 
 from assistant.engine.guard import clean
 from assistant.service.channels.common import Deduper, vendor_json
-from assistant.store import Store
 from assistant.service.render import as_text
 from assistant.service.sessions import feishu_session, slack_session
+from assistant.store import Store
 
 QUESTION = "AI生成的视频GPM比原创低多少？"
-SIGNING_SECRET = "slack-signing-secret"
+SIGNING_SECRET = SLACK_SIGNING_SECRET
 BOT_TOKEN = "xoxb-test-token"
 FEISHU = {"feishu_app_id": "cli_test", "feishu_app_secret": "app-secret", "feishu_verification_token": "verify-me"}
 ENCRYPT_KEY = "feishu-encrypt-key"
@@ -60,21 +68,6 @@ def slack_api() -> Iterator[StandIn]:
 def slack_url(slack_api: StandIn) -> Iterator[str]:
     with serving(slack_signing_secret=SIGNING_SECRET, slack_bot_token=BOT_TOKEN, slack_api_base=slack_api.url) as url:
         yield url
-
-
-def slack_post(url: str, payload: dict[str, Any], *, age: float = 0, secret: str = SIGNING_SECRET,
-               headers: dict[str, str] | None = None) -> httpx.Response:
-    body = json.dumps(payload).encode()
-    timestamp = str(int(time.time() - age))
-    signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
-    signed = {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature,
-              "Content-Type": "application/json", **(headers or {})}
-    return httpx.post(f"{url}/channels/slack/events", content=body, headers=signed)
-
-
-def mention(event_id: str, text: str, *, ts: str = "1700000000.000100", **extra: Any) -> dict[str, Any]:
-    event = {"type": "app_mention", "user": "U1", "text": text, "ts": ts, "channel": "C1", **extra}
-    return {"type": "event_callback", "event_id": event_id, "event": event}
 
 
 def test_slack_url_verification(slack_url: str) -> None:

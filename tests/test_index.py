@@ -116,3 +116,14 @@ def test_a_new_embedding_revision_re_embeds_everything(
     counter = CountingEmbedding()
     report = KnowledgeIndex(settings, counter).sync(KnowledgeBase(entries))
     assert len(report.updated) == len(entries) and len(counter.embedded) == len(entries)
+
+
+def test_the_index_serves_a_knowledge_base_only_once_fully_synced(settings: Settings, entries: list[Entry]) -> None:
+    index = KnowledgeIndex(settings)
+    kb = KnowledgeBase(entries)
+    index.sync(KnowledgeBase(entries[:-1]))
+    assert not index.serves(kb), "an index of an older knowledge base is not served as this one"
+    index.sync(kb)
+    assert index.serves(kb)
+    index.collection.delete(ids=[entries[0].id])  # another instance mid-sync
+    assert not index.serves(kb)

@@ -72,3 +72,22 @@ def test_reads_do_not_wait_for_a_writer(tmp_path: Path) -> None:
         writer.execute("ROLLBACK")
         writer.close()
     assert [m.content for m in history] == ["q"] and feedback == []
+
+
+def test_a_store_written_before_migrations_is_adopted(tmp_path: Path) -> None:
+    """A SQLite file from before Alembic (messages only, no owners): opening it migrates in place,
+    keeps every message and gives the old conversations the owner no caller is (`legacy`)."""
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE messages (session_id TEXT NOT NULL, seq INTEGER NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL,"
+        " meta TEXT NOT NULL DEFAULT '{}', created_at REAL NOT NULL, PRIMARY KEY (session_id, seq));"
+        "INSERT INTO messages VALUES ('old-1', 0, 'user', '20万播放?', '{}', 1.0), ('old-1', 1, 'assistant', '2,400', '{}', 2.0);"
+    )
+    old.commit()
+    old.close()
+    store = Store(path)
+    assert [m.content for m in store.history("old-1")] == ["20万播放?", "2,400"]
+    assert not store.claim("old-1", "ip:127.0.0.1"), "an unowned old conversation is nobody's to continue"
+    (revision,) = sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()
+    assert revision == "0001"

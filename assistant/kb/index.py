@@ -13,20 +13,33 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import chromadb
+import httpx
 import numpy as np
+from chromadb.api import ClientAPI
 from chromadb.api.types import Documents, EmbeddingFunction
 
 from assistant.config import Settings
-from assistant.kb.embeddings import EMBEDDING_REVISION, embedding_function, embedding_key, unit
+from assistant.kb.embeddings import (
+    EMBEDDING_REVISION,
+    embedding_function,
+    embedding_key,
+    unit,
+)
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.schema import Entry
 
 log = logging.getLogger(__name__)
 
 COLLECTION_PREFIX = "tk-knowledge-"
-_CHROMA_SETTINGS = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+VERSION_KEY = "knowledge_version"
+
+
+def _chroma_settings() -> chromadb.Settings:
+    """A fresh object per client: the Chroma clients write their own fields into the one they get."""
+    return chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
 
 
 def document_text(entry: Entry) -> str:
@@ -92,21 +105,52 @@ class SyncReport:
         return f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, {self.unchanged} unchanged"
 
 
+def knowledge_version(kb: KnowledgeBase) -> str:
+    """One hash of every entry as indexed: the index serves `kb` only when it carries this version."""
+    digests = sorted(content_hash(document_text(e), document_metadata(e)) for e in kb)
+    return hashlib.sha256("".join(digests).encode()).hexdigest()[:32]
+
+
+def chroma_client(settings: Settings) -> ClientAPI:
+    """The Chroma server of `TK_CHROMA_URL`, else the embedded store under `settings.chroma_dir`."""
+    if settings.chroma_url:
+        url = urlsplit(settings.chroma_url)
+        secure = url.scheme == "https"
+        return chromadb.HttpClient(host=url.hostname or "localhost", port=url.port or (443 if secure else 80), ssl=secure,
+                                   settings=_chroma_settings())
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=_chroma_settings())
+
+
 class KnowledgeIndex:
-    """One Chroma collection per embedding space, persisted under `settings.chroma_dir`."""
+    """One Chroma collection per embedding space, embedded under `settings.chroma_dir` or on the
+    Chroma server every instance shares (`TK_CHROMA_URL`)."""
 
     def __init__(self, settings: Settings, embedder: EmbeddingFunction[Documents] | None = None) -> None:
         self.embedder = embedder or embedding_function(settings)
-        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-        self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=_CHROMA_SETTINGS)
+        self.server_url = settings.chroma_url
+        self.client = chroma_client(settings)
+        self.name = COLLECTION_PREFIX + embedding_key(settings)
         self.collection = self.client.get_or_create_collection(
-            name=COLLECTION_PREFIX + embedding_key(settings),
+            name=self.name,
             embedding_function=self.embedder,
             configuration={"hnsw": {"space": "cosine"}},
         )
 
+    def serves(self, kb: KnowledgeBase) -> bool:
+        """The index holds exactly `kb`, completely synced (not half-way through another instance's
+        sync). On a server, asked afresh each time; raises when Chroma is unreachable."""
+        if self.server_url:
+            httpx.get(self.server_url.rstrip("/") + "/api/v2/heartbeat", timeout=2.0).raise_for_status()
+        stored = self.client.get_collection(self.name)
+        return (stored.metadata or {}).get(VERSION_KEY) == knowledge_version(kb) and stored.count() == len(kb)
+
     def sync(self, kb: KnowledgeBase) -> SyncReport:
-        """Embed new and edited entries only; drop entries that left the knowledge base."""
+        """Embed new and edited entries only; drop entries that left the knowledge base; then mark
+        the collection with the knowledge's version.
+
+        Safe when instances sync at once: writes are idempotent upserts, and the version is marked
+        only after them, so a reader never mistakes a half-synced index for a complete one."""
         stored = self.collection.get(include=["metadatas"])
         stored_hash = {i: (m or {}).get("hash") for i, m in zip(stored["ids"], stored["metadatas"] or [], strict=True)}
 
@@ -128,11 +172,14 @@ class KnowledgeIndex:
             self.collection.delete(ids=updated + removed)
         if documents:
             ids = list(documents)
-            self.collection.add(
+            self.collection.upsert(
                 ids=ids,
                 documents=[documents[i][0] for i in ids],
                 metadatas=[documents[i][1] for i in ids],
             )
+        version = knowledge_version(kb)
+        if (self.collection.metadata or {}).get(VERSION_KEY) != version or documents or removed:
+            self.collection.modify(metadata={VERSION_KEY: version})
         unchanged = len(stored_hash) - len(updated) - len(removed)
         return SyncReport(added, updated, removed, unchanged)
 

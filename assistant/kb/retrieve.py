@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Sequence
 from typing import Literal
 
@@ -211,6 +212,16 @@ class Retriever:
         return np.array([entry_matches(self.kb[i], markets, topics, evidence) for i in self._ids], dtype=bool)
 
 
+def _wait_until_served(index: KnowledgeIndex, kb: KnowledgeBase, seconds: float = 60.0) -> None:
+    """On a shared Chroma server another instance may be mid-sync: read the vectors only once the
+    index carries this knowledge's version."""
+    deadline = time.monotonic() + seconds
+    while not index.serves(kb):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the Chroma index at {index.server_url} does not hold this knowledge base; run `tk-advisor index`")
+        time.sleep(0.2)
+
+
 def open_retriever(settings: Settings, *, sync: bool = True, mode: Mode = "hybrid") -> Retriever:
     """Load the knowledge base, sync the index (unless `sync=False`) and warm up the models."""
     jieba.initialize()
@@ -218,6 +229,8 @@ def open_retriever(settings: Settings, *, sync: bool = True, mode: Mode = "hybri
     index = KnowledgeIndex(settings)
     if sync:
         index.sync(kb)
+    if settings.chroma_url:
+        _wait_until_served(index, kb)
     retriever = Retriever(kb, index, mode=mode)
     retriever.search("GPM 报白号 warm-up", k=1)
     return retriever

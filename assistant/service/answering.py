@@ -17,9 +17,9 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Awaitable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from fastapi.concurrency import run_in_threadpool

@@ -103,9 +103,9 @@ def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Ans
 
     app = FastAPI(title="tk-advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    limiter = RateLimiter.from_settings(settings)
     guard = api_guard(settings, limiter)
-    app.include_router(health_router(advisor, answerer))
+    app.include_router(health_router(advisor, answerer, limiter))
     app.include_router(json_router(advisor, answerer, guard, settings.answer_timeout))
     app.include_router(openai_router(advisor, answerer, guard, settings.answer_timeout))
     if slack.configured(settings):

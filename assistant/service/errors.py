@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from assistant.answer import InvalidInput, SessionNotFound
+from assistant.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ _DESCRIPTIONS = {
     415: "Content-Type is not application/json",
     422: "The JSON does not match the request schema",
     429: "Rate limit exceeded; retry after `Retry-After` seconds",
-    503: "No answer within TK_ANSWER_TIMEOUT seconds",
+    503: "No answer within TK_ANSWER_TIMEOUT seconds, or a dependency (database, Redis) is down; retry after `Retry-After`",
 }
 
 
@@ -108,6 +109,12 @@ def _session_not_found(request: Request, exc: SessionNotFound) -> JSONResponse:
     return ApiError(404, "No such session for this API key or client.", code="session_not_found", param="session_id").response()
 
 
+def _store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
+    log.warning("%s %s: %s", request.method, request.url.path, exc)
+    return ApiError(503, "The database is unavailable; try again shortly.", type="server_error",
+                    code="dependency_unavailable", headers={"Retry-After": "5"}).response()
+
+
 def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return ApiError(500, "Internal error; the event was logged.", type="server_error").response()
@@ -119,4 +126,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(SessionNotFound, _session_not_found)
+    app.add_exception_handler(StoreUnavailable, _store_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -18,15 +18,24 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.answer import Answer, AnswerEvent, AnswerKind, Citation, InvalidInput, StreamEvent, TextEvent, ToolCall
+from assistant.answer import (
+    Answer,
+    AnswerEvent,
+    AnswerKind,
+    Citation,
+    InvalidInput,
+    StreamEvent,
+    TextEvent,
+    ToolCall,
+)
 from assistant.kb.schema import Lang
-from assistant.text import without_surrogates
 from assistant.service.answering import within
 from assistant.service.errors import ApiError, ErrorResponse, documented
 from assistant.service.render import as_text, footnotes
 from assistant.service.security import SESSION_HEADER, Guard, require_json
 from assistant.service.sessions import openai_session
 from assistant.service.threads import iterate_in_thread
+from assistant.text import without_surrogates
 
 if TYPE_CHECKING:
     from assistant.advisor import Advisor

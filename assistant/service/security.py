@@ -13,8 +13,13 @@ from email.message import Message as MimeHeader
 from typing import Any
 
 from fastapi import FastAPI, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from limits import RateLimitItemPerSecond
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.strategies import MovingWindowRateLimiter
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,35 +44,48 @@ class Client:
 
 
 class RateLimiter:
-    """A token bucket per client: `burst` calls at once, refilled at `per_minute / 60` per second.
-
-    Used from the event loop only (async dependency), so it needs no lock.
+    """At most `burst` calls per client in any `burst * 60 / per_minute` seconds (a moving window of
+    the `limits` library): the same sustained rate and burst as a token bucket. Counts live in this
+    process, or in Redis (`TK_REDIS_URL`) where every instance shares them.
     """
 
-    def __init__(self, per_minute: float, burst: int, *, clock: Callable[[], float] = time.monotonic, max_clients: int = 10_000):
-        self.rate = per_minute / 60.0
-        self.burst = float(burst)
-        self._clock = clock
-        self._max_clients = max_clients
-        self._buckets: dict[str, tuple[float, float]] = {}
+    def __init__(self, per_minute: float, burst: int, redis_url: str | None = None):
+        self.item = RateLimitItemPerSecond(burst, max(1, math.ceil(burst * 60 / per_minute)))
+        if redis_url:
+            self.storage: Storage = RedisStorage(redis_url, key_prefix="tk-limits", wrap_exceptions=True,
+                                                 socket_connect_timeout=1.0, socket_timeout=1.0, health_check_interval=5)
+        else:
+            self.storage = MemoryStorage()
+        self.shared = redis_url is not None
+        """True when the counts are in Redis: a call waits on the network (run it off the event loop)."""
+        self._window = MovingWindowRateLimiter(self.storage)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RateLimiter:
+        return cls(settings.rate_limit_per_minute, settings.rate_limit_burst, settings.redis_url)
 
     def take(self, client: str) -> float:
-        """Spend one token: 0.0 when allowed, else the seconds until a token is available."""
-        now = self._clock()
-        tokens, then = self._buckets.get(client, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - then) * self.rate)
-        if tokens < 1.0:
-            self._buckets[client] = (tokens, now)
-            return (1.0 - tokens) / self.rate
-        self._buckets[client] = (tokens - 1.0, now)
-        if len(self._buckets) > self._max_clients:
-            self._forget_full(now)
-        return 0.0
+        """Spend one call: 0.0 when allowed, else the seconds until one is. Raises `LimiterUnavailable`
+        when Redis does not answer within a second."""
+        try:
+            if self._window.hit(self.item, client):
+                return 0.0
+            reset = self._window.get_window_stats(self.item, client).reset_time
+        except StorageError as exc:
+            raise LimiterUnavailable() from exc.storage_error
+        return max(reset - time.time(), 0.001)
 
-    def _forget_full(self, now: float) -> None:
-        """Drop buckets that have refilled completely: they behave like new ones."""
-        refill = self.burst / self.rate
-        self._buckets = {c: (t, at) for c, (t, at) in self._buckets.items() if now - at < refill}
+    def ready(self) -> bool:
+        """The counts' storage answers (always, in this process)."""
+        return self.storage.check()
+
+
+class LimiterUnavailable(ApiError):
+    """Redis, which holds the shared rate limits, is down: requests are refused, not let through."""
+
+    def __init__(self) -> None:
+        super().__init__(503, "The rate limiter's storage (Redis) is unavailable; try again shortly.",
+                         type="server_error", code="dependency_unavailable", headers={"Retry-After": "5"})
 
 
 _bearer = HTTPBearer(auto_error=False, description="One of the keys in TK_API_KEYS")
@@ -83,10 +101,10 @@ def api_guard(settings: Settings, limiter: RateLimiter | None = None) -> Guard:
     `limiter` is shared with the web chat, so one client has one budget across both.
     """
     digests = [hashlib.sha256(k.encode()).digest() for k in settings.api_keys]
-    limiter = limiter or RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    limiter = limiter or RateLimiter.from_settings(settings)
 
-    def admit(request: Request, client: Client) -> Client:
-        wait = limiter.take(client.id)
+    async def admit(request: Request, client: Client) -> Client:
+        wait = await run_in_threadpool(limiter.take, client.id) if limiter.shared else limiter.take(client.id)
         if wait > 0:
             raise ApiError(
                 429,
@@ -98,22 +116,22 @@ def api_guard(settings: Settings, limiter: RateLimiter | None = None) -> Guard:
         request.state.client = client
         return client
 
-    def refuse(request: Request, error: ApiError) -> ApiError:
+    async def refuse(request: Request, error: ApiError) -> ApiError:
         """A failed authentication spends a token of the caller's address: guessing keys is throttled too."""
-        admit(request, Client("auth-failed:" + _address(request)))
+        await admit(request, Client("auth-failed:" + _address(request)))
         return error
 
     async def by_key(request: Request, credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> Client:
         if credentials is None:
-            raise refuse(request, ApiError(401, "Missing API key: send `Authorization: Bearer <key>`.",
-                                           code="missing_api_key", headers=_CHALLENGE))
+            raise await refuse(request, ApiError(401, "Missing API key: send `Authorization: Bearer <key>`.",
+                                                 code="missing_api_key", headers=_CHALLENGE))
         digest = hashlib.sha256(credentials.credentials.encode()).digest()
         if not any(hmac.compare_digest(digest, known) for known in digests):
-            raise refuse(request, ApiError(401, "Invalid API key.", code="invalid_api_key", headers=_CHALLENGE))
-        return admit(request, Client(key_id(credentials.credentials)))
+            raise await refuse(request, ApiError(401, "Invalid API key.", code="invalid_api_key", headers=_CHALLENGE))
+        return await admit(request, Client(key_id(credentials.credentials)))
 
     async def by_ip(request: Request) -> Client:
-        return admit(request, Client("ip:" + _address(request)))
+        return await admit(request, Client("ip:" + _address(request)))
 
     return by_key if digests else by_ip
 

@@ -9,6 +9,7 @@ from types import TracebackType
 import uvicorn
 from fastapi import FastAPI
 
+
 def config(
     app: FastAPI, host: str, port: int, *, log_level: str = "info", access_log: bool = True, graceful_seconds: float = 15,
     trusted_proxies: tuple[str, ...] = (),

@@ -107,7 +107,7 @@ def mount_ui(
 ) -> FastAPI:
     """Mount the web app on `app` at `path`: theme and CSS, the browser cookie, the access mode
     `web_auth` picks, `limiter` on every question (the API's own, when given), and no uploads."""
-    limiter = limiter or RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    limiter = limiter or RateLimiter.from_settings(settings)
     binding = BrowserBinding(browser_secret(settings.data_dir, settings.web_secret))
     blocks = build_ui(advisor, limiter, binding)
     _poll_queue_less(blocks)

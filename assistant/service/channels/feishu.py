@@ -25,8 +25,8 @@ from assistant.service.errors import ApiError
 from assistant.service.sessions import feishu_session
 
 if TYPE_CHECKING:
-    from assistant.store import Store
     from assistant.service.answering import Answerer
+    from assistant.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from assistant.service.errors import ApiError
 from assistant.service.sessions import slack_session
 
 if TYPE_CHECKING:
-    from assistant.store import Store
     from assistant.service.answering import Answerer
+    from assistant.store import Store
 
 log = logging.getLogger(__name__)
 

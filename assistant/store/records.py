@@ -1,0 +1,47 @@
+"""What the store keeps: conversation messages and ratings of answers, validated at the edge."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from assistant.text import without_surrogates
+
+
+class StoredMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    meta: dict[str, Any] = Field(default_factory=dict)
+    """For assistant turns: lang, kind, tool calls and citation ids (the state follow-ups use)."""
+
+
+class Feedback(BaseModel):
+    """A rating of one answer. Text is bounded and cleaned of lone surrogates; `rating` is -1 or 1
+    as a number (JSON `true` is refused)."""
+
+    rating: Literal[-1, 1]
+    question: str = Field(max_length=4000)
+    answer: str = Field(max_length=20_000)
+    comment: str = Field("", max_length=4000)
+    session_id: str | None = Field(None, max_length=256)
+    citations: list[str] = Field(default_factory=list, max_length=50)
+    provider: str = Field("", max_length=100)
+    channel: str = Field("", max_length=20)
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _number_only(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("rating is -1 or 1, not true/false")
+        return value
+
+    @field_validator("question", "answer", "comment", "session_id", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        return without_surrogates(value) if isinstance(value, str) else value
+
+
+class FeedbackRow(Feedback):
+    id: str
+    created_at: float

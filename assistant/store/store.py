@@ -1,0 +1,196 @@
+"""Durable conversations, feedback and seen webhook events, in one database every instance shares."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Insert, Table, delete, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from assistant.store import tables
+from assistant.store.database import (
+    READ_ONLY,
+    database_url,
+    open_engine,
+    upgrade_if_behind,
+)
+from assistant.store.records import Feedback, FeedbackRow, StoredMessage
+
+_FEEDBACK_COLUMNS = ("id", "created_at", "session_id", "rating", "comment", "question", "answer", "citations", "provider", "channel")
+
+
+class StoreUnavailable(RuntimeError):
+    """The database did not answer (down, unreachable, or locked past the timeout)."""
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, InterfaceError) as exc:
+        raise StoreUnavailable(f"the database is unavailable: {type(exc.orig or exc).__name__}") from exc
+
+
+class Store:
+    """Thread-safe access to the store: a SQLite file (a path) or a database URL (`TK_DATABASE_URL`).
+
+    Opening it migrates the schema when it is behind. Every write is one transaction.
+    """
+
+    def __init__(self, target: str | Path, *, pool_size: int = 5):
+        self.url = database_url(target)
+        self.path = Path(self.url.database) if self.url.get_backend_name() == "sqlite" and self.url.database else None
+        """The SQLite file, or None for a database server."""
+        self.engine = open_engine(target, pool_size=pool_size)
+        upgrade_if_behind(self.engine)
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with _reachable(), self.engine.begin() as db:
+            yield db
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with _reachable(), self.engine.connect().execution_options(**{READ_ONLY: True}) as db:
+            yield db
+
+    def _insert_new(self, table: Table) -> Insert:
+        """INSERT that skips rows whose primary key exists (ON CONFLICT DO NOTHING)."""
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table).on_conflict_do_nothing()
+
+    def ping(self) -> None:
+        """Raise unless the database answers within seconds; for SQLite, unless the write lock can
+        be taken within one (on a connection of its own, leaving no trace)."""
+        if self.path is None:
+            with self._read() as db:
+                db.execute(text("SELECT 1"))
+            return
+        lock = sqlite3.connect(self.path, timeout=1.0, isolation_level=None)
+        try:
+            lock.execute("BEGIN IMMEDIATE")
+            lock.execute("ROLLBACK")
+        finally:
+            lock.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @staticmethod
+    def new_session_id() -> str:
+        return uuid.uuid4().hex
+
+    def claim(self, session_id: str, owner: str) -> bool:
+        """Bind a new session to `owner`, or confirm that `owner` holds it; False when another does.
+
+        Sessions that existed before owners were recorded belong to `legacy`, which no caller is.
+        """
+        now = time.time()
+        s = tables.sessions
+        with self._write() as db:
+            db.execute(self._insert_new(s).values(session_id=session_id, owner=owner, created_at=now, updated_at=now))
+            holder = db.execute(select(s.c.owner).where(s.c.session_id == session_id)).scalar_one()
+        return holder == owner
+
+    def first_event(self, event_id: str, ttl: float) -> bool:
+        """True the first time `event_id` is seen within `ttl` seconds, across restarts and instances."""
+        now = time.time()
+        e = tables.seen_events
+        with self._write() as db:
+            db.execute(delete(e).where(e.c.seen_at < now - ttl))
+            inserted = db.execute(self._insert_new(e).values(event_id=event_id, seen_at=now).returning(e.c.event_id)).first()
+        return inserted is not None
+
+    def delete_session(self, session_id: str, owner: str | None = None) -> bool:
+        """Delete a conversation (only `owner`'s, when given); False when there is none to delete."""
+        s, m = tables.sessions, tables.messages
+        with self._write() as db:
+            if owner is not None:
+                holder = db.execute(select(s.c.owner).where(s.c.session_id == session_id)).scalar_one_or_none()
+                if holder != owner:
+                    return False
+            removed = db.execute(delete(m).where(m.c.session_id == session_id)).rowcount
+            removed += db.execute(delete(s).where(s.c.session_id == session_id)).rowcount
+        return removed > 0
+
+    def purge(self, days: float) -> int:
+        """Delete conversations untouched for `days` days; the number of conversations deleted."""
+        cutoff = time.time() - days * 86400
+        s, m = tables.sessions, tables.messages
+        with self._write() as db:
+            old = select(s.c.session_id).where(s.c.updated_at < cutoff)
+            db.execute(delete(m).where(m.c.session_id.in_(old)))
+            return db.execute(delete(s).where(s.c.updated_at < cutoff)).rowcount
+
+    def latest_session(self, owner: str) -> str | None:
+        """The session `owner` used last, if any."""
+        s = tables.sessions
+        with self._read() as db:
+            query = select(s.c.session_id).where(s.c.owner == owner).order_by(s.c.updated_at.desc()).limit(1)
+            return db.execute(query).scalar_one_or_none()
+
+    def history(self, session_id: str) -> list[StoredMessage]:
+        m = tables.messages
+        with self._read() as db:
+            rows = db.execute(select(m.c.role, m.c.content, m.c.meta).where(m.c.session_id == session_id).order_by(m.c.seq))
+            return [StoredMessage(role=r, content=c, meta=json.loads(meta)) for r, c, meta in rows]
+
+    def append(self, session_id: str, *messages: StoredMessage) -> None:
+        """Add turns at the end of a conversation; appends to one conversation from several
+        instances queue on its session row, so none is lost or numbered twice."""
+        s, m = tables.sessions, tables.messages
+        now = time.time()
+        with self._write() as db:
+            # A session appended to without a claim belongs to no caller ("legacy").
+            db.execute(self._insert_new(s).values(session_id=session_id, owner="legacy", created_at=now, updated_at=now))
+            db.execute(select(s.c.session_id).where(s.c.session_id == session_id).with_for_update())
+            last = db.execute(select(func.coalesce(func.max(m.c.seq), -1)).where(m.c.session_id == session_id)).scalar_one()
+            db.execute(m.insert(), [
+                {"session_id": session_id, "seq": last + 1 + i, "role": msg.role, "content": msg.content,
+                 "meta": json.dumps(msg.meta, ensure_ascii=False, default=str), "created_at": now}
+                for i, msg in enumerate(messages)
+            ])
+            db.execute(update(s).where(s.c.session_id == session_id).values(updated_at=now))
+
+    def add_feedback(self, feedback: Feedback) -> FeedbackRow:
+        row = FeedbackRow(id=uuid.uuid4().hex, created_at=time.time(), **feedback.model_dump())
+        with self._write() as db:
+            db.execute(tables.feedback.insert().values(**{**row.model_dump(), "citations": json.dumps(row.citations)}))
+        return row
+
+    def set_comment(self, feedback_id: str, comment: str) -> bool:
+        """Attach the comment a user writes after rating; False when there is no such row."""
+        f = tables.feedback
+        with self._write() as db:
+            return db.execute(update(f).where(f.c.id == feedback_id).values(comment=comment[:4000])).rowcount == 1
+
+    def feedback(self) -> list[FeedbackRow]:
+        f = tables.feedback
+        with self._read() as db:
+            rows = db.execute(select(*(f.c[k] for k in _FEEDBACK_COLUMNS)).order_by(f.c.created_at))
+            return [FeedbackRow(**{**row._asdict(), "citations": json.loads(row.citations)}) for row in rows]
+
+    def export_feedback(self, fmt: Literal["csv", "jsonl"]) -> str:
+        rows = [r.model_dump() for r in self.feedback()]
+        if fmt == "jsonl":
+            return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(FeedbackRow.model_fields))
+        writer.writeheader()
+        writer.writerows({k: _inert(v) for k, v in {**r, "citations": " ".join(r["citations"])}.items()} for r in rows)
+        return out.getvalue()
+
+
+def _inert(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a leading `= + - @` (a formula) gets a `'` before it."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,59 @@
+"""The store's tables, one definition for SQLite and PostgreSQL (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("session_id", Text, primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("role", Text, CheckConstraint("role IN ('user', 'assistant')"), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("meta", Text, nullable=False, server_default="{}"),
+    Column("created_at", Float, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("session_id", Text, primary_key=True),
+    Column("owner", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("sessions_by_owner", "owner", "updated_at"),
+)
+
+seen_events = Table(
+    "seen_events",
+    metadata,
+    Column("event_id", Text, primary_key=True),
+    Column("seen_at", Float, nullable=False),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("created_at", Float, nullable=False),
+    Column("session_id", Text),
+    Column("rating", Integer, CheckConstraint("rating IN (-1, 1)"), nullable=False),
+    Column("comment", Text, nullable=False, server_default=""),
+    Column("question", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("citations", Text, nullable=False, server_default="[]"),
+    Column("provider", Text, nullable=False, server_default=""),
+    Column("channel", Text, nullable=False, server_default=""),
+)

@@ -1,0 +1,198 @@
+"""Two `tk-advisor serve` processes behind no shared memory, only PostgreSQL, Redis and a Chroma
+server: no answer depends on which instance a request lands on, and outages are 503s, not hangs."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from gradio_client import Client
+from servers import Chroma, Instance, Postgres, Redis, wait_for
+from service_support import SLACK_SIGNING_SECRET, StandIn, mention, slack_post, stand_in
+from sqlalchemy import create_engine, text
+
+from assistant.store import Store
+from assistant.store.database import database_url
+from assistant.ui.browser import COOKIE
+
+KEYS = [f"services-test-key-{i:02d}-{uuid.uuid4().hex[:8]}" for i in range(8)]
+QUESTION = "我的视频20万播放, GPM 12, 能卖多少?"
+FOLLOW_UP = "那如果GPM是20呢?"
+BURST = 200
+"""Rate limit: 200 calls per key in any 200 s window (TK_RATE_LIMIT_PER_MINUTE=60, burst 200)."""
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture(scope="module")
+def slack_api() -> Iterator[StandIn]:
+    with stand_in(lambda path: {"ok": True, "ts": "1700000000.000200"}) as api:
+        yield api
+
+
+@pytest.fixture(scope="module")
+def database(postgres: Postgres) -> str:
+    admin = create_engine(database_url(postgres.url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as db:
+        db.execute(text("CREATE DATABASE instances"))
+    admin.dispose()
+    return postgres.url.rsplit("/", 1)[0] + "/instances"
+
+
+@pytest.fixture(scope="module")
+def pair(services_dir: Path, database: str, redis: Redis, chroma: Chroma, slack_api: StandIn) -> Iterator[tuple[Instance, Instance]]:
+    env = {
+        "TK_DATABASE_URL": database, "TK_REDIS_URL": redis.url, "TK_CHROMA_URL": chroma.url,
+        "TK_API_KEYS": ",".join(KEYS), "TK_WEB_PUBLIC": "true", "TK_WEB_SECRET": "one-secret-for-every-instance",
+        "TK_RATE_LIMIT_PER_MINUTE": "60", "TK_RATE_LIMIT_BURST": str(BURST),
+        "TK_SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET, "TK_SLACK_BOT_TOKEN": "xoxb-test", "TK_SLACK_API_BASE": slack_api.url,
+    }
+    a = Instance(services_dir / "a", {**env, "TK_ANSWER_WORKERS": "1"}, "a")
+    b = Instance(services_dir / "b", {**env, "TK_ANSWER_WORKERS": "0"}, "b")
+    starting = [threading.Thread(target=i.start) for i in (a, b)]  # start together: migrations and index sync race
+    for thread in starting:
+        thread.start()
+    for thread in starting:
+        thread.join()
+    wait_for(lambda: all(httpx.get(i.url + "/readyz").status_code == 200 for i in (a, b)), "both instances ready", 120)
+    yield a, b
+    for instance in (a, b):
+        instance.stop()
+
+
+def ask(instance: Instance, key: str, question: str, session_id: str | None = None) -> httpx.Response:
+    body = {"question": question} | ({"session_id": session_id} if session_id else {})
+    return httpx.post(instance.url + "/api/ask", json=body, headers=auth(key), timeout=30)
+
+
+def test_a_conversation_started_on_one_instance_continues_on_the_other(pair: tuple[Instance, Instance]) -> None:
+    a, b = pair
+    first = ask(a, KEYS[0], QUESTION)
+    assert first.status_code == 200
+    follow_up = ask(b, KEYS[0], FOLLOW_UP, first.json()["session_id"])
+    assert follow_up.status_code == 200, follow_up.text
+    assert "4,000" in follow_up.json()["answer"], "B computed the follow-up on the views A was told"
+    assert ask(b, KEYS[1], FOLLOW_UP, first.json()["session_id"]).status_code == 404, "still only the owner's"
+
+
+def test_a_web_chat_continues_on_the_other_instance_with_the_same_cookie(pair: tuple[Instance, Instance]) -> None:
+    a, b = pair
+    cookie = httpx.get(a.url + "/").cookies[COOKIE]
+
+    def chat(instance: Instance, question: str) -> tuple:
+        client = Client(instance.url, headers={"Cookie": f"{COOKIE}={cookie}"}, verbose=False, download_files=False)
+        try:
+            return client.predict(question, "zh", api_name="/chat")
+        finally:
+            client.close()
+
+    chat(a, QUESTION)
+    reply = chat(b, FOLLOW_UP)
+    assert "4,000" in str(reply[0]), "B read the conversation A stored for this browser"
+
+
+def test_a_slack_retry_delivered_to_the_other_instance_is_answered_once(pair: tuple[Instance, Instance], slack_api: StandIn) -> None:
+    a, b = pair
+    payload = mention(f"Ev-{uuid.uuid4().hex[:8]}", "<@UBOT> AI生成的视频GPM比原创低多少？")
+    assert slack_post(a.url, payload).status_code == 200
+    assert slack_post(b.url, payload, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}).status_code == 200
+    slack_api.wait_for(1)
+    time.sleep(1.0)
+    assert len(slack_api.requests) == 1
+
+
+def test_a_burst_split_across_instances_is_limited_as_one(pair: tuple[Instance, Instance]) -> None:
+    a, b = pair
+    headers = auth(KEYS[2])
+
+    def probe(instance: Instance) -> int:
+        return httpx.get(instance.url + "/v1/models", headers=headers, timeout=30).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(probe, [a, b] * 130))
+    assert codes.count(200) == BURST and codes.count(429) == 260 - BURST
+
+
+def test_feedback_posted_to_both_instances_is_all_in_postgres(pair: tuple[Instance, Instance], database: str) -> None:
+    marker = uuid.uuid4().hex
+
+    def rate(i: int) -> int:
+        body = {"rating": 1, "question": f"{marker}-{i}", "answer": "a"}
+        return httpx.post(pair[i % 2].url + "/api/feedback", json=body, headers=auth(KEYS[3]), timeout=30).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(rate, range(120))) == {201}
+    stored = {row.question for row in Store(database).feedback() if row.question.startswith(marker)}
+    assert len(stored) == 120
+
+
+def test_killing_an_instance_mid_burst_loses_no_acknowledged_feedback(pair: tuple[Instance, Instance], database: str) -> None:
+    a, _ = pair
+    marker = uuid.uuid4().hex
+    acknowledged: list[str] = []
+    lock = threading.Lock()
+
+    def rate(i: int) -> None:
+        body = {"rating": -1, "question": f"{marker}-{i}", "answer": "a"}
+        try:
+            response = httpx.post(a.url + "/api/feedback", json=body, headers=auth(KEYS[4]), timeout=10)
+        except httpx.HTTPError:
+            return
+        if response.status_code == 201:
+            with lock:
+                acknowledged.append(response.json()["id"])
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(rate, i) for i in range(150)]
+        wait_for(lambda: len(acknowledged) >= 20, "20 acknowledged ratings", 30)
+        a.kill()
+        concurrent.futures.wait(futures)
+    stored = {row.id for row in Store(database).feedback() if row.question.startswith(marker)}
+    assert 20 <= len(acknowledged) < 150, "the kill landed mid-burst"
+    assert set(acknowledged) <= stored
+    a.start()
+    wait_for(lambda: httpx.get(a.url + "/readyz").status_code == 200, "instance A back", 120)
+
+
+def _not_ready_then_recovers(instance: Instance, stop: callable, start: callable, failing: str, key: str) -> None:
+    stop()
+    try:
+        started = time.monotonic()
+        ready = httpx.get(instance.url + "/readyz", timeout=30)
+        assert ready.status_code == 503 and ready.json()[failing] is False and ready.json()["status"] == "not_ready"
+        answer = ask(instance, key, QUESTION)
+        assert answer.status_code == 503 and answer.json()["error"]["code"] == "dependency_unavailable"
+        assert answer.headers["Retry-After"]
+        assert time.monotonic() - started < 15, "a down dependency fails fast, never hangs"
+    finally:
+        start()
+    wait_for(lambda: httpx.get(instance.url + "/readyz").status_code == 200, "readiness after recovery", 30)
+    assert ask(instance, key, QUESTION).status_code == 200
+
+
+def test_stopping_redis_makes_instances_not_ready_then_they_recover(pair: tuple[Instance, Instance], redis: Redis) -> None:
+    _not_ready_then_recovers(pair[0], redis.stop, redis.start, "rate_limits", KEYS[5])
+
+
+def test_stopping_postgres_makes_instances_not_ready_then_they_recover(pair: tuple[Instance, Instance], postgres: Postgres) -> None:
+    _not_ready_then_recovers(pair[1], postgres.stop, postgres.start, "store", KEYS[6])
+
+
+def test_stopping_chroma_makes_instances_not_ready_but_answers_go_on(pair: tuple[Instance, Instance], chroma: Chroma) -> None:
+    a, _ = pair
+    chroma.stop()
+    try:
+        ready = httpx.get(a.url + "/readyz", timeout=30)
+        assert ready.status_code == 503 and ready.json()["index"] is False
+        assert ask(a, KEYS[7], QUESTION).status_code == 200, "the vectors were read at start; answers need no Chroma"
+    finally:
+        chroma.start()
+    wait_for(lambda: httpx.get(a.url + "/readyz").status_code == 200, "readiness after Chroma is back", 30)
