@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +13,16 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from assistant.answer import (
-    LOCAL_OWNER, Answer, AnswerEvent, Citation, SessionNotFound, StreamEvent, TextEvent, ToolCall, ToolEvent, reply_so_far,
+    LOCAL_OWNER,
+    Answer,
+    AnswerEvent,
+    Citation,
+    SessionNotFound,
+    StreamEvent,
+    TextEvent,
+    ToolCall,
+    ToolEvent,
+    reply_so_far,
     split_details,
 )
 from assistant.config import Settings
@@ -21,7 +30,13 @@ from assistant.engine import prompts
 from assistant.engine.agent import OFFLINE, RunContext, build_agent, turn_messages
 from assistant.engine.conversation import KIND_KEY, mark_kind, parse_tool_result
 from assistant.engine.grounding import SEARCH_TOOL, cited_ids, retrieved_ids
-from assistant.engine.guard import check_input, detect_lang, looks_like_follow_up, mentions_domain, without_injection
+from assistant.engine.guard import (
+    check_input,
+    detect_lang,
+    looks_like_follow_up,
+    mentions_domain,
+    without_injection,
+)
 from assistant.engine.llm import build_llm
 from assistant.engine.offline import OfflineModel
 from assistant.kb.retrieve import RELEVANCE_FLOOR, Retriever, open_retriever
@@ -45,6 +60,7 @@ class _Turn:
     question: str
     inputs: list[BaseMessage]
     context: RunContext
+    owner: str
 
 
 class Advisor:
@@ -119,9 +135,7 @@ class Advisor:
             if session_id and not self.store.claim(session_id, owner):
                 raise SessionNotFound(session_id)
             history = self._history(session_id) if session_id else []
-            if not session_id:
-                session_id = Store.new_session_id()
-                self.store.claim(session_id, owner)
+            session_id = session_id or Store.new_session_id()  # a new one is bound to `owner` when its first turn is stored
         else:
             last = messages[-1] if messages else {}
             question = check_input(str(last.get("content", "")) if last.get("role") == "user" else "")
@@ -133,7 +147,7 @@ class Advisor:
         context = RunContext(lang=lang, user_text=question, follow_up=follow_up, provider=self.provider)
         if dropped:
             context.warnings.append(prompts.IGNORED_INSTRUCTION)
-        return _Turn(session_id, question, [*history, HumanMessage(question)], context)
+        return _Turn(session_id, question, [*history, HumanMessage(question)], context, owner)
 
     def _history(self, session_id: str) -> list[BaseMessage]:
         """Stored turns as agent messages, with each turn's tool calls and results replayed."""
@@ -188,7 +202,7 @@ class Advisor:
             "tool_calls": [c.model_dump(include={"id", "name", "args", "result"}) for c in answer.tool_calls],
         }
         self.store.append(turn.session_id, StoredMessage(role="user", content=turn.question),
-                          StoredMessage(role="assistant", content=answer.answer, meta=meta))
+                          StoredMessage(role="assistant", content=answer.answer, meta=meta), owner=turn.owner)
 
     def _in_scope(self, text: str) -> bool:
         hits = self.retriever.search(text, k=1)

@@ -64,10 +64,13 @@ class Store:
         with _reachable(), self.engine.connect().execution_options(**{READ_ONLY: True}) as db:
             yield db
 
+    def _insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
+        """The dialect's INSERT, which knows ON CONFLICT."""
+        return (postgresql if self.engine.dialect.name == "postgresql" else sqlite).insert(table)
+
     def _insert_new(self, table: Table) -> Insert:
         """INSERT that skips rows whose primary key exists (ON CONFLICT DO NOTHING)."""
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        return dialect.insert(table).on_conflict_do_nothing()
+        return self._insert(table).on_conflict_do_nothing()
 
     def ping(self) -> None:
         """Raise unless the database answers within seconds; for SQLite, unless the write lock can
@@ -145,22 +148,21 @@ class Store:
             rows = db.execute(select(m.c.role, m.c.content, m.c.meta).where(m.c.session_id == session_id).order_by(m.c.seq))
             return [StoredMessage(role=r, content=c, meta=json.loads(meta)) for r, c, meta in rows]
 
-    def append(self, session_id: str, *messages: StoredMessage) -> None:
-        """Add turns at the end of a conversation; appends to one conversation from several
-        instances queue on its session row, so none is lost or numbered twice."""
+    def append(self, session_id: str, *messages: StoredMessage, owner: str = "legacy") -> None:
+        """Add turns at the end of a conversation, binding a new one to `owner` (default: `legacy`,
+        no caller). Appends to one conversation from several instances queue on its session row
+        (the upsert locks it), so none is lost or numbered twice."""
         s, m = tables.sessions, tables.messages
         now = time.time()
+        touch = self._insert(s).values(session_id=session_id, owner=owner, created_at=now, updated_at=now)
         with self._write() as db:
-            # A session appended to without a claim belongs to no caller ("legacy").
-            db.execute(self._insert_new(s).values(session_id=session_id, owner="legacy", created_at=now, updated_at=now))
-            db.execute(select(s.c.session_id).where(s.c.session_id == session_id).with_for_update())
+            db.execute(touch.on_conflict_do_update(index_elements=[s.c.session_id], set_={"updated_at": now}))
             last = db.execute(select(func.coalesce(func.max(m.c.seq), -1)).where(m.c.session_id == session_id)).scalar_one()
             db.execute(m.insert(), [
                 {"session_id": session_id, "seq": last + 1 + i, "role": msg.role, "content": msg.content,
                  "meta": json.dumps(msg.meta, ensure_ascii=False, default=str), "created_at": now}
                 for i, msg in enumerate(messages)
             ])
-            db.execute(update(s).where(s.c.session_id == session_id).values(updated_at=now))
 
     def add_feedback(self, feedback: Feedback) -> FeedbackRow:
         row = FeedbackRow(id=uuid.uuid4().hex, created_at=time.time(), **feedback.model_dump())
