@@ -80,14 +80,15 @@ class Advisor:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, *, provider: str | None = None, sync_index: bool = True) -> Advisor:
+    def from_settings(cls, settings: Settings | None = None, *, provider: str | None = None, sync_index: bool = True,
+                      store_connections: int = 5) -> Advisor:
         """Load the knowledge, sync the index (unless another process just did) and pick the model
-        the configuration names."""
+        the configuration names; the store pools `store_connections` database connections."""
         settings = settings or Settings.from_env()
         if provider is not None:
             settings = settings.model_copy(update={"provider": provider})
         llm = build_llm(settings) if settings.use_llm else None
-        return cls(settings, open_retriever(settings, sync=sync_index), Store(settings.store_target), llm)
+        return cls(settings, open_retriever(settings, sync=sync_index), Store(settings.store_target, pool_size=store_connections), llm)
 
     def ask(self, messages: Messages, session_id: str | None = None, owner: str = LOCAL_OWNER) -> Answer:
         """Answer the last user message; with `session_id`, earlier turns come from the store.

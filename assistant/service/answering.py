@@ -189,7 +189,7 @@ def _load_advisor(settings: Settings, barrier: Barrier) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
-    _advisor = Advisor.from_settings(settings, sync_index=False)
+    _advisor = Advisor.from_settings(settings, sync_index=False, store_connections=1)  # one answer at a time
     barrier.wait()
 
 

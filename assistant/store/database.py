@@ -31,7 +31,8 @@ def database_url(target: str | Path) -> URL:
 
 def open_engine(target: str | Path, *, pool_size: int = 5) -> Engine:
     """An engine whose requests fail within seconds, never hang, when the database is down, and
-    that reconnects by itself when it is back (connections are checked before use)."""
+    that reconnects by itself when it is back (connections are checked before use). It keeps
+    `pool_size` connections to a server and opens as many again under load."""
     url = database_url(target)
     if url.get_backend_name() == "sqlite":
         Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
@@ -40,7 +41,7 @@ def open_engine(target: str | Path, *, pool_size: int = 5) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=2 * pool_size, pool_timeout=5, pool_pre_ping=True,
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=5, pool_pre_ping=True,
                          pool_recycle=1800, connect_args={"connect_timeout": 3})
 
 
