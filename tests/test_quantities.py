@@ -127,3 +127,20 @@ def test_mixed_currencies_without_a_rate_get_a_clear_error() -> None:
     with pytest.raises(CalculatorInputError) as raised:
         run_calculator("compare_content_options", {"ai_cost_per_video": "¥80", "creator_fee": "$200"}, DEFAULTS)
     assert "CNY, USD" in raised.value.messages["en"] and "货币" in raised.value.messages["zh"]
+
+
+def test_a_stated_gpm_is_judged_only_when_the_seller_asks_about_it() -> None:
+    name, result = _run("ai视频GPM才6 是不是废了")
+    assert name == "gpm_from_sales" and result["figures"] == {"gpm": 6.0}
+    assert result["verdict"]["zh"] == "偏低" and "gpm-aigc-vs-original" in result["sources"]
+    name, result = _run("my creator videos are doing GPM 45, is that good?")
+    assert result["inputs"]["subject"] == "creator" and result["verdict"]["en"] == "Low"
+    assert solve("那GPM要是15呢") == [], "a changed GPM without a question about it is a follow-up, not a judgement"
+
+
+def test_ads_per_order_are_not_an_ad_budget() -> None:
+    name, result = _run("客单价25刀 毛利率40% 佣金15% 每单广告费3刀 一单赚多少")
+    assert name == "order_profit"
+    assert math.isclose(result["figures"]["profit_per_order"], 25 * (0.40 - 0.15) - 3)
+    budget = solve("这个月广告费花了300刀 毛利率40% 客单价25 一单赚多少")
+    assert not any("ad_cost_per_order" in args for _, args in budget), "a month's ad spend is not per order"

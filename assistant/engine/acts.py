@@ -125,6 +125,11 @@ def _has_number(text: str) -> bool:
     return bool(re.search(r"\d|[一两二三四五六七八九十百千万]+(条|单|万|千|刀|块)", text))
 
 
+def asks_judgement(text: str) -> bool:
+    """The question asks whether a figure is good ("正常吗", "是不是废了", "is that low?")."""
+    return bool(_DIAGNOSE.search(text))
+
+
 def asks_source(text: str) -> bool:
     """The question asks where a figure or claim comes from, or doubts one (by its words, not by likeness)."""
     return bool(_SOURCE.search(text) or (_DOUBT.search(text) and _CLAIM.search(text)))

@@ -265,7 +265,8 @@ def _diagnose(inputs: Inputs) -> list[str]:
     if not judged:
         if results:
             missing = NO_GPM_BENCHMARK if any("gpm" in c.get("figures", {}) for c in results) else NO_BENCHMARK
-            return [*_compute(inputs)[:-1], missing[lang], *_compute(inputs)[-1:]]
+            first, *rest = _compute(inputs)  # "is it good?" with nothing to judge by: the figure, then say so
+            return [f"{first}{'' if lang == 'zh' else ' '}{missing[lang]}", *rest]
         return [DIAGNOSE_FALLBACK[lang], *[reason(e, lang) for e in inputs.entries[:2]]]
     if len(judged) > 1 and all("gpm" in c["figures"] for c in judged):
         return _compare_gpms(judged, inputs)

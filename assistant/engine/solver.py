@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from assistant.engine.acts import asks_judgement
 from assistant.engine.quantities import Quantity, Role, read_quantities
 
 Call = tuple[str, dict[str, Any]]
@@ -33,6 +34,7 @@ _VALUE = re.compile(r"划算|更便宜|便宜|性价比|值不值|值得|cheaper
 _IMPLIED = re.compile(r"占多少|份额|对得上|说得通|share of (gmv|sales)|what share|add up|consistent", _I)
 """AI's share of all GMV from its share of videos: the implied-share calculator, not a blend of one's own views."""
 _WHICH = re.compile(r"哪个|哪种|投哪|选哪|which|where should", _I)
+_PER_ORDER_ADS = re.compile(r"(每单|单均|一单)的?(广告|投流)|(ads?|advertising|ad spend|ad cost)( spend| cost)? per order|per[- ]order ads?", _I)
 
 
 class _Known:
@@ -125,6 +127,14 @@ def _gpm_from_sales(k: _Known, text: str) -> Call | None:
     return "gpm_from_sales", {**sales, **views, **({"subject": subject} if subject else {})}
 
 
+def _judged_gpm(k: _Known, text: str) -> Call | None:
+    """"AI视频GPM才6 是不是废了": a GPM the seller states, with nothing to compute from, placed against the range."""
+    gpm = k.get("gpm")
+    if not gpm or len(k.every("gpm")) > 1 or len(k.all) > 1 or not asks_judgement(text):
+        return None
+    return "gpm_from_sales", {"gpm": gpm.raw, **({"subject": gpm.subject} if gpm.subject else {})}
+
+
 def _gpm_by_subject(k: _Known) -> list[Call]:
     """"My AI video: 90k views, 14 orders… Creator video: 60k views, 30 orders…": each subject's own GPM."""
     calls = []
@@ -159,14 +169,16 @@ def _budget(k: _Known, text: str) -> Call | None:
 
 def _order_profit(k: _Known, text: str) -> Call | None:
     """Price and margin (no product cost): the profit per order; margin alone: the break-even ROAS."""
-    margin, price = k.get("margin"), k.get("price")
-    if not margin or k.get("flat_fee") or k.get("ad_spend") or k.get("views") or _BREAK_EVEN_VIEWS.search(text):
+    margin, price, ads = k.get("margin"), k.get("price"), k.get("ad_spend")
+    per_order_ads = ads if ads and _PER_ORDER_ADS.search(text) else None  # "每单广告费3刀": ads per order, not a budget
+    if not margin or k.get("flat_fee") or (ads and not per_order_ads) or k.get("views") or _BREAK_EVEN_VIEWS.search(text):
         return None
     if not price and not _ROAS_WORDS.search(text):
         return None
     rate = k.get("commission")
     return "order_profit", {"margin": margin.raw, **({"price": price.raw} if price else {}),
-                            **({"commission_rate": rate.raw} if rate else {})}
+                            **({"commission_rate": rate.raw} if rate else {}),
+                            **({"ad_cost_per_order": per_order_ads.raw} if per_order_ads else {})}
 
 
 def _creator_break_even(k: _Known, text: str) -> Call | None:
@@ -204,7 +216,7 @@ def _gmv_from_views(k: _Known, text: str) -> Call | None:
 
 _SHAPES: tuple[Callable[[_Known, str], Call | None], ...] = (
     _expected_loss, _blended, _roas, _change, _compare, _gpm_from_sales, _total_gmv, _budget, _creator_break_even,
-    _order_profit, _gmv_from_views,
+    _order_profit, _gmv_from_views, _judged_gpm,
 )
 _GENERIC = (_total_gmv, _gmv_from_views)
 """Shapes that give way when the question asks for a more specific calculation (a risk-adjusted plan,

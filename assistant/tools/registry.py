@@ -81,7 +81,8 @@ TOOL_GUIDES: dict[str, str] = {
     "gpm_from_sales": (
         "The seller's own GPM from results: GMV (or orders × price) and views (total, or views per video × videos "
         "× days), GPM = GMV / views × 1000, placed against the article's ranges (verdict Low/Normal/High; subject "
-        "'ai', 'creator' or 'original'). Use for '30条视频12万播放出了18单，客单价19.9，GPM多少，正常吗'."
+        "'ai', 'creator' or 'original'). Use for '30条视频12万播放出了18单，客单价19.9，GPM多少，正常吗'; with `gpm` alone "
+        "it places a GPM the seller states ('AI视频GPM才6正常吗')."
     ),
     "total_gmv": (
         "GMV of many videos: views per video × videos (× days when videos is per day) × GPM / 1000, with cost and "

@@ -85,12 +85,26 @@ class GpmFromSalesInput(CalcInput):
     views_per_video: float | None = number_field("count", "每条播放", "views per video", "Average views per video.")
     videos: float | None = number_field("count", "视频条数", "videos", "Number of videos (with views_per_video).", le=1e6)
     days: float | None = number_field("days", "天数", "days", "Days, when videos is per day.")
+    gpm: float | None = number_field("gpm", "GPM", "GPM", "The GPM itself, when the seller states it (to place it "
+                                     "against the range instead of computing it).", gt=0)
     subject: Subject | None = _SUBJECT_FIELD
+
+
+def _stated_gpm(led: Ledger, gpm: float, subject: str | None) -> CalcResult:
+    """A GPM the seller gave, placed against the cited range."""
+    whose = _WHOSE.get(subject or "", {"zh": "你的", "en": "Your"})
+    headline = led.text("{whose}GPM是{gpm}（你给的）。", "{whose} GPM is {gpm} (as you gave it).", whose=whose, gpm=(gpm, "gpm"))
+    return led.result({"gpm": gpm}, "GPM = GMV / views × 1000", headline, verdict=_gpm_verdict(led, gpm, subject), cited=(GPM_CLAIM,))
 
 
 def gpm_from_sales(args: GpmFromSalesInput, defaults: Defaults) -> CalcResult:
     """GPM = GMV ÷ views × 1000, with GMV = orders × price when given so; placed against the cited ranges."""
     led = Ledger("gpm_from_sales", args, defaults)
+    if args.subject:
+        led.inputs["subject"] = args.subject
+    stated = led.given("gpm")
+    if stated is not None and args.gmv is None and args.orders is None:
+        return _stated_gpm(led, stated, args.subject)
     gmv, orders, price = led.given("gmv"), led.given("orders"), led.given("price")
     sales: Text | None = None
     if gmv is None:
@@ -108,8 +122,6 @@ def gpm_from_sales(args: GpmFromSalesInput, defaults: Defaults) -> CalcResult:
                     gmv=(gmv, "money"), views=(views, "count"), gpm=(gpm, "gpm"))
     led.step(line["zh"], line["en"])
     verdict = _gpm_verdict(led, gpm, args.subject)
-    if args.subject:
-        led.inputs["subject"] = args.subject
     whose = _WHOSE.get(args.subject or "", {"zh": "你的", "en": "Your"})
     headline = led.text("{whose}GPM约{gpm}（{gmv}成交 ÷ {views}次播放 × 1,000）。", "{whose} GPM is about {gpm} ({gmv} of GMV on {views} views).",
                         whose=whose, gpm=(gpm, "gpm"), gmv=(gmv, "money"), views=(views, "count"))
