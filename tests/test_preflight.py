@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,12 @@ def serve(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess
     environ = {**os.environ, "TK_DATA_DIR": str(tmp_path / "data"), "TK_PROVIDER": "offline", **env}
     return subprocess.run([sys.executable, "-m", "assistant.cli", "serve", *args], capture_output=True, text=True,
                           env=environ, timeout=60)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def broken_knowledge(tmp_path: Path) -> Path:
@@ -51,3 +58,13 @@ def test_an_unusable_data_dir_is_named(tmp_path: Path) -> None:
     blocker.write_text("not a directory", encoding="utf-8")
     done = serve(tmp_path, TK_DATA_DIR=str(blocker / "data"))
     assert done.returncode == 2 and "TK_DATA_DIR" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_shared_services_that_do_not_answer_are_named_without_the_password(tmp_path: Path) -> None:
+    closed = free_port()  # nothing listens there
+    done = serve(tmp_path, TK_DATABASE_URL=f"postgresql://tk:hunter2-secret@127.0.0.1:{closed}/tk",
+                 TK_REDIS_URL=f"redis://127.0.0.1:{closed}/0", TK_CHROMA_URL=f"http://127.0.0.1:{closed}")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert [line.split(":")[1].strip() for line in lines] == ["TK_DATABASE_URL", "TK_REDIS_URL", "TK_CHROMA_URL"]
+    assert "hunter2-secret" not in done.stderr and f"127.0.0.1:{closed}/tk" in done.stderr

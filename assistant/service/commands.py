@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -12,6 +16,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", help="interface to bind (default TK_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default TK_PORT or 7860)")
     serve.set_defaults(handler=_serve)
+
+
+def _state(settings: Settings) -> str:
+    """Where this instance keeps its state, for the start-up log (no password)."""
+    from assistant.store.database import database_url
+
+    database = database_url(settings.store_target).render_as_string(hide_password=True)
+    limits = f"Redis {settings.redis_url.split('@')[-1]}" if settings.redis_url else "this process"
+    index = f"the Chroma server {settings.chroma_url}" if settings.chroma_url else f"embedded Chroma ({settings.chroma_dir})"
+    return f"{database}; rate limits in {limits}; index in {index}"
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -35,5 +49,6 @@ def _serve(args: argparse.Namespace) -> int:
     where = f"{workers} worker processes" if workers else "the server's threads"
     print(f"tk-advisor: serving on http://{settings.host}:{settings.port} (API docs at /docs; API answers on {where})",
           flush=True)
+    print(f"tk-advisor: state in {_state(settings)}", flush=True)
     serve(create_app(advisor, settings), settings.host, settings.port, settings.trusted_proxies)
     return 0

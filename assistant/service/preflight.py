@@ -1,5 +1,6 @@
 """Start-up checks for `tk-advisor serve`: every problem in one clear line naming its variable,
-before anything slow loads (the server then exits with status 2)."""
+before anything slow loads (the server then exits with status 2). Shared services that are
+configured (database, Redis, Chroma server) must answer."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ import socket
 import tempfile
 from pathlib import Path
 
+import httpx
+import redis
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
 from assistant.config import Settings
 from assistant.kb.loader import load_entries
+from assistant.store.database import database_url
 
 _CHANNELS = (
     ("Slack", ("slack_signing_secret", "TK_SLACK_SIGNING_SECRET"), ("slack_bot_token", "TK_SLACK_BOT_TOKEN")),
@@ -54,6 +61,33 @@ def _channels(settings: Settings) -> list[str]:
     return problems
 
 
+def _shared_services(settings: Settings) -> list[str]:
+    """Each shared service that is configured answers (within a few seconds)."""
+    problems = []
+    if settings.database_url:
+        url = database_url(settings.database_url)
+        try:
+            engine = create_engine(url, connect_args={"connect_timeout": 3} if url.get_backend_name() == "postgresql" else {})
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            engine.dispose()
+        except SQLAlchemyError as exc:
+            problems.append(f"TK_DATABASE_URL: cannot connect to {url.render_as_string(hide_password=True)} "
+                            f"({type(getattr(exc, 'orig', None) or exc).__name__})")
+    if settings.redis_url:
+        try:
+            redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2).ping()
+        except redis.RedisError as exc:
+            problems.append(f"TK_REDIS_URL: cannot reach Redis at {settings.redis_url.split('@')[-1]} ({type(exc).__name__})")
+    if settings.chroma_url:
+        try:
+            httpx.get(settings.chroma_url.rstrip("/") + "/api/v2/heartbeat", timeout=3).raise_for_status()
+        except httpx.HTTPError as exc:
+            problems.append(f"TK_CHROMA_URL: cannot reach a Chroma server at {settings.chroma_url} ({type(exc).__name__})")
+    return problems
+
+
 def preflight(settings: Settings) -> list[str]:
     """Every start-up problem found, as lines naming the variable; empty when the server can start."""
-    return [*_knowledge(settings.knowledge_dir), *_data_dir(settings.data_dir), *_host(settings.host), *_channels(settings)]
+    return [*_knowledge(settings.knowledge_dir), *_data_dir(settings.data_dir), *_host(settings.host), *_channels(settings),
+            *_shared_services(settings)]

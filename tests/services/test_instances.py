@@ -81,6 +81,9 @@ def test_a_conversation_started_on_one_instance_continues_on_the_other(pair: tup
     assert follow_up.status_code == 200, follow_up.text
     assert "4,000" in follow_up.json()["answer"], "B computed the follow-up on the views A was told"
     assert ask(b, KEYS[1], FOLLOW_UP, first.json()["session_id"]).status_code == 404, "still only the owner's"
+    started = a.log.read_text()
+    assert "state in postgresql+psycopg://postgres@127.0.0.1" in started and "rate limits in Redis" in started
+    assert "index in the Chroma server" in started
 
 
 def test_a_web_chat_continues_on_the_other_instance_with_the_same_cookie(pair: tuple[Instance, Instance]) -> None:
