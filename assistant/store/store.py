@@ -98,12 +98,16 @@ class Store:
 
         Sessions that existed before owners were recorded belong to `legacy`, which no caller is.
         """
-        now = time.time()
         s = tables.sessions
-        with self._write() as db:
-            db.execute(self._insert_new(s).values(session_id=session_id, owner=owner, created_at=now, updated_at=now))
-            holder = db.execute(select(s.c.owner).where(s.c.session_id == session_id)).scalar_one()
-        return holder == owner
+        holder = select(s.c.owner).where(s.c.session_id == session_id)
+        with self._read() as db:
+            known = db.execute(holder).scalar_one_or_none()
+        if known is None:
+            now = time.time()
+            with self._write() as db:
+                db.execute(self._insert_new(s).values(session_id=session_id, owner=owner, created_at=now, updated_at=now))
+                known = db.execute(holder).scalar_one()
+        return known == owner
 
     def first_event(self, event_id: str, ttl: float) -> bool:
         """True the first time `event_id` is seen within `ttl` seconds, across restarts and instances."""
@@ -154,10 +158,13 @@ class Store:
         (the upsert locks it), so none is lost or numbered twice."""
         s, m = tables.sessions, tables.messages
         now = time.time()
-        touch = self._insert(s).values(session_id=session_id, owner=owner, created_at=now, updated_at=now)
+        touch = (self._insert(s).values(session_id=session_id, owner=owner, created_at=now, updated_at=now)
+                 .on_conflict_do_update(index_elements=[s.c.session_id], set_={"updated_at": now}))
+        last_seq = select(func.coalesce(func.max(m.c.seq), -1)).where(m.c.session_id == session_id)
         with self._write() as db:
-            db.execute(touch.on_conflict_do_update(index_elements=[s.c.session_id], set_={"updated_at": now}))
-            last = db.execute(select(func.coalesce(func.max(m.c.seq), -1)).where(m.c.session_id == session_id)).scalar_one()
+            db.execute(touch)  # locks the session row until the commit
+            # A statement of its own: on PostgreSQL it sees the turns committed while it waited for the lock.
+            last = db.execute(last_seq).scalar_one()
             db.execute(m.insert(), [
                 {"session_id": session_id, "seq": last + 1 + i, "role": msg.role, "content": msg.content,
                  "meta": json.dumps(msg.meta, ensure_ascii=False, default=str), "created_at": now}
