@@ -43,7 +43,7 @@ DEFAULTS = Defaults.from_mapping(README_TABLE)
 CONTRACT = {"gmv_from_views", "views_for_target_gmv", "compare_content_options", "risk_adjusted_return",
             "implied_gmv_share", "plan_test_budget", "unit_economics", "growth_rate", "creator_collab_return",
             "gpm_from_sales", "total_gmv", "roas", "period_change", "expected_loss", "blended_gpm", "compare_per_dollar",
-            "videos_for_budget", "order_profit"}  # fmt: skip
+            "videos_for_budget", "order_profit", "creator_deal"}  # fmt: skip
 REQUIRED: dict[str, dict[str, Any]] = {
     "gmv_from_views": {"views": 1000},
     "views_for_target_gmv": {"target_gmv": 1000},
@@ -60,6 +60,7 @@ REQUIRED: dict[str, dict[str, Any]] = {
                            "creator_views": 40000, "creator_gpm": 45},
     "videos_for_budget": {"budget": 3000, "ai_cost_per_video": 15},
     "order_profit": {"margin": 0.4, "price": 30},
+    "creator_deal": {"gmv": 3000, "commission_rate": 0.1, "flat_fee": 500},
 }
 
 

@@ -34,6 +34,9 @@ def roles(text: str) -> list[tuple[str, str, str | None]]:
          [("800", "ad_spend", None), ("2000", "gmv", None), ("35%", "margin", None)]),
         ("被限流的概率算20%，限流了GMV会砍掉一半", [("20%", "probability", None), ("50%", "share_cut", None)]),
         ("got 60 orders at $22 from 150k views", [("60", "orders", None), ("$22", "price", None), ("150k", "views", None)]),
+        ("链接1 播放8万 成交$960", [("8万", "views", None), ("$960", "gmv", None)]),  # "1" names the link
+        ("video 2: 120k views, $840", [("120k", "views", None), ("$840", "amount", None)]),
+        ("我的视频20万播放", [("20万", "views", None)]),  # an amount right after 视频 is still an amount
     ],
 )
 def test_each_number_gets_its_role_and_scope(text: str, expected: list) -> None:
@@ -92,6 +95,34 @@ def test_a_decision_across_turns_compares_per_dollar() -> None:
     assert result["figures"]["creator_gmv_per_dollar"] == pytest.approx(7.2)
     assert result["figures"]["ai_gmv_per_dollar"] == pytest.approx(5.5)
     assert result["headline"]["en"].startswith("Creators")
+
+
+def test_which_of_the_videos_of_earlier_turns_compares_their_gpms() -> None:
+    calls = solve("哪个好 该投哪个", ["视频A 10万播放 GMV $1500", "视频B 20万播放 GMV $2000"])
+    assert [(name, args["label"]) for name, args in calls] == [("gpm_from_sales", "视频A"), ("gpm_from_sales", "视频B")]
+    gpms = [run_calculator(name, args, DEFAULTS).figures["gpm"] for name, args in calls]
+    assert gpms == [pytest.approx(15), pytest.approx(10)]
+
+
+@pytest.mark.parametrize(
+    ("question", "cost", "commission", "profit"),
+    [
+        ("纯佣达人 佣金20% 一单客单价$25 出了80单 我要付多少佣金", 400, 400, None),  # 80 × 25 × 20%
+        ("坑位费500刀+10%佣金 达人带了$3000 划算吗", 800, 300, None),  # 500 + 3,000 × 10%
+        ("creator took a $200 fee plus 15% commission and sold $2,500, margin 35%", 575, 375, 300),  # 875 − 575
+    ],
+)
+def test_a_creator_deal_costs_fee_plus_commission_on_what_it_sold(question: str, cost: float, commission: float,
+                                                                   profit: float | None) -> None:
+    name, result = _run(question)
+    assert name == "creator_deal"
+    assert result["figures"]["cost"] == pytest.approx(cost) and result["figures"]["commission"] == pytest.approx(commission)
+    assert result["figures"].get("profit") == (pytest.approx(profit) if profit is not None else None)
+    assert result["figures"]["break_even_margin"] == pytest.approx(cost / result["figures"]["gmv"])
+
+
+def test_a_creator_videos_price_is_not_read_as_its_sales() -> None:
+    assert _run("break even views for a $300 creator video, 15% commission, my margin is 40%?")[0] == "creator_collab_return"
 
 
 def test_pure_commission_charges_no_flat_fee() -> None:

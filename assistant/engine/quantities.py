@@ -152,13 +152,24 @@ def _halves(text: str) -> list[NumberMention]:
     return [NumberMention(span=m.span(), raw="50%", number=ParsedNumber(value=0.5, unit="percent")) for m in _HALF.finditer(text)]
 
 
+_NAME_BEFORE = re.compile(r"(?:链接|视频|素材|款|号|方案|选项|link|video|clip|product|option|#)\s?$", _I)
+_NAME_AFTER = re.compile(r"^(?:\s|$|[,，:：、.)）]|号?(?:链接|视频|素材|款))", _I)
+
+
+def _is_name(text: str, mention: NumberMention) -> bool:
+    """"链接1", "video 2", "#3": a small number that names an option, not an amount."""
+    start, end = mention.span
+    return (mention.raw.isdigit() and len(mention.raw) <= 2 and bool(_NAME_BEFORE.search(text[max(0, start - 8):start]))
+            and bool(_NAME_AFTER.match(text[end:end + 4])))
+
+
 def read_quantities(text: str) -> list[Quantity]:
     """Every amount, rate and duration in `text`, with its role, scope and subject."""
     quantities: list[Quantity] = []
     taken: set[tuple[int, int]] = set()
     mentions = sorted([*find_numbers(text), *_halves(text)], key=lambda m: m.span)
     for mention in mentions:
-        if mention.kind not in ("amount", "duration"):
+        if mention.kind not in ("amount", "duration") or _is_name(text, mention):
             continue
         clause = _clause(text, mention.span)
         role = _role(mention, text, clause, taken)

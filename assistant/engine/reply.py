@@ -282,16 +282,21 @@ SUBJECT_NAMES: dict[str, dict[Lang, str]] = {
     "original": {"zh": "原创视频", "en": "original videos"},
 }
 BETTER: dict[Lang, str] = {"zh": "**{best}转化更好：GPM {a}，{other}是{b}。**", "en": "**{best} convert better: GPM {a} against {b} for {other}.**"}
+BACK: dict[Lang, str] = {"zh": "**先投{best}：GPM {a}，比{other}的{b}高。**", "en": "**Put the budget behind {best}: GPM {a} against {b} for {other}.**"}
 
 
 def _compare_gpms(judged: list[dict[str, Any]], inputs: Inputs) -> list[str]:
     """Two subjects' own GPMs: which converts better, each placed against the cited range."""
     lang = inputs.lang
     ranked = sorted(judged, key=lambda c: -c["figures"]["gpm"])
-    name = lambda c: SUBJECT_NAMES.get(c["inputs"].get("subject", ""), {"zh": "前者", "en": "the first"})[lang]  # noqa: E731
+    def name(calc: dict[str, Any]) -> str:
+        named = calc["inputs"].get("label") or {"zh": "前者", "en": "the first"}[lang]
+        return SUBJECT_NAMES[calc["inputs"]["subject"]][lang] if calc["inputs"].get("subject") in SUBJECT_NAMES else named
+
     gpm = lambda c: show(c["figures"]["gpm"], "gpm", lang, "USD")  # noqa: E731
-    best = name(ranked[0]) if lang == "zh" else name(ranked[0]).capitalize()
-    lines = [BETTER[lang].format(best=best, a=gpm(ranked[0]), other=name(ranked[1]), b=gpm(ranked[1]))]
+    best = name(ranked[0]) if lang == "zh" else name(ranked[0])[:1].upper() + name(ranked[0])[1:]
+    lead = BACK if inputs.act == "decide" else BETTER
+    lines = [lead[lang].format(best=best, a=gpm(ranked[0]), other=name(ranked[1]), b=gpm(ranked[1]))]
     lines += [f"- {_verdict_line(c, lang, with_headline=True)}" for c in ranked]
     lines += [w for w in dict.fromkeys(_worked(c, lang) for c in ranked) if w]
     return lines

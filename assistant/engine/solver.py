@@ -35,6 +35,10 @@ _IMPLIED = re.compile(r"占多少|份额|对得上|说得通|share of (gmv|sales
 """AI's share of all GMV from its share of videos: the implied-share calculator, not a blend of one's own views."""
 _WHICH = re.compile(r"哪个|哪种|投哪|选哪|which|where should", _I)
 _PER_ORDER_ADS = re.compile(r"(每单|单均|一单)的?(广告|投流)|(ads?|advertising|ad spend|ad cost)( spend| cost)? per order|per[- ]order ads?", _I)
+_CREATOR = re.compile(r"达人|博主|网红|红人|主播|creator|influencer|affiliate|kol|坑位|纯佣", _I)
+"""The pay is a creator's (not the platform's referral fee, also called 佣金)."""
+_SALES = re.compile(r"带了|带来|卖了|卖出|成交|出了|做了|sold|sales|brought|made|generated|did", _I)
+"""An amount of money that is what was sold, not what a video cost."""
 
 
 class _Known:
@@ -181,6 +185,19 @@ def _order_profit(k: _Known, text: str) -> Call | None:
                             **({"ad_cost_per_order": per_order_ads.raw} if per_order_ads else {})}
 
 
+def _creator_deal(k: _Known, text: str) -> Call | None:
+    """A creator's pay on the sales they brought ($ GMV, or orders × price): commission, fee, share of GMV."""
+    rate, fee, orders, price = k.get("commission"), k.get("flat_fee"), k.get("orders"), k.get("price")
+    sales = k.get("gmv") or (next(iter(k.money()), None) if _SALES.search(text) else None)
+    if (not (rate or fee) or not (sales or (orders and price)) or k.get("views") or k.get("ad_spend")
+            or not _CREATOR.search(text) or _BREAK_EVEN_VIEWS.search(text)):
+        return None
+    args: dict[str, Any] = {"commission_rate": rate.raw if rate else 0, "flat_fee": fee.raw if fee else 0}
+    args.update({"gmv": sales.raw} if sales else {"orders": orders.raw, "price": price.raw})
+    margin = k.get("margin")
+    return "creator_deal", {**args, **({"margin": margin.raw} if margin else {})}
+
+
 def _creator_break_even(k: _Known, text: str) -> Call | None:
     pure = bool(_PURE_COMMISSION.search(text))
     fee, rate, margin = k.get("flat_fee"), k.get("commission"), k.get("margin")
@@ -215,7 +232,7 @@ def _gmv_from_views(k: _Known, text: str) -> Call | None:
 
 
 _SHAPES: tuple[Callable[[_Known, str], Call | None], ...] = (
-    _expected_loss, _blended, _roas, _change, _compare, _gpm_from_sales, _total_gmv, _budget, _creator_break_even,
+    _expected_loss, _blended, _roas, _change, _compare, _gpm_from_sales, _total_gmv, _budget, _creator_deal, _creator_break_even,
     _order_profit, _gmv_from_views, _judged_gpm,
 )
 _GENERIC = (_total_gmv, _gmv_from_views)
@@ -252,12 +269,29 @@ def solve(question: str, earlier: Sequence[str] = (), *, defer: bool = False) ->
     context = " ".join([*earlier[-4:], question])
     if _WHICH.search(question) and (call := _compare(_Known(history + quantities), context)):
         return [call]
+    if _WHICH.search(question) and len(options := _options(earlier[-4:])) > 1:
+        return options
     before = read_quantities(earlier[-1])
     quantities = quantities or _doubled(before, question)
     merged = _merged(before, quantities)
     if quantities and _FOLLOW_UP.search(question) and (call := _solve(merged, context, defer)):
         return [call]
     return []
+
+
+_LABEL = re.compile(r"(?:视频|素材|链接|款|video|clip|product)\s?[A-Za-z0-9]\b|[A-Za-z0-9]\s?(?:视频|素材|款)|第[一二三四五1-5]条", _I)
+
+
+def _options(turns: Sequence[str]) -> list[Call]:
+    """"哪个好" after turns that each gave one video's views and sales: each one's GPM, named as the
+    seller named it ("视频A"), to compare."""
+    calls = []
+    for n, turn in enumerate(turns, start=1):
+        call = _gpm_from_sales(_Known(read_quantities(turn)), turn)
+        if call:
+            label = _LABEL.search(turn)
+            calls.append((call[0], {**call[1], "label": label.group(0) if label else f"#{n}"}))
+    return calls
 
 
 _DOUBLE = re.compile(r"翻倍|翻一倍|加倍|double[sd]?|twice", _I)

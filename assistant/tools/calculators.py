@@ -80,6 +80,7 @@ CALCULATORS: dict[str, Calculator] = {
                     "GMV of many videos (per day or month)"),
         _calculator(seller_math.roas, seller_math.RoasInput, "广告ROAS（GMV ÷ 广告费）和保本ROAS", "Ad ROAS and the break-even ROAS"),
         _calculator(seller_math.period_change, seller_math.PeriodChangeInput, "两个时期之间的涨跌", "Change between two periods"),
+        _calculator(seller_math.creator_deal, seller_math.CreatorDealInput, "达人合作的佣金、总成本和保本毛利", "A creator deal's commission, cost and break-even margin"),
         _calculator(seller_math.expected_loss, seller_math.ExpectedLossInput, "限流的预期GMV损失", "Expected GMV lost to throttling"),
         _calculator(seller_math.blended_gpm, seller_math.BlendedGpmInput, "AI和达人视频混合后的GPM及所需播放",
                     "Blended GPM of AI and other videos, and the views a target needs"),

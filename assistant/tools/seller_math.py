@@ -88,6 +88,7 @@ class GpmFromSalesInput(CalcInput):
     gpm: float | None = number_field("gpm", "GPM", "GPM", "The GPM itself, when the seller states it (to place it "
                                      "against the range instead of computing it).", gt=0)
     subject: Subject | None = _SUBJECT_FIELD
+    label: str | None = Field(None, max_length=24, description="The seller's name for this video, e.g. \"视频A\" (when comparing).")
 
 
 def _stated_gpm(led: Ledger, gpm: float, subject: str | None) -> CalcResult:
@@ -100,8 +101,7 @@ def _stated_gpm(led: Ledger, gpm: float, subject: str | None) -> CalcResult:
 def gpm_from_sales(args: GpmFromSalesInput, defaults: Defaults) -> CalcResult:
     """GPM = GMV ÷ views × 1000, with GMV = orders × price when given so; placed against the cited ranges."""
     led = Ledger("gpm_from_sales", args, defaults)
-    if args.subject:
-        led.inputs["subject"] = args.subject
+    led.inputs.update({k: v for k, v in (("subject", args.subject), ("label", args.label)) if v})
     stated = led.given("gpm")
     if stated is not None and args.gmv is None and args.orders is None:
         return _stated_gpm(led, stated, args.subject)
@@ -201,6 +201,72 @@ def roas(args: RoasInput, defaults: Defaults) -> CalcResult:
     headline = led.text("你的ROAS是{roas}：每花1块广告费带来{roas}的GMV。", "Your ROAS is {roas}: each ad dollar brings {roas} of GMV.",
                         roas=(value, "plain"))
     return led.result(figures, "ROAS = GMV / ad spend", headline, worked=line, verdict=verdict)
+
+
+class CreatorDealInput(CalcInput):
+    commission_rate: float = number_field("rate", "佣金率", "commission rate", "The creator's commission on GMV (0 for a flat fee only).",
+                                          default=0)
+    flat_fee: float = number_field("money", "坑位费", "flat fee", "The creator's flat fee (0 for pure commission).", default=0)
+    gmv: float | None = number_field("money", "达人带来的GMV", "GMV", "GMV the creator brought (or give orders and price).")
+    orders: float | None = number_field("count", "订单数", "orders", "Orders the creator brought (with price).")
+    price: float | None = number_field("money", "客单价", "price", "Average order value (with orders).")
+    margin: float | None = number_field("rate", "毛利率", "margin", "Margin before the creator's pay (for the profit).")
+
+    @model_validator(mode="after")
+    def _sales_and_pay(self) -> CreatorDealInput:
+        if self.gmv is None and (self.orders is None or self.price is None):
+            raise ValueError("give gmv, or orders and price")
+        if not self.commission_rate and not self.flat_fee:
+            raise ValueError("give the commission rate or the flat fee")
+        return self
+
+
+def creator_deal(args: CreatorDealInput, defaults: Defaults) -> CalcResult:
+    """What a creator deal cost on the sales it brought: commission = GMV × rate, plus the flat fee;
+    its share of GMV is the margin the product needs to break even; with a margin, the profit."""
+    led = Ledger("creator_deal", args, defaults)
+    gmv, rate, fee = led.given("gmv"), led.given("commission_rate") or 0.0, led.given("flat_fee") or 0.0
+    sales: Text | None = None
+    if gmv is None:
+        gmv = led.given("orders") * led.given("price")
+        sales = line = led.text("GMV = {orders}单 × {price} = {gmv}", "GMV = {orders} orders × {price} = {gmv}",
+                        orders=(led.given("orders"), "count"), price=(led.given("price"), "money"), gmv=(gmv, "money"))
+        led.step(line["zh"], line["en"])
+    commission = gmv * rate
+    paid: Text | None = None
+    if rate:
+        paid = line = led.text("佣金 = {gmv} × {rate} = {commission}", "commission = {gmv} × {rate} = {commission}",
+                        gmv=(gmv, "money"), rate=(rate, "rate"), commission=(commission, "money"))
+        led.step(line["zh"], line["en"])
+    cost = fee + commission
+    share = cost / gmv if gmv else 0.0
+    total = led.text("总成本 = 坑位费{fee} + 佣金{commission} = {cost}，占GMV {share}",
+                      "total = fee {fee} + commission {commission} = {cost}, {share} of GMV",
+                      fee=(fee, "money"), commission=(commission, "money"), cost=(cost, "money"), share=(share, "rate"))
+    if fee:
+        led.step(total["zh"], total["en"])
+    figures: dict[str, float | None] = {"gmv": gmv, "commission": commission, "cost": cost, "cost_share": share,
+                                        "roas": gmv / cost if cost else None, "break_even_margin": share}
+    verdict = None
+    margin = led.given("margin")
+    if margin is not None:
+        profit = gmv * margin - cost
+        figures["profit"] = profit
+        led.step("利润 = {gmv} × 毛利率{m} − {cost} = {profit}", "profit = {gmv} × margin {m} − {cost} = {profit}",
+                 gmv=(gmv, "money"), m=(margin, "rate"), cost=(cost, "money"), profit=(profit, "money"))
+        word = {"zh": "划算", "en": "Worth it"} if profit > 0 else {"zh": "不划算", "en": "Not worth it"}
+        verdict = {**word, "compared": led.text("毛利率{m}减去达人成本占比{share}，这单合作利润{profit}。",
+                                                "Margin {m} less the creator's {share} of GMV leaves {profit}.",
+                                                m=(margin, "rate"), share=(share, "rate"), profit=(profit, "money"))}
+    if fee:
+        headline = led.text("这次合作总成本{cost}（坑位费{fee} + 佣金{commission}），占GMV的{share}：毛利率高于{share}才赚钱。",
+                            "The deal cost {cost} (fee {fee} + commission {commission}), {share} of GMV: it pays only if your margin is above {share}.",
+                            cost=(cost, "money"), fee=(fee, "money"), commission=(commission, "money"), share=(share, "rate"))
+    else:
+        headline = led.text("要付达人佣金{commission}（GMV {gmv} × {rate}）。", "You owe the creator {commission} ({gmv} of GMV × {rate}).",
+                            commission=(commission, "money"), gmv=(gmv, "money"), rate=(rate, "rate"))
+    return led.result(figures, "creator cost = flat fee + GMV × commission rate", headline,
+                      worked=_joined([sales, paid, total if fee else None]), verdict=verdict)
 
 
 class PeriodChangeInput(CalcInput):
