@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine.acts import read_act
-from assistant.engine.scope import in_scope_part, market_of
+from assistant.engine.premises import stated_premise
+from assistant.engine.scope import in_scope_part, market_of, other_marketplace
 
 
 @pytest.mark.parametrize(
@@ -36,3 +37,27 @@ def test_the_market_is_the_us_unless_named_now_or_before() -> None:
     assert market_of("AI视频要打标吗") == "US"
     assert market_of("英国站呢", ["AI视频要打标吗"]) == "UK"
     assert market_of("那要打标吗", ["我做的是日本站"]) == "JP"
+
+
+def test_another_marketplace_beside_tiktok_is_named_unless_it_is_a_separate_part() -> None:
+    assert other_marketplace("shopee的佣金比tiktok高吗") == "shopee"
+    assert other_marketplace("亚马逊的广告费贵吗？另外AI视频在tiktok要不要打标") is None  # the mixed-part line says it
+    assert other_marketplace("AI视频要不要打标") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "claims_a_ban"),
+    [
+        ("Is it true that TikTok bans AI videos in the US now?", True),
+        ("听说美区现在禁止发AI视频了 是真的吗", True),
+        ("AI视频是不是被封杀了", True),
+        ("heard tiktok banned ai generated content, should i stop?", True),
+        ("用AI改商品颜色被禁止吗", False),  # one use of AI: a policy question
+        ("Is it banned to use AI to change a product colour?", False),
+        ("AI视频会不会被限流", False),
+        ("can I post AI videos?", False),
+    ],
+)
+def test_a_claim_that_ai_videos_are_banned_is_a_premise_to_correct(question: str, claims_a_ban: bool) -> None:
+    premise = stated_premise(question)
+    assert (premise is not None and premise.entry_ids == ("tts-aigc-policy-us",)) == claims_a_ban

@@ -20,7 +20,7 @@ from assistant.engine.conversation import Conversation, mark_kind, parse_tool_re
 from assistant.engine.grounding import SEARCH_TOOL, retrieved_ids
 from assistant.engine.planner import Call, plan_turn
 from assistant.engine.reply import Inputs, write_reply
-from assistant.engine.scope import Scope, in_scope_part, scope_of
+from assistant.engine.scope import Scope, in_scope_part, other_marketplace, scope_of
 from assistant.engine.writer import Evidence, compose
 from assistant.kb.loader import KnowledgeBase
 from assistant.tools.calc_base import FX_RATE_ENTRY
@@ -113,7 +113,7 @@ class OfflineModel(BaseChatModel):
             act = "compute"  # "那如果GPM是20呢?": a follow-up the calculators answered
         retrieved = frozenset(retrieved_ids(conversation.tool_results))
         reply = write_reply(Inputs(act, lang, asked, entries, calculations, rulings, self.kb.get, off_topic, retrieved,
-                                    scope))
+                                    scope, other_marketplace(question)))
         details = compose(lang, evidence, calculations, self.kb.conflicts, question) if evidence or calculations else ""
         return AIMessage(f"{reply}\n\n{DETAILS_MARKER}\n\n{details}" if details else reply)
 

@@ -62,6 +62,25 @@ _GPM_SWAPPED = Premise(
 )
 
 
+_AI_BANNED = Premise(
+    "AIGC policy US AI-generated content allowed label not penalised",
+    ("tts-aigc-policy-us",),
+    {
+        "zh": "**不是，TikTok Shop美区没有禁止AI视频。** 官方AIGC政策允许合规、打了AI标签的内容，不会仅因用了AI受罚；"
+              "明令禁止的是冒充他人、改商品尺寸/颜色/功能、编造效果 {cites}（官方政策）。",
+        "en": "**No, TikTok Shop US does not ban AI videos.** Its AIGC policy allows compliant AI content that is labelled, "
+              "without penalty for using AI itself; what it bans is impersonation, changing a product's size, colour or "
+              "features, and fabricated results {cites} (official policy).",
+    },
+)
+_AI_CONTENT = r"(?:ai|aigc)\s*(?:-?generated\s*)?(?:生成的?)?\s*(?:videos?|content|视频|内容|素材)"
+_BAN = r"ban(?:s|ned|ning)?|prohibit(?:s|ed)?|outlaw(?:s|ed)?|block(?:s|ed|ing)|not allowed|禁止|禁了|禁掉|封杀|不让发|不准发|不允许发?|全面禁"
+_BAN_CLAIMED = (rf"(?:{_BAN})\s*(?:发|做|上传|用|post(?:ing)?\s*|upload(?:ing)?\s*|using\s*)?(?:all|every|any|所有|全部)?\s*(?:the\s*)?{_AI_CONTENT}"
+                rf"|{_AI_CONTENT}\s*(?:are|is|是不是被?|是否被?|被|会被|都被|已经被|已被|现在)?\s*(?:now\s*|already\s*|being\s*)?(?:{_BAN})")
+_SPECIFIC_USE = r"改|换|修|加|做成|P图|to (change|make|alter|edit|swap|add)|(?<![a-z])changing|for (my|the) product"
+"""A question about one use of AI ("用AI改商品颜色被禁止吗") is a policy question, not a general claim."""
+
+
 def _gpm_of(subject: str, text: str) -> float | None:
     """The GPM the text gives `subject` ("AI视频GPM有100多", "AI videos at a GPM of 100"): a number
     right after "GPM", in a clause that names the subject before it."""
@@ -74,6 +93,8 @@ def stated_premise(question: str) -> Premise | None:
     """The wrong premise `question` states, if any."""
     if not re.search(_AI, question, _I):
         return None
+    if re.search(_BAN_CLAIMED, question, _I) and not re.search(_SPECIFIC_USE, question, _I):
+        return _AI_BANNED
     ai, original = _gpm_of(_AI, question), _gpm_of(_ORIGINAL, question)
     if ai is not None and ai >= 50 and (original is None or original < ai):
         return _GPM_SWAPPED

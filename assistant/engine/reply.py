@@ -42,6 +42,10 @@ THANKS: dict[Lang, str] = {
 }
 SMALL_TALK: dict[str, dict[Lang, str]] = {"greeting": GREETING, "help": GREETING, "thanks": THANKS}
 """Replies to messages that ask nothing of the knowledge base."""
+OTHER_MARKETPLACE: dict[Lang, str] = {
+    "zh": "我没有{name}的资料，只能讲TikTok Shop这边：",
+    "en": "I have nothing on {name}; here is the TikTok Shop side:",
+}
 OUT_OF_SCOPE_LINE: dict[Lang, str] = {
     "zh": "{part}不在我能回答的范围内（我只看TikTok Shop和AI内容）。",
     "en": "{part} is outside what I cover (TikTok Shop and AI content only).",
@@ -114,6 +118,8 @@ class Inputs:
     """Every entry this turn's searches returned (what a correction may cite)."""
     scope: Scope = Scope("US", "short-video")
     """The question's market and format: entries cited from elsewhere are named in one line."""
+    other_marketplace: str | None = None
+    """Another marketplace the question sets beside TikTok Shop: said first, then the TikTok side."""
 
 
 def write_reply(inputs: Inputs) -> str:
@@ -127,12 +133,15 @@ def write_reply(inputs: Inputs) -> str:
         "compute": _compute, "diagnose": _diagnose, "decide": _decide, "comply": _comply, "source": _source,
     }.get(inputs.act, _explain)  # fmt: skip
     parts = writer(inputs)
-    if correction:
-        parts = [correction, *[p for p in parts if p.startswith(("- ", NEXT[lang]))]]
+    if correction:  # the correction leads; reasons it already cites are not repeated
+        said = set(cited_ids(correction))
+        parts = [correction, *[p for p in parts if p.startswith(NEXT[lang]) or (p.startswith("- ") and not set(cited_ids(p)) <= said)]]
     cited = set(cited_ids("\n".join(parts)))
     parts.append(inputs.scope.elsewhere([e for e in inputs.entries if e.id in cited], lang))
     if inputs.off_topic:
         parts.append(OUT_OF_SCOPE_LINE[lang].format(part=inputs.off_topic))
+    if inputs.other_marketplace:
+        parts.insert(0, OTHER_MARKETPLACE[lang].format(name=inputs.other_marketplace))
     return _fit(_mark_stale([p for p in parts if p], lang, inputs.lookup), lang)
 
 

@@ -25,11 +25,12 @@ _FORMATS: tuple[tuple[Format, re.Pattern[str]], ...] = (
     ("short-video", re.compile(r"短视频|(?<!直播)视频|短片|切片|(?<![a-z])(videos?|clips?|reels?)(?![a-z])", _I)),
 )
 """A format named in a question. "视频" after "直播" is the LIVE itself; "live-action" is not LIVE."""
+_MARKETPLACES = r"亚马逊|amazon|shopee|虾皮|temu|lazada|速卖通|aliexpress|ebay|etsy|shein|拼多多|淘宝|京东|独立站|shopify|小红书"
 _OFF_TOPIC = re.compile(
-    r"亚马逊|amazon|shopee|虾皮|temu|lazada|速卖通|aliexpress|ebay|etsy|shein|拼多多|淘宝|京东|独立站|shopify|小红书|"
-    r"天气|weather|股票|stock price|写(一首|个|篇)?(诗|小说)|poem|报税|tax(es)?(?![a-z])|签证|visa",
+    _MARKETPLACES + r"|天气|weather|股票|stock price|写(一首|个|篇)?(诗|小说)|poem|报税|tax(es)?(?![a-z])|签证|visa",
     _I,
 )
+_MARKETPLACE = re.compile(_MARKETPLACES, _I)
 _PART_END = re.compile(r"(?<=[？?。；;！!])|(?:另外|还有|顺便|and also|also,|btw)|,\s*and\s+(?=do|does|is|are|can|should|what|how|will|must)", _I)
 
 
@@ -118,6 +119,13 @@ class Scope:
 def scope_of(question: str, earlier: Sequence[str] = ()) -> Scope:
     """The market and format of `question`, either carried over from the conversation."""
     return Scope(market_of(question, earlier), format_of(question, earlier))
+
+
+def other_marketplace(question: str) -> str | None:
+    """The other marketplace a one-part question sets beside TikTok Shop ("shopee的佣金比tiktok高吗"),
+    as the seller wrote it: answered for TikTok Shop, saying first that the other is not covered."""
+    found = _MARKETPLACE.search(question)
+    return found.group(0) if found and in_scope_part(question)[1] is None else None
 
 
 def in_scope_part(question: str) -> tuple[str, str | None]:
