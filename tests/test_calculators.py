@@ -122,12 +122,12 @@ def test_defaults_from_entries_and_missing() -> None:
 def test_gmv_from_views_article_example() -> None:
     result = run("gmv_from_views", views="20万", gpm=12)
     assert result.figures == {"gmv": 2400}
-    assert result.inputs == {"currency": "USD", "views": 200_000, "gpm": 12, "gpm_basis": "impressions"}
-    assert result.headline["en"] == "200,000 impressions at GPM 12 bring about $2,400 of GMV."
-    assert "2,400美元" in result.headline["zh"] and "20万" in result.headline["zh"]
-    assert result.steps["en"] == ["GMV = 200,000 impressions × GPM 12 / 1,000 = $2,400"]
-    assert result.sources == []  # nothing defaulted but the stated basis
-    assert [a.field for a in result.assumptions] == ["gpm_basis"]
+    # The seller's own GPM and views: their count is read in their own terms (views stay views), nothing assumed.
+    assert result.inputs == {"currency": "USD", "views": 200_000, "gpm": 12, "gpm_basis": "views"}
+    assert result.headline["en"] == "200,000 views at GPM 12 bring about $2,400 of GMV."
+    assert "2,400美元" in result.headline["zh"] and "20万次播放" in result.headline["zh"]
+    assert result.steps["en"] == ["GMV = 200,000 views × GPM 12 / 1,000 = $2,400"]
+    assert result.sources == [] and result.assumptions == []
     assert "impressions" in result.formula and "1000" in result.formula
     assert_clean(result)
 
@@ -462,7 +462,7 @@ def test_cli_calc_json_and_text(capsys: pytest.CaptureFixture[str], monkeypatch:
     assert main(["calc", "gmv_from_views", "--json", '{"views": "20万", "gpm": 12}']) == 0
     assert json.loads(capsys.readouterr().out)["figures"] == {"gmv": 2400}
     assert main(["calc", "gmv_from_views", "--json", '{"views": "20万", "gpm": 12}', "--lang", "zh"]) == 0
-    assert capsys.readouterr().out.startswith("20万次曝光、GPM 12，预计带来约2,400美元的GMV。")
+    assert capsys.readouterr().out.startswith("20万次播放、GPM 12，预计带来约2,400美元的GMV。")
     assert main(["calc", "--list"]) == 0
     assert set(re.findall(r"^(\w+) ", capsys.readouterr().out, re.M)) == CONTRACT
 

@@ -70,7 +70,7 @@ def test_schemas_convert_for_openai_and_accept_text_numbers(tools: dict[str, Any
 def test_calculator_tool_returns_the_result_as_a_dict(tools: dict[str, Any]) -> None:
     result = tools["gmv_from_views"].invoke({"views": "20万", "gpm": 12})
     assert result["tool"] == "gmv_from_views" and result["figures"] == {"gmv": 2400.0}
-    assert result["headline"]["en"] == "200,000 impressions at GPM 12 bring about $2,400 of GMV."
+    assert result["headline"]["en"] == "200,000 views at GPM 12 bring about $2,400 of GMV."
     assert set(result) == {"tool", "inputs", "figures", "formula", "steps", "assumptions", "headline", "sources", "worked", "verdict"}
     json.dumps(result, allow_nan=False)
 

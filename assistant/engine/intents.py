@@ -90,12 +90,15 @@ def _slot(tool: str, name: str, cues: str = "", units: str = "", *, required: bo
                 required, {"zh": zh, "en": en})  # fmt: skip
 
 
-def _live_basis(text: str) -> dict[str, Any]:
-    """LIVE "Watch GPM" is per 1,000 views, not impressions."""
-    return {"gpm_basis": "views"} if re.search(r"直播|(?<![a-z])live(?![a-z])|watch gpm", text, re.IGNORECASE) else {}
+def count_basis(text: str) -> dict[str, Any]:
+    """LIVE "Watch GPM" is per 1,000 views; a count the seller calls impressions (曝光) stays impressions
+    (the calculators read any other count of the seller's as views)."""
+    if re.search(r"直播|(?<![a-z])live(?![a-z])|watch gpm", text, re.IGNORECASE):
+        return {"gpm_basis": "views"}
+    return {"gpm_basis": "impressions"} if re.search(r"曝光|展示|impressions?|imps", text, re.IGNORECASE) else {}
 
 
-_VIEWS = words("播放", "曝光", "展示", "浏览", "观看", "views?", "impressions?", "plays?")
+_VIEWS = words("播放", "曝光", "展示", "浏览", "观看", "场观", "views?", "impressions?", "plays?", "viewers")
 _GPM = words("gpm", "千次成交", "千次展示成交")
 _AI = words("ai", "aigc", "人工智能")
 _CREATOR = words("达人", "网红", "creators?", "influencers?", "affiliates?", "ugc", "kol")
@@ -116,7 +119,7 @@ INTENTS: tuple[Intent, ...] = (
             _slot("gmv_from_views", "gpm", _GPM),
         ),
         "GPM GMV 千次成交",
-        _live_basis,
+        count_basis,
     ),
     Intent(
         "views_for_target_gmv",
@@ -129,7 +132,7 @@ INTENTS: tuple[Intent, ...] = (
             _slot("views_for_target_gmv", "gpm", _GPM),
         ),
         "GPM 播放量 views",
-        _live_basis,
+        count_basis,
     ),
     Intent(
         "compare_content_options",

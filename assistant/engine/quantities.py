@@ -37,7 +37,7 @@ _CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("budget", re.compile(r"预算|budget", _I)),
     ("target_gmv", re.compile(r"目标|想做|做到|达到|target|goal|hit|reach", _I)),
     ("cost_per_video", re.compile(r"一条|每条|单条|一个视频|成本|per video|each|a video|apiece|cost", _I)),
-    ("views", re.compile(r"播放|曝光|观看|播了|播到|刷了|views?|impressions?|plays?", _I)),
+    ("views", re.compile(r"播放|曝光|观看|场观|播了|播到|刷了|views?|impressions?|plays?|viewers", _I)),
     ("orders", re.compile(r"订单|出单|成交了?(?=\s*\d+\s*单)|orders?", _I)),
     ("gmv", re.compile(r"gmv|销售额|成交额?|营业额|流水|卖了|出了|sales|revenue|made|sold|brought in|did", _I)),
 )

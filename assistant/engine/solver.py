@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from assistant.engine.acts import asks_judgement
+from assistant.engine.intents import count_basis
 from assistant.engine.quantities import Quantity, Role, read_quantities
 
 Call = tuple[str, dict[str, Any]]
@@ -228,7 +229,7 @@ def _gmv_from_views(k: _Known, text: str) -> Call | None:
     views, gpm = k.get("views"), k.get("gpm")
     if not (views and gpm) or k.get("videos") or k.get("orders") or k.money() or k.get("target_gmv"):
         return None
-    return "gmv_from_views", {"views": views.raw, "gpm": gpm.raw}
+    return "gmv_from_views", {"views": views.raw, "gpm": gpm.raw, **count_basis(text)}
 
 
 _SHAPES: tuple[Callable[[_Known, str], Call | None], ...] = (

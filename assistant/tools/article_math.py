@@ -143,13 +143,8 @@ def _gpm_and_basis(led: Ledger) -> tuple[float, str, bool]:
     gpm = led.given("gpm")
     basis = led.given("gpm_basis")
     if gpm is not None:
-        if basis is None:
-            basis = "impressions"
-            led.assume("gpm_basis", basis, None, led.text(
-                "按文章定义把你的GPM当作每千次曝光的成交额；如果是直播的 Watch GPM（每千次观看），请设 gpm_basis=views",
-                "your GPM is read as GMV per 1,000 impressions (the article's definition); for LIVE Watch GPM "
-                "(per 1,000 views) set gpm_basis=views",
-            ))  # fmt: skip
+        if basis is None:  # the seller's GPM and count come from one dashboard: the count is read in its own terms
+            basis = "views"
             led.inputs["gpm_basis"] = basis
         return gpm, basis, False
     gpm = _ai_gpm(led, "gpm")
