@@ -51,7 +51,9 @@ _DIAGNOSE = re.compile(
 )
 _DECIDE = re.compile(
     r"接不接|做不做|投不投|要不要接|值不值|值得|要不要|该不该|应不应该|应该|建议|能起来吗|起得来|可行吗|行得通|划算吗|能做吗|能不能做|还能做吗|适合|投哪个|选哪个|哪个(好|更|划算|值)|怎么选|all ?in"
-    r"|should i|should we|worth|good idea|go all in|switch to|better to|which (one|should|is better)|makes? sense|recommend",
+    r"|是不是不行了|还有(戏|希望|机会)吗?|凉了吗|没前途"
+    r"|should i|should we|worth|good idea|go all in|switch to|better to|which (one|should|is better)|makes? sense|recommend"
+    r"|(?<![a-z])dead(?![a-z])|is (it|ai) over|doing (it|something|this) wrong|what am i doing wrong",
     _FLAGS,
 )
 _COMPUTE = re.compile(
@@ -75,7 +77,8 @@ _EXEMPLARS: dict[Act, tuple[str, ...]] = {
     "decide": (
         "新店要不要全做AI视频", "纯AI视频起号能起来吗", "预算3000刀该投达人还是AI视频", "AI视频还值得做吗",
         "Should I make AI videos my main content?", "Is it worth going all in on AI content?", "Which should I scale, AI or creators?",
-        "Would you recommend AI videos for a beauty brand?",
+        "Would you recommend AI videos for a beauty brand?", "Is AI dead for TikTok Shop?", "AI视频是不是不行了",
+        "My AI videos get 2k views and sell nothing, what am I doing wrong?",
     ),
     "comply": (
         "用AI把产品颜色改一下可以吗", "AI生成的视频要不要打标", "AI数字人带货会被封吗", "不标注AI会被处罚吗",

@@ -232,9 +232,22 @@ def _gmv_from_views(k: _Known, text: str) -> Call | None:
     return "gmv_from_views", {"views": views.raw, "gpm": gpm.raw, **count_basis(text)}
 
 
+_STALLED = re.compile(r"没出单|不出单|一单没出|没(有)?成交|卖不动|没卖出|sells? nothing|no sales|zero sales|no orders|not selling|"
+                      r"(?<![a-z])dead(?![a-z])|不行了|凉了|废了|doing (it|something|this) wrong", _I)
+
+
+def _stalled_views(k: _Known, text: str) -> Call | None:
+    """"My AI videos get 2k views each and sell nothing": what that many views sells at the GPMs the
+    article cites for AI videos (the seller gave no sales or GPM of their own)."""
+    views = k.get("views")
+    if not views or not _STALLED.search(text) or k.get("gpm") or k.money() or k.get("orders") or k.get("videos"):
+        return None
+    return "gmv_from_views", {"views": views.raw}
+
+
 _SHAPES: tuple[Callable[[_Known, str], Call | None], ...] = (
     _expected_loss, _blended, _roas, _change, _compare, _gpm_from_sales, _total_gmv, _budget, _creator_deal, _creator_break_even,
-    _order_profit, _gmv_from_views, _judged_gpm,
+    _order_profit, _gmv_from_views, _judged_gpm, _stalled_views,
 )
 _GENERIC = (_total_gmv, _gmv_from_views)
 """Shapes that give way when the question asks for a more specific calculation (a risk-adjusted plan,

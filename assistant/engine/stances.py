@@ -17,6 +17,13 @@ _AI = r"(?:(?<![a-z])(?:ai|aigc)(?![a-z])|人工智能|数字人)"
 
 _CHOICES: tuple[tuple[re.Pattern[str], dict[Lang, str]], ...] = (
     (
+        re.compile(rf"{_AI}.{{0,40}}((?<![a-z])dead(?![a-z])|(?<![a-z])over\b|不行了|凉了|没救|没前途|还有(戏|希望|机会))"
+                   rf"|((?<![a-z])dead(?![a-z])|不行了|凉了).{{0,20}}{_AI}", _I),
+        {"zh": "**AI视频没凉，但别指望它单独撑起销量。** 它的转化远不如原创：用来低成本测品，跑出来的再交给达人和原创放量。",
+         "en": "**Not dead, but it won't carry sales on its own.** AI videos convert far worse than original ones: use them to "
+               "test products cheaply, then scale the winners with creators and original videos."},
+    ),
+    (
         re.compile(rf"{_AI}.{{0,12}}(测品|测款|测试|测脚本|试水|test)|(测品|测款|测试|试水|test(ing)?).{{0,20}}{_AI}", _I),
         {"zh": "**可以，用来测品正合适。** 先用AI视频低成本测产品和脚本，跑出来的再交给达人和原创放量。",
          "en": "**Yes: testing is what AI videos are good for.** Test products and hooks cheaply with AI, then give the winners "
