@@ -146,3 +146,13 @@ def test_replaying_a_long_unrecorded_history_is_linear(monkeypatch: pytest.Monke
     plan = plan_turn(Conversation("那如果GPM是20呢?", "zh", turns, []))
     assert len(planned) == planner.MAX_REPLAYED_TURNS + 1
     assert [c.args.get("gpm") for c in plan.calls if c.name == "gmv_from_views"] == ["20"]
+
+
+def test_which_one_after_two_computed_options_decides_between_them(advisor: Advisor) -> None:
+    first = "AI videos: 50k views, $300 sales. Creator videos: 20k views, $900 sales."
+    answer = advisor.ask([{"role": "user", "content": first}, {"role": "assistant", "content": "…"},
+                          {"role": "user", "content": "so which should I scale?"}])
+    assert [c.name for c in answer.tool_calls].count("gpm_from_sales") == 2
+    assert answer.answer.startswith("**Creator videos convert better: GPM 45 against 6")
+    alone = advisor.ask("so which should I scale?")
+    assert "gpm_from_sales" not in [c.name for c in alone.tool_calls]

@@ -39,7 +39,8 @@ _CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("cost_per_video", re.compile(r"一条|每条|单条|一个视频|成本|per video|each|a video|apiece|cost", _I)),
     ("views", re.compile(r"播放|曝光|观看|场观|播了|播到|刷了|views?|impressions?|plays?|viewers", _I)),
     ("orders", re.compile(r"订单|出单|成交了?(?=\s*\d+\s*单)|orders?", _I)),
-    ("gmv", re.compile(r"gmv|销售额|成交额?|营业额|流水|卖了|出了|sales|revenue|made|sold|brought in|did", _I)),
+    ("gmv", re.compile(r"gmv|销售额|成交额?|营业额|流水|卖了|出了|回来了?|回了|产出|跑出来?了?|sales|revenue|made|sold|brought in|"
+                       r"returned|got back|did", _I)),
 )
 _MONEY_CUES = tuple((role, cue) for role, cue in _CUES if role in ("gmv", "gpm", "price", "ad_spend", "flat_fee", "budget", "target_gmv",
                                                                   "cost_per_video"))

@@ -204,9 +204,14 @@ def reason(entry: Entry, lang: Lang) -> str:
     return f"- {trim(sentence, lang)} {cite(entry.id)}{_label(entry, lang)}"
 
 
+_BARE_STEP = {"zh": 8, "en": 25}
+"""A guidance opener shorter than this ("别这么干。", "Don't.") answers a proposal, not a next step."""
+
+
 def _next_step(entries: list[Entry], lang: Lang, skip: str = "") -> str:
     for entry in entries:
-        step = first_sentence(entry.guidance.get(lang), lang)
+        steps = sentences(entry.guidance.get(lang), lang)
+        step = next((s for s in steps if len(s) >= _BARE_STEP[lang]), "")
         if step and step not in skip:
             return NEXT[lang] + trim(step, lang)
     return ""
