@@ -153,6 +153,7 @@ def test_which_one_after_two_computed_options_decides_between_them(advisor: Advi
     answer = advisor.ask([{"role": "user", "content": first}, {"role": "assistant", "content": "…"},
                           {"role": "user", "content": "so which should I scale?"}])
     assert [c.name for c in answer.tool_calls].count("gpm_from_sales") == 2
-    assert answer.answer.startswith("**Creator videos convert better: GPM 45 against 6")
+    lead = answer.answer.split("\n")[0]
+    assert "Creator videos" in lead and "GPM 45 against 6" in lead
     alone = advisor.ask("so which should I scale?")
     assert "gpm_from_sales" not in [c.name for c in alone.tool_calls]

@@ -42,8 +42,6 @@ _PHRASE_BREAK = re.compile(r"[，、]|,(?!\d)")
 """A comma inside a clause: a cue on the number's own side of it comes first ("AI视频一条10美元，达人200美元")."""
 _RANGE_SPLIT = re.compile(r"\s*(?:-|–|~|到|至|(?<![a-z])to(?![a-z]))\s*", re.IGNORECASE)
 _VARIATION = re.compile(r"换成|改成|换作|又要|那如果|如果换|instead|what if|how about|what about|versus", re.IGNORECASE)
-_WHICH_ONE = re.compile(r"哪个|哪一个|哪种|选哪|投哪|which (one|is|should|of)|which\?", re.IGNORECASE)
-"""A choice between options the conversation computed ("so which should I scale?")."""
 _REFERS_BACK = re.compile(r"(?<![a-z])(it|this|that|they|them|those)(?![a-z])|这个|那个|它|这样|这种|下一步", re.IGNORECASE)
 
 
@@ -75,8 +73,6 @@ def _plan(question: str, lang: Lang, earlier: list[Turn], previous: list[Call]) 
     asked = [question, *([earlier[-1].question] if earlier and _VARIATION.search(question) else [])]
     specific = any(i.triggers.search(text) for text in asked for i in INTENTS if i.tool in _SPECIFIC)
     solved = [Call(name, args) for name, args in solve(question, [t.question for t in earlier], defer=specific)]
-    if not solved and earlier and _WHICH_ONE.search(question) and not _mentions(question):
-        solved = _options_computed(earlier)
     premise = stated_premise(question)
     main, variations = _split_variations(question)
     checks = any(i.asked.search(question) for i in INTENTS if i.tool == "implied_gmv_share")
@@ -268,14 +264,6 @@ def _gap(number: tuple[int, int], cue: tuple[int, int]) -> int:
     if cue[0] >= number[1]:
         return cue[0] - number[1] + 1
     return 0
-
-
-def _options_computed(earlier: list[Turn]) -> list[Call]:
-    """The last earlier turn's own calculations when it computed two or more options (each subject's GPM):
-    run again, they are what "which one?" decides between."""
-    last = earlier[-1]
-    calls = [Call(name, args) for name, args in solve(last.question, [t.question for t in earlier[:-1]])]
-    return calls if len(calls) > 1 else []
 
 
 def _previous_calculations(earlier: list[Turn]) -> list[Call]:

@@ -297,11 +297,15 @@ _LABEL = re.compile(r"(?:视频|素材|链接|款|video|clip|product)\s?[A-Za-z0
 
 
 def _options(turns: Sequence[str]) -> list[Call]:
-    """"哪个好" after turns that each gave one video's views and sales: each one's GPM, named as the
-    seller named it ("视频A"), to compare."""
+    """"哪个好" after turns that each gave one video's views and sales (or one turn that gave each
+    subject's): each one's GPM, named as the seller named it ("视频A"), to compare."""
     calls = []
     for n, turn in enumerate(turns, start=1):
-        call = _gpm_from_sales(_Known(read_quantities(turn)), turn)
+        known = _Known(read_quantities(turn))
+        if len(pairs := _gpm_by_subject(known)) > 1:  # "AI videos: … Creator videos: …" in one turn
+            calls += pairs
+            continue
+        call = _gpm_from_sales(known, turn)
         if call:
             label = _LABEL.search(turn)
             calls.append((call[0], {**call[1], "label": label.group(0) if label else f"#{n}"}))
