@@ -12,8 +12,9 @@ from assistant.tools.numbers import find_numbers
 
 
 def _calls(question: str, lang: str) -> list[tuple[str, dict]]:
+    """The calculations planned (searches and rulings aside)."""
     plan = plan_turn(Conversation(question, lang, [], []))
-    return [(c.name, c.args) for c in plan.calls if c.name != "search_knowledge"]
+    return [(c.name, c.args) for c in plan.calls if c.name not in ("search_knowledge", "check_policy")]
 
 
 def _intent(tool: str) -> Intent:

@@ -81,3 +81,10 @@ def test_a_live_question_cites_no_short_video_only_entry(advisor: Advisor) -> No
     assert "偏高" not in answer.answer, "a LIVE GPM is not judged against the article's short-video range"
     short = advisor.ask("我的AI视频 2w播放 成交300刀 GPM算下来咋样")
     assert "gpm-aigc-vs-original" in {c.id for c in short.citations}
+
+
+def test_a_decision_ruled_out_by_a_clause_of_its_format_says_no(advisor: Advisor) -> None:
+    live = advisor.ask("数字人直播 现在还能做吗 美区")
+    assert live.answer.startswith("**不行。**") and "tts-quality-live-rules" in {c.id for c in live.citations}
+    video = advisor.ask("AI视频还值得做吗")
+    assert not video.answer.startswith("**不行。**"), "the AI-video stance, not a LIVE clause, decides a short-video question"

@@ -93,7 +93,7 @@ def _plan(question: str, lang: Lang, earlier: list[Turn], previous: list[Call]) 
     searches = [Call("search_knowledge", {"query": f"{query} {hints}".strip(), "k": SEARCH_K, "lang": lang})]
     if premise:
         searches.append(Call("search_knowledge", {"query": premise.query, "k": 3, "lang": lang}))
-    if read_act(question) == "comply":
+    if read_act(question) in ("comply", "decide"):  # a decision may be ruled out by a clause of its format
         scope = scope_of(question, [t.question for t in earlier])
         searches.append(Call("check_policy", {"action": question, "market": scope.market, "format": scope.format}))
     return Plan(query, [*searches, *calls])

@@ -323,6 +323,9 @@ def _decide(inputs: Inputs) -> list[str]:
     stance = decision_stance(inputs.question, lang, inputs.calculations, inputs.scope.format)
     results = _results(inputs)
     lines = [stance] if stance else []
+    ruled_out = [r for r in inputs.rulings if r["format"] == inputs.scope.format and r["ruling"] in ("banned", "restricted")]
+    if not lines and not results and ruled_out:  # "数字人直播还能做吗": a clause written for this very format rules it out
+        lines = [_ruling_line(ruled_out[0], inputs.lookup(ruled_out[0]["entry"]), lang)]
     if results:
         lines.append("**" + ("" if lang == "zh" else " ").join(dict.fromkeys(c["headline"][lang] for c in results[:2])) + "**")
         lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:2]) if w]
@@ -359,16 +362,23 @@ def _comply(inputs: Inputs) -> list[str]:
     if asks_consequence and top["ruling"] in ("label-required", "allowed"):
         return _consequence(inputs, entry)
     action = top["action"][lang]
-    opener = RULING_OPENERS[top["ruling"]][lang].format(action=action if lang == "zh" else action[0].upper() + action[1:])
-    label = f"（{entry.evidence_label(lang)}）" if lang == "zh" else f" ({entry.evidence_label(lang)})"
-    lines = [f"{opener} {cite(entry.id)}{label}" + ("。" if lang == "zh" else ".")]
-    if top.get("penalty"):
-        lines[0] += ("" if lang == "zh" else " ") + PENALTY[lang].format(penalty=top["penalty"][lang])
+    lines = [_ruling_line(top, entry, lang)]
     for other in [r for r in rulings[1:] if r["ruling"] != top["ruling"]][:1]:
         colon = "：" if lang == "zh" else ": "
         lines.append(f"- {other['action'][lang]}{colon}{RULING_WORDS[other['ruling']][lang]} {cite(other['entry'])}")
     lines.append(_closest_guidance(entry, action, lang) if top["ruling"] in ("banned", "restricted") else _next_step([entry], lang))
     return lines
+
+
+def _ruling_line(ruling: dict[str, Any], entry: Entry, lang: Lang) -> str:
+    """"**不行。** 直播里用AI语音…是明令禁止的 [entry]（官方政策）。后果：…": the ruling, cited, with its penalty."""
+    action = ruling["action"][lang]
+    opener = RULING_OPENERS[ruling["ruling"]][lang].format(action=action if lang == "zh" else action[0].upper() + action[1:])
+    label = f"（{entry.evidence_label(lang)}）" if lang == "zh" else f" ({entry.evidence_label(lang)})"
+    line = f"{opener} {cite(entry.id)}{label}" + ("。" if lang == "zh" else ".")
+    if ruling.get("penalty"):
+        line += ("" if lang == "zh" else " ") + PENALTY[lang].format(penalty=ruling["penalty"][lang])
+    return line
 
 
 def _closest_guidance(entry: Entry, action: str, lang: Lang) -> str:
