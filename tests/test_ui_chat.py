@@ -11,7 +11,7 @@ from assistant.advisor import Advisor
 from assistant.answer import InvalidInput
 from assistant.store import Store
 from assistant.ui.app import QUEUE_POLL_SECONDS, mount_ui
-from assistant.ui.chat import WebSession, restore, stream_turn
+from assistant.ui.chat import WebSession, restore, stream_turn, text_pieces
 
 
 def _content(message: gr.ChatMessage) -> str:
@@ -56,3 +56,18 @@ def test_the_mounted_chat_queue_does_not_poll_every_millisecond(advisor: Advisor
     app = mount_ui(FastAPI(), advisor, advisor.settings)
     (mounted,) = [r for r in app.routes if isinstance(r, Mount)]
     assert mounted.app.get_blocks()._queue.sleep_when_free == QUEUE_POLL_SECONDS == 0.01
+
+
+def test_text_pieces_keep_every_character_and_break_long_chunks() -> None:
+    chunk = "**20万次曝光、GPM 12，预计带来约2,400美元的GMV。**\n\nNext step: ask which denominator the GPM uses, views or impressions."
+    pieces = list(text_pieces(chunk))
+    assert "".join(pieces) == chunk and len(pieces) >= 4
+    assert list(text_pieces("ok")) == ["ok"]
+
+
+def test_the_reply_streams_in_growing_snapshots_before_the_final_answer(advisor: Advisor) -> None:
+    steps = list(stream_turn(advisor, "Will my account get throttled for AI videos?", [], _web(), "en"))
+    texts = [_content(h[-1]) for h, a in steps if a is None and h[-1].role == "assistant" and not h[-1].metadata]
+    assert len(texts) >= 5, "the reply arrives in pieces"
+    assert all(later.startswith(earlier) for earlier, later in zip(texts, texts[1:]))
+    assert texts[0] and steps[-1][1] is not None and steps[-1][1].answer.startswith(texts[-1].split("&lt;")[0][:20])

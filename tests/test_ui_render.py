@@ -220,3 +220,10 @@ def test_labels_build_in_the_initial_language_and_relabel() -> None:
 @pytest.mark.parametrize(("value", "lang"), [("zh-CN", "zh"), ("zh", "zh"), ("en-US", "en"), (None, "en"), ("fr", "en")])
 def test_normalize_lang(value: object, lang: str) -> None:
     assert normalize_lang(value) == lang
+
+
+def test_a_disputing_entry_the_answer_does_not_cite_is_counted_not_named_by_id() -> None:
+    html = citation_chips([citation(contradicted_by=["uncited-rule", "another-uncited"])], "en")
+    assert "uncited-rule" not in html and "another-uncited" not in html
+    assert "⚖ disputed by 2 other sources" in html
+    assert "另外 2 条资料" in citation_chips([citation(contradicted_by=["uncited-rule", "x-y"])], "zh")

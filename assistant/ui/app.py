@@ -18,6 +18,7 @@ from assistant.ui.calculators_tab import CalculatorsTab
 from assistant.ui.chat import ChatTab, open_session, restore
 from assistant.ui.i18n import BROWSER_LANG_JS, LANG_CHOICES, Labels, normalize_lang, t
 from assistant.ui.knowledge_tab import KnowledgeTab
+from assistant.ui.page_script import PAGE_SCRIPT
 from assistant.ui.render import esc
 from assistant.ui.styles import CSS, PAGE_CSS, theme
 
@@ -36,7 +37,8 @@ under load. 10 ms adds at most that much before a click starts its answer."""
 
 def page_options() -> dict[str, Any]:
     """The page-level settings Gradio 6 takes at launch/mount time (theme, CSS, no footer, no run history)."""
-    return {"theme": theme(), "css": CSS, "head": f"<style>{PAGE_CSS}</style>", "footer_links": [], "run_history": False}
+    head = f"<style>{PAGE_CSS}</style><script>{PAGE_SCRIPT}</script>"
+    return {"theme": theme(), "css": CSS, "head": head, "footer_links": [], "run_history": False}
 
 
 def _brand(lang: Lang) -> str:

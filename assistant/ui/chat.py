@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +106,23 @@ def restore(advisor: Advisor, rows: list[StoredMessage]) -> tuple[History, list[
     return history, records
 
 
+_PIECE = re.compile(r".+?(?:[。！？；，、!?;,:](?!\d)|\s|$)", re.DOTALL)
+_PIECE_CHARS = 24
+
+
+def text_pieces(delta: str) -> Iterator[str]:
+    """`delta` in pieces of about `_PIECE_CHARS` characters, broken after a space or punctuation,
+    so a long chunk still appears progressively."""
+    piece = ""
+    for part in _PIECE.findall(delta):
+        piece += part
+        if len(piece) >= _PIECE_CHARS:
+            yield piece
+            piece = ""
+    if piece:
+        yield piece
+
+
 def stream_turn(
     advisor: Advisor, message: str, history: History, web: WebSession, lang: Lang
 ) -> Iterator[tuple[History, Answer | None]]:
@@ -128,11 +146,14 @@ def stream_turn(
                 slots[call.id] = len(history)
                 history.append(rendered)
         elif isinstance(event, TextEvent):
-            streamed += event.delta
             if text_slot is None:
                 text_slot = len(history)
                 history.append(gr.ChatMessage(role="assistant", content=""))
-            history[text_slot] = gr.ChatMessage(role="assistant", content=md_text(streamed))
+            for piece in text_pieces(event.delta):  # a model's deltas are small; the offline engine's are paragraphs
+                streamed += piece
+                history[text_slot] = gr.ChatMessage(role="assistant", content=md_text(streamed))
+                yield list(history), None
+            continue
         elif isinstance(event, AnswerEvent):
             final = gr.ChatMessage(role="assistant", content=answer_content(event.answer))
             if text_slot is None:
@@ -165,8 +186,9 @@ class ChatTab:
             elem_id="tk-chat",
             show_label=False,
             height=None,  # styles.py sizes it to the screen
+            autoscroll=False,  # page_script.py keeps a new answer's start in view instead
             latex_delimiters=[],
-            buttons=["copy", "copy_all"],
+            buttons=["copy"],  # per message; the whole conversation would copy tool rows too
             feedback_options=("Like", "Dislike"),
         )
         notice_box = gr.HTML("", elem_id="tk-notice")

@@ -59,6 +59,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "tool.entries": {"zh": "找到 {n} 条资料：{titles}", "en": "{n} entries found: {titles}"},
     "sources.label": {"zh": "来源", "en": "Sources"},
     "chip.disputed": {"zh": "⚖ 与「{titles}」相矛盾", "en": "⚖ disputed by {titles}"},
+    "chip.disputed_others": {"zh": "另外 {n} 条资料", "en": "{n} other sources"},
     "chip.stale": {"zh": "⚠ 可能已过时", "en": "⚠ may be out of date"},
     "chip.stale_hint": {"zh": "该条目超过复核期限，请核实最新情况", "en": "Past its review date: check the current rules"},
     "notice.fallback": {

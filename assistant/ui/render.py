@@ -21,6 +21,7 @@ from assistant.kb.schema import Entry, Evidence, Lang
 from assistant.tools.calc_base import Assumption, CalcResult
 from assistant.engine.text import without_asides
 from assistant.tools.calculators import CALCULATORS
+from assistant.ui.copy import copy_text
 from assistant.ui.i18n import STRINGS, evidence_badge, t
 
 NoticeLevel = Literal["info", "warning", "error"]
@@ -86,8 +87,14 @@ def _flags(disputed_by: Iterable[str], stale: bool, lang: Lang) -> str:
 
 
 def citation_chip(citation: Citation, lang: Lang, titles: Mapping[str, str], number: int) -> str:
-    """One source chip: its reference number, evidence badge, linked title, date, and disputed/stale flags."""
-    disputed = [titles.get(other, other) for other in citation.contradicted_by]
+    """One source chip: its reference number, evidence badge, linked title, date, and disputed/stale flags.
+
+    A disputing entry is named by its title when this answer cites it, else counted ("2 other sources"):
+    entry ids never show."""
+    disputed = [titles[other] for other in citation.contradicted_by if other in titles]
+    others = sum(1 for other in citation.contradicted_by if other not in titles)
+    if others:
+        disputed.append(t("chip.disputed_others", lang, n=others))
     return (
         f'<span class="tk-chip tk-ev-{esc(citation.evidence)}" data-entry="{esc(citation.id)}">'
         f'<span class="tk-ref-no">{number}</span>'
@@ -134,14 +141,15 @@ def warning_texts(warnings: list[str], lang: Lang) -> list[str]:
 
 def answer_content(answer: Answer) -> str:
     """An answer as one chat message: warnings, the reply (HTML neutralised), the details folded
-    under it, then its sources."""
+    under it, then its sources, and the clean text the page's copy button takes (`tk-copy`)."""
     notices = "".join(notice(text) for text in warning_texts(answer.warnings, answer.lang))
     body = numbered_refs(md_text(answer.answer), answer.citations)
     details = ""
     if answer.details:
         folded = numbered_refs(md_text(answer.details), answer.citations)
         details = f'<details class="tk-details"><summary>{esc(t("answer.details", answer.lang))}</summary>\n\n{folded}\n\n</details>'
-    parts = [notices, body, details, citation_chips(answer.citations, answer.lang)]
+    payload = f'<pre class="tk-copy" aria-hidden="true">{esc(copy_text(answer))}</pre>'  # Markdown leaves a <pre> block as it is
+    parts = [notices, body, details, citation_chips(answer.citations, answer.lang), payload]
     return "\n\n".join(part for part in parts if part)
 
 

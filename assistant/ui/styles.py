@@ -93,6 +93,7 @@ a.tk-chip-title:hover { text-decoration: underline !important; }
 .tk-ev-third-party .tk-badge, .tk-badge.tk-ev-third-party { background: #ede9fe; color: #5b21b6; border-color: #c4b5fd; }
 .tk-ev-insider .tk-badge, .tk-badge.tk-ev-insider { background: #fef3c7; color: #92400e; border-color: #fcd34d; }
 .tk-ev-author-opinion .tk-badge, .tk-badge.tk-ev-author-opinion { background: #f3f4f6; color: #374151; border-color: #d1d5db; }
+.tk-copy { display: none; }
 .tk-flag { font-size: 0.72rem; font-weight: 600; padding: 0 6px; border-radius: 4px; }
 .tk-disputed { background: #fee2e2; color: #991b1b; }
 .tk-stale { background: #ffedd5; color: #9a3412; }

@@ -1,0 +1,38 @@
+"""The page's own behaviour, as one script in the page head (Gradio has no hook for these):
+
+- a new question's bubble is kept at the top of the chat while its answer streams in, so the
+  answer's first sentence stays in view (until the reader scrolls);
+- a message's copy button gives the clean text the server put in its hidden `.tk-copy` element.
+"""
+
+from __future__ import annotations
+
+PAGE_SCRIPT = """
+(() => {
+  const scroller = () => document.querySelector('#tk-chat .bubble-wrap');
+  let seen = 0;        // user bubbles seen so far
+  let pinned = -1;     // index of the user bubble kept at the top, -1 when the reader has scrolled
+
+  function keepQuestionOnTop() {
+    const box = scroller();
+    const rows = box ? box.querySelectorAll('.message-row.user-row') : [];
+    if (rows.length > seen) pinned = rows.length - 1;
+    seen = rows.length;
+    if (pinned < 0 || !rows[pinned]) return;
+    const top = rows[pinned].getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - 8;
+    if (Math.abs(box.scrollTop - top) > 1) box.scrollTop = top;
+  }
+  new MutationObserver(keepQuestionOnTop).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  const letGo = (event) => { if (event.target.closest && event.target.closest('#tk-chat')) pinned = -1; };
+  for (const name of ['wheel', 'touchmove', 'keydown']) document.addEventListener(name, letGo, { capture: true, passive: true });
+
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest && event.target.closest('#tk-chat button[aria-label="Copy message"]');
+    const row = button && button.closest('.message-buttons') && button.closest('.message-buttons').previousElementSibling;
+    const clean = row && row.querySelector('.tk-copy');
+    if (!clean || !navigator.clipboard) return;
+    // Gradio's own handler writes the raw message on this click; ours runs after it and wins.
+    setTimeout(() => navigator.clipboard.writeText(clean.textContent), 0);
+  }, { capture: true });
+})();
+"""
