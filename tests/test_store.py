@@ -90,4 +90,30 @@ def test_a_store_written_before_migrations_is_adopted(tmp_path: Path) -> None:
     assert [m.content for m in store.history("old-1")] == ["20万播放?", "2,400"]
     assert not store.claim("old-1", "ip:127.0.0.1"), "an unowned old conversation is nobody's to continue"
     (revision,) = sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()
-    assert revision == "0001"
+    assert revision == "0002"
+
+
+def test_an_owner_lists_renames_and_deletes_only_its_own_conversations(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    for sid, owner, question in (("a", "web:me", "First question"), ("b", "web:me", "Second question"), ("c", "web:other", "Theirs")):
+        store.claim(sid, owner)
+        store.append(sid, StoredMessage(role="user", content=question), StoredMessage(role="assistant", content="ok"))
+    store.claim("empty", "web:me")  # a new chat with nothing in it is not listed
+    assert [(s.session_id, s.title) for s in store.sessions("web:me")] == [("b", "Second question"), ("a", "First question")]
+    assert store.rename_session("a", "web:me", "  Throttling  ") and not store.rename_session("c", "web:me", "mine now")
+    assert [s.title for s in store.sessions("web:me")] == ["Second question", "Throttling"]
+    assert [s.title for s in store.sessions("web:other")] == ["Theirs"]
+    assert not store.delete_session("c", owner="web:me") and store.delete_session("a", owner="web:me")
+    assert [s.session_id for s in store.sessions("web:me")] == ["b"]
+
+
+def test_a_store_made_before_titles_gains_the_column(tmp_path: Path) -> None:
+    """Migration 0002 adds `sessions.title` to a store whose sessions table predates it."""
+    db = sqlite3.connect(tmp_path / "old.db")
+    db.execute("CREATE TABLE sessions (session_id TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL)")
+    db.execute("INSERT INTO sessions VALUES ('x', 'web:me', 1, 1)")
+    db.commit()
+    db.close()
+    store = Store(tmp_path / "old.db")
+    store.append("x", StoredMessage(role="user", content="Old question"))
+    assert store.rename_session("x", "web:me", "Renamed") and store.sessions("web:me")[0].title == "Renamed"

@@ -16,6 +16,14 @@ class StoredMessage(BaseModel):
     """For assistant turns: lang, kind, tool calls and citation ids (the state follow-ups use)."""
 
 
+class SessionSummary(BaseModel):
+    """One conversation in an owner's list: its title (given, or its first question) and last use."""
+
+    session_id: str
+    title: str
+    updated_at: float
+
+
 class Feedback(BaseModel):
     """A rating of one answer. Text is bounded and cleaned of lone surrogates; `rating` is -1 or 1
     as a number (JSON `true` is refused)."""

@@ -24,7 +24,7 @@ from assistant.store.database import (
     open_engine,
     upgrade_if_behind,
 )
-from assistant.store.records import Feedback, FeedbackRow, StoredMessage
+from assistant.store.records import Feedback, FeedbackRow, SessionSummary, StoredMessage
 
 _FEEDBACK_COLUMNS = ("id", "created_at", "session_id", "rating", "comment", "question", "answer", "citations", "provider", "channel")
 
@@ -145,6 +145,31 @@ class Store:
         with self._read() as db:
             query = select(s.c.session_id).where(s.c.owner == owner).order_by(s.c.updated_at.desc()).limit(1)
             return db.execute(query).scalar_one_or_none()
+
+    def sessions(self, owner: str, limit: int = 50) -> list[SessionSummary]:
+        """`owner`'s conversations that have messages, latest first, titled by their first question unless renamed."""
+        s, m = tables.sessions, tables.messages
+        first = (
+            select(m.c.content).where(m.c.session_id == s.c.session_id, m.c.role == "user")
+            .order_by(m.c.seq).limit(1).scalar_subquery()
+        )  # fmt: skip
+        used = select(m.c.session_id).where(m.c.session_id == s.c.session_id).exists()
+        query = (
+            select(s.c.session_id, s.c.title, s.c.updated_at, first)
+            .where(s.c.owner == owner, used).order_by(s.c.updated_at.desc()).limit(limit)
+        )  # fmt: skip
+        with self._read() as db:
+            return [SessionSummary(session_id=sid, title=title or question or "", updated_at=at)
+                    for sid, title, at, question in db.execute(query)]  # fmt: skip
+
+    def rename_session(self, session_id: str, owner: str, title: str) -> bool:
+        """Give `owner`'s conversation a title ('' goes back to its first question); False when not theirs."""
+        s = tables.sessions
+        with self._write() as db:
+            changed = db.execute(
+                update(s).where(s.c.session_id == session_id, s.c.owner == owner).values(title=title.strip()[:200])
+            ).rowcount
+        return changed == 1
 
     def history(self, session_id: str) -> list[StoredMessage]:
         m = tables.messages

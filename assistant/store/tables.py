@@ -33,6 +33,7 @@ sessions = Table(
     Column("owner", Text, nullable=False),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    Column("title", Text, nullable=False, server_default=""),
     Index("sessions_by_owner", "owner", "updated_at"),
 )
 

@@ -16,9 +16,10 @@ from assistant.ui.access import describe, web_auth
 from assistant.ui.browser import BrowserBinding, IssueBrowserCookie, browser_secret
 from assistant.ui.calculators_tab import CalculatorsTab
 from assistant.ui.chat import ChatTab, open_session, restore
+from assistant.ui.conversations import ConversationsPanel, listing
 from assistant.ui.i18n import BROWSER_LANG_JS, LANG_CHOICES, Labels, normalize_lang, t
 from assistant.ui.knowledge_tab import KnowledgeTab
-from assistant.ui.page_script import PAGE_SCRIPT
+from assistant.ui.page_script import PAGE_SCRIPT, REVEAL_JS
 from assistant.ui.render import esc
 from assistant.ui.styles import CSS, PAGE_CSS, theme
 
@@ -75,12 +76,19 @@ def build_ui(advisor: Advisor, limiter: RateLimiter, binding: BrowserBinding) ->
                 CalculatorsTab(advisor.kb, labels, lang)
             with labels.make(gr.Tab, {"label": "tab.kb"}, id="kb", elem_id="tk-tab-kb"):
                 knowledge = KnowledgeTab(advisor.retriever, labels, lang)
+        conversations = ConversationsPanel(chat, labels)
 
-        def start(preferred: str | None, request: gr.Request) -> tuple[Any, ...]:
-            """Page load: the browser's latest conversation (from its cookie alone), and the language."""
+        def start(preferred: str | None, request: gr.Request) -> list[Any]:
+            """Page load, in one round trip: the browser's latest conversation (from its cookie alone)
+            and every label in its language; the page shows once they are in (no flicker)."""
             web = open_session(advisor.store, binding, request)
             history, turns = restore(advisor, advisor.store.history(web.session_id))
-            return web, history, history, turns, normalize_lang(preferred)
+            chosen = normalize_lang(preferred)
+            updates = labels.updates(chosen)
+            updates[labels.components.index(chat.chatbot)]["value"] = history
+            listed, ids = listing(advisor.store, web)
+            updates[labels.components.index(conversations.radio)].update(listed)
+            return [web, history, turns, ids, chosen, *updates, chosen]
 
         def relabel(chosen: Lang) -> list[Any]:
             return [*labels.updates(chosen), chosen]
@@ -89,12 +97,10 @@ def build_ui(advisor: Advisor, limiter: RateLimiter, binding: BrowserBinding) ->
         demo.load(
             start,
             [saved_lang],
-            [chat.web, chat.chatbot, chat.shown, chat.turns, lang],
+            [chat.web, chat.shown, chat.turns, conversations.ids, lang, *outputs],
             js=f"(saved) => [saved || ({BROWSER_LANG_JS})]",
             api_name=False,
-        ).then(relabel, lang, outputs, api_name=False).then(
-            knowledge.browse, knowledge.inputs, knowledge.results, api_name=False
-        )
+        ).then(None, js=REVEAL_JS).then(knowledge.browse, knowledge.inputs, knowledge.results, api_name=False)
         lang.input(relabel, lang, outputs, api_name=False).then(
             knowledge.browse, knowledge.inputs, knowledge.results, api_name=False
         )

@@ -228,8 +228,13 @@ class ChatTab:
             concurrency_limit=4,
             concurrency_id="chat",
         )
-        gr.on([self.textbox.submit, send.click], api_name="chat", **run)
-        self.chatbot.example_select(_example_text, None, self.textbox, api_name=False).then(**run, api_name=False)
+        self.answered = [
+            gr.on([self.textbox.submit, send.click], api_name="chat", **run),
+            self.chatbot.example_select(_example_text, None, self.textbox, api_name=False).then(**run, api_name=False),
+        ]
+        """The events that end with an answer (the conversation list follows them)."""
+        self.notice_box = notice_box
+        self.feedback_panel = feedback_panel
         self.chatbot.like(
             self.open_feedback,
             [lang, self.turns, self.web, self.shown],
@@ -243,9 +248,6 @@ class ChatTab:
             api_name=False,
         )
         cancel.click(lambda: (None, gr.update(visible=False)), None, [pending, feedback_panel], api_name=False)
-        self.chatbot.clear(
-            self.new_session, self.web, [self.web, self.shown, self.turns, notice_box, feedback_panel], api_name=False
-        )
 
     def respond(
         self,
@@ -310,9 +312,19 @@ class ChatTab:
             self.advisor.store.set_comment(feedback_id, comment.strip())
         return None, gr.update(visible=False), notice(t("feedback.saved", lang), "info")
 
+    def show(self, web: WebSession) -> tuple[Any, ...]:
+        """Outputs for `[web, chatbot, shown, turns, notice_box, feedback_panel]` showing `web`'s conversation."""
+        history, turns = restore(self.advisor, self.advisor.store.history(web.session_id))
+        return web, history, history, turns, "", gr.update(visible=False)
+
     def new_session(self, web: WebSession | None) -> tuple[Any, ...]:
-        """The chat was cleared: the same browser starts a new stored conversation."""
+        """A new stored conversation for the same browser, shown empty (outputs as `show`)."""
         owner = web.owner if web else f"web:tab:{Store.new_session_id()}"
         fresh = WebSession(owner=owner, session_id=Store.new_session_id())
         self.advisor.store.claim(fresh.session_id, owner)
-        return fresh, [], [], "", gr.update(visible=False)
+        return self.show(fresh)
+
+    @property
+    def views(self) -> list[Any]:
+        """The components `show` and `new_session` fill."""
+        return [self.web, self.chatbot, self.shown, self.turns, self.notice_box, self.feedback_panel]

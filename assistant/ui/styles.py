@@ -65,6 +65,7 @@ footer { display: none !important; }
 /* Chat: the message list is the page's one scroll container; the input stays on screen */
 #tk-chat { height: min(640px, calc(100dvh - 250px)) !important; min-height: 240px; }
 #tk-chat .placeholder-content { overflow: visible; }
+#tk-chat .top-panel { display: none !important; }  /* its clear icon covered the latest question; "New chat" replaces it */
 #tk-chat .examples { display: grid !important; grid-template-columns: repeat(auto-fill, minmax(min(100%, 230px), 1fr));
                      gap: 8px; margin-top: 8px; }
 #tk-chat .example { min-width: 0 !important; max-width: 100% !important; width: 100%; white-space: normal; cursor: pointer;
@@ -110,7 +111,7 @@ a.tk-chip-title:hover { text-decoration: underline !important; }
 #tk-input { flex: 1 1 auto !important; min-width: 0 !important; }
 #tk-input textarea::placeholder { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 #tk-send { min-width: 72px !important; flex: 0 0 auto !important; }
-#tk-feedback { border: 1px solid #e5e7eb; border-radius: 10px; padding: 8px; background: #fff; }
+#tk-feedback { border: 1px solid #e5e7eb; border-radius: 10px; padding: 8px; background: #fff; box-shadow: 0 6px 24px rgb(0 0 0 / 0.18); }
 
 /* Knowledge cards */
 #tk-entries { display: flex; flex-direction: column; gap: 10px; }
@@ -138,6 +139,7 @@ a.tk-chip-title:hover { text-decoration: underline !important; }
 @media (max-width: 640px) {
   .gradio-container { --layout-gap: 6px; }
   .tk-subtitle { display: none; }
+  #tk-header { padding-left: 34px; }  /* room for the conversations toggle */
   #tk-brand h1 { font-size: 1.02rem; }
   #tk-brand p { display: none; }
   #tk-lang label { padding: 1px 6px !important; font-size: 0.8rem; }
@@ -153,6 +155,7 @@ a.tk-chip-title:hover { text-decoration: underline !important; }
 """
 
 PAGE_CSS = """
+body:not(.tk-ready) .gradio-container .contain { visibility: hidden; }
 .gradio-container > .main.app { padding-top: 8px; padding-bottom: 0; }
 @media (max-width: 640px) {
   .gradio-container > .main.app { padding: 4px 6px 0; }

@@ -41,9 +41,13 @@ def open_page(browser: playwright_api.Browser) -> Iterator[Callable[..., Page]]:
     contexts: list[playwright_api.BrowserContext] = []
     requested: list[str] = []
 
-    def open_(url: str, *, viewport: dict[str, int] = DESKTOP, locale: str = "en-US", **options: object) -> Page:
+    def open_(
+        url: str, *, viewport: dict[str, int] = DESKTOP, locale: str = "en-US", init_script: str = "", **options: object
+    ) -> Page:
         context = browser.new_context(viewport=viewport, locale=locale, **options)
         context.set_default_timeout(TIMEOUT_MS)
+        if init_script:
+            context.add_init_script(init_script)
         context.on("request", lambda request: requested.append(request.url))
         contexts.append(context)
         page = context.new_page()

@@ -101,7 +101,8 @@ def test_reload_keeps_the_conversation_and_a_new_chat_starts_fresh(served: Serve
     other = open_page(served.url)  # another browser: its own, empty conversation
     other.locator("#tk-chat").get_by_text("Try an example below").wait_for()
     assert answers(other).count() == 0 and browser_owner(other) != owner
-    page.locator('#tk-chat button[aria-label="Clear"]').click()
+    page.locator("#tk-sidebar .toggle-button").click()
+    page.locator("#tk-new-chat").click()
     deadline = time.monotonic() + 10
     while store.latest_session(owner) == session and time.monotonic() < deadline:
         time.sleep(0.05)
