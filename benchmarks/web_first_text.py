@@ -3,7 +3,7 @@
 The production app (FastAPI + Gradio around the offline Advisor) is served on loopback and driven
 by Playwright in Debian's Chromium at 1366x900. Each question gets a fresh browser context (a new
 conversation); the clock runs inside the page, from the Send click to the first frame in which the
-reply's own text (not the question, not a tool row) is on screen, and on to its sources row.
+reply's own text (not the question, not a tool row) is on screen, and on to the final answer.
 Baseline, measured in the same run: the in-process `Advisor.stream` time to its first text chunk.
 Prints p50/p95 and the ratio web / in-process. Goal: first visible text p50 < 300 ms offline.
 Run: .venv/bin/python benchmarks/web_first_text.py  (indexes into a temporary data dir).
@@ -36,13 +36,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 TIME_SEND = """() => new Promise((resolve) => {
   const reply = () => [...document.querySelectorAll('#tk-chat .bot-row [data-testid="bot"] > .message-content')]
     .some((e) => e.innerText.trim().length > 0);
-  const sources = () => document.querySelector('#tk-chat .tk-sources') !== null;
+  const done = () => document.querySelector('#tk-chat .tk-copy') !== null;  // every final answer carries it
   let first = null;
   const start = performance.now();
   const look = () => {
     const now = performance.now();
     if (first === null && reply()) first = now - start;
-    if (first !== null && sources()) return resolve([first, now - start]);
+    if (first !== null && done()) return resolve([first, now - start]);
     if (now - start > 20000) return resolve([first ?? -1, -1]);
     requestAnimationFrame(look);
   };
@@ -91,19 +91,19 @@ def main() -> int:
                     page.goto(server.url, wait_until="load")
                     page.wait_for_function("document.body.classList.contains('tk-ready')")
                     page.locator("#tk-input textarea").fill(question)
-                    to_text, to_sources = page.evaluate(TIME_SEND)
+                    to_text, to_final = page.evaluate(TIME_SEND)
                     context.close()
                     if round_ == 1:
-                        if to_text < 0 or to_sources < 0:
+                        if to_text < 0 or to_final < 0:
                             print(f"no answer in 20 s: {question!r}")
                             return 1
                         first.append(to_text)
-                        full.append(to_sources)
+                        full.append(to_final)
             browser.close()
     print(f"{len(questions)} questions (zh and en alternating), one timed round after a warm-up round, Chromium 1366x900")
     print(f"{'':40} {'p50 ms':>8} {'p95 ms':>8}")
     rows = [("in-process first text chunk (baseline)", baseline), ("web: Send -> first visible reply text", first),
-            ("web: Send -> sources shown (answer done)", full)]  # fmt: skip
+            ("web: Send -> final answer shown", full)]  # fmt: skip
     for name, samples in rows:
         p50, p95 = _percentiles(samples)
         print(f"{name:40} {p50:8.1f} {p95:8.1f}")

@@ -100,9 +100,9 @@ def build_ui(advisor: Advisor, limiter: RateLimiter, binding: BrowserBinding) ->
             [chat.web, chat.shown, chat.turns, conversations.ids, lang, *outputs],
             js=f"(saved) => [saved || ({BROWSER_LANG_JS})]",
             api_name=False,
-        ).then(None, js=REVEAL_JS).then(knowledge.browse, knowledge.inputs, knowledge.results, api_name=False)
+        ).then(None, js=REVEAL_JS).then(knowledge.browse, knowledge.inputs, knowledge.outputs, api_name=False)
         lang.input(relabel, lang, outputs, api_name=False).then(
-            knowledge.browse, knowledge.inputs, knowledge.results, api_name=False
+            knowledge.browse, knowledge.inputs, knowledge.outputs, api_name=False
         )
     return demo
 

@@ -14,7 +14,7 @@ from assistant.kb.loader import KnowledgeBase
 from assistant.kb.schema import Lang
 from assistant.tools.calc_base import field_meta
 from assistant.tools.calculators import CALCULATORS, Calculator, CalculatorInputError, Defaults, run_calculator
-from assistant.ui.charts import chart
+from assistant.ui.charts import Chart, charts
 from assistant.ui.i18n import Labels, t
 from assistant.ui.render import calc_result, notice
 
@@ -71,21 +71,26 @@ class CalculatorsTab:
         forms: list[gr.Column] = []
         error = gr.HTML("", elem_id="tk-calc-error", render=False)
         result = gr.HTML("", elem_id="tk-calc-result", render=False)
-        plot = gr.Plot(visible=False, elem_id="tk-calc-chart", show_label=False, render=False)
+        lines = [
+            gr.LinePlot(visible=False, elem_id=elem_id, show_label=False, render=False, height=300)
+            for elem_id in ("tk-calc-chart", "tk-calc-chart-2")
+        ]
+        bars = gr.BarPlot(visible=False, elem_id="tk-calc-bars", show_label=False, render=False, height=300)
+        self.plots = [*lines, bars]
         for calculator in CALCULATORS.values():
             with gr.Column(visible=calculator.name == first, elem_id=f"tk-form-{calculator.name}") as form:
                 names = list(calculator.input_model.form_fields())
                 with gr.Row(equal_height=False):
                     inputs = [_field_input(calculator, n, f, labels) for n, f in calculator.input_model.form_fields().items()]
                 run = labels.make(gr.Button, {"value": "calc.run"}, variant="primary", elem_id=f"tk-calc-run-{calculator.name}")
-            run.click(self._runner(calculator, names), [lang, *inputs], [result, plot, error], api_name=False)
+            run.click(self._runner(calculator, names), [lang, *inputs], [result, error, *self.plots], api_name=False)
             forms.append(form)
-        for output in (error, result, plot):  # below the forms
+        for output in (error, result, *self.plots):  # below the forms
             output.render()
         picker.change(
-            lambda name: [gr.update(visible=c == name) for c in CALCULATORS] + ["", gr.update(visible=False), ""],
+            lambda name: [gr.update(visible=c == name) for c in CALCULATORS] + ["", ""] + self.placed([]),
             picker,
-            [*forms, result, plot, error],
+            [*forms, result, error, *self.plots],
             api_name=False,
         )
 
@@ -95,8 +100,23 @@ class CalculatorsTab:
             try:
                 result = run_calculator(calculator.name, args, self.defaults)
             except CalculatorInputError as exc:
-                return "", gr.update(visible=False), notice(exc.messages[lang], "error")
-            figure = chart(calculator.name, args, result, self.defaults, lang)
-            return calc_result(result, lang, self.kb.get), gr.update(value=figure, visible=figure is not None), ""
+                return "", notice(exc.messages[lang], "error"), *self.placed([])
+            drawn = charts(calculator.name, args, result, self.defaults, lang)
+            return calc_result(result, lang, self.kb.get), "", *self.placed(drawn)
 
         return compute
+
+    @staticmethod
+    def placed(drawn: list[Chart]) -> list[Any]:
+        """Updates for the two line plots and the bar plot: line charts fill the line plots in
+        order, a bar chart the bar plot; the rest are hidden."""
+        lines = [c for c in drawn if c.kind == "line"][:2]
+        bars = [c for c in drawn if c.kind == "bar"][:1]
+        slots = [*lines, *[None] * (2 - len(lines)), *(bars or [None])]
+        return [
+            gr.update(visible=False, value=None) if c is None else gr.update(
+                visible=True, value=c.data, x=c.x, y=c.y, color=c.color, title=c.title, x_axis_format=c.x_format,
+                y_axis_format=c.y_format, sort=c.order, x_title=c.x, y_title=c.y,
+            )
+            for c in slots
+        ]

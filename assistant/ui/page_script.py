@@ -25,7 +25,8 @@ PAGE_SCRIPT = """
     const top = rows[pinned].getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - 8;
     if (Math.abs(box.scrollTop - top) > 1) box.scrollTop = top;
   }
-  new MutationObserver(keepQuestionOnTop).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  const later = (fn) => { let queued = false; return () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fn(); }); } }; };
+  new MutationObserver(later(keepQuestionOnTop)).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
   const letGo = (event) => { if (event.target.closest && event.target.closest('#tk-chat')) pinned = -1; };
   for (const name of ['wheel', 'touchmove', 'keydown', 'pointerdown']) document.addEventListener(name, letGo, { capture: true, passive: true });
 
@@ -51,7 +52,7 @@ PAGE_SCRIPT = """
     const top = Math.max(chat.top, Math.min(below, innerHeight - form.offsetHeight - 8));
     Object.assign(form.style, { position: 'fixed', zIndex: 50, left: `${chat.left + 8}px`, width: `${chat.width - 16}px`, top: `${top}px` });
   }
-  new MutationObserver(placeForm).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['class', 'style'] });
+  new MutationObserver(later(placeForm)).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['class', 'style'] });
   document.addEventListener('scroll', placeForm, { capture: true, passive: true });
   addEventListener('resize', placeForm);
 

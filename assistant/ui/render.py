@@ -23,6 +23,7 @@ from assistant.engine.text import without_asides
 from assistant.tools.calculators import CALCULATORS
 from assistant.ui.copy import copy_text
 from assistant.ui.i18n import STRINGS, evidence_badge, t
+from assistant.ui.kb_labels import market_label, topic_label
 
 NoticeLevel = Literal["info", "warning", "error"]
 
@@ -214,7 +215,8 @@ def entry_card(entry: Entry, lang: Lang, disputed_by: Iterable[str] = (), *, sta
     published = t("kb.published", lang, date=source.date.isoformat()) if source.date else t("kb.undated", lang)
     dates = " · ".join((published, t("kb.reviewed", lang, date=entry.reviewed.isoformat())))
     link = _link(source.url or "", source.title or source.publisher)
-    tags = "".join(f'<span class="tk-tag">{esc(tag)}</span>' for tag in (*entry.markets, *entry.topics))
+    tags = "".join(f'<span class="tk-tag">{esc(tag)}</span>' for tag in
+                   (*(market_label(m, lang) for m in entry.markets), *(topic_label(t_, lang) for t_ in entry.topics)))
     return (
         f'<article class="tk-entry" data-entry="{esc(entry.id)}">'
         f'<header>{badge(entry.evidence, lang, entry.evidence_label(lang))}<h3>{esc(entry.title.get(lang))}</h3></header>'
@@ -222,7 +224,7 @@ def entry_card(entry: Entry, lang: Lang, disputed_by: Iterable[str] = (), *, sta
         f'<p class="tk-guidance"><b>{esc(t("kb.guidance", lang))}:</b> {esc(entry.guidance.get(lang))}</p>'
         f'<footer><span class="tk-chip">{link}'
         f'<span class="tk-chip-meta">{esc(source.publisher)} · {esc(dates)}</span>{_flags(disputed_by, stale, lang)}</span>'
-        f'<span class="tk-tags">{tags}</span><code class="tk-id">{esc(entry.id)}</code></footer></article>'
+        f'<span class="tk-tags">{tags}</span></footer></article>'
     )
 
 

@@ -124,7 +124,9 @@ a.tk-chip-title:hover { text-decoration: underline !important; }
 .tk-entry footer { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 10px; }
 .tk-tags { display: inline-flex; flex-wrap: wrap; gap: 4px; }
 .tk-tag { font-size: 0.7rem; background: #f1f5f9; color: #475569; border-radius: 4px; padding: 0 6px; }
-.tk-id { font-size: 0.7rem; color: #9ca3af; margin-left: auto; }
+#tk-kb-pager { align-items: center; justify-content: center; gap: 12px; }
+#tk-kb-page { flex: 0 0 auto !important; min-width: 0 !important; }
+.tk-page { margin: 0; font-size: 0.85rem; color: #6b7280; white-space: nowrap; }
 
 /* Dropdowns: long choices end in "…" before the arrow instead of running under it */
 .secondary-wrap input { padding-right: 26px !important; text-overflow: ellipsis; }
@@ -149,7 +151,6 @@ a.tk-chip-title:hover { text-decoration: underline !important; }
   #tk-chat .message-row { max-width: 100% !important; }
   #tk-chat .message-wrap { margin-left: 0 !important; }
   #tk-send { min-width: 60px !important; }
-  .tk-id { margin-left: 0; }
   .tk-entry { padding: 10px; }
 }
 """
