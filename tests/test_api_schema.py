@@ -8,6 +8,7 @@ import httpx
 import hypothesis
 import pytest
 import schemathesis
+from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from service_support import serving
@@ -15,6 +16,11 @@ from service_support import serving
 KEY = "sk-schema-test-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 MAX_EXAMPLES = 15
+CONFIG = SchemathesisConfig.from_str(
+    "[checks.negative_data_rejection]\n"
+    'expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5XX"]\n'
+)
+"""Schemathesis' rejection codes plus 413: a body over the limit is refused (documented) before its key is read."""
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +31,7 @@ def base_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def api_schema(base_url: str) -> schemathesis.BaseSchema:
-    return schemathesis.openapi.from_url(f"{base_url}/openapi.json")
+    return schemathesis.openapi.from_url(f"{base_url}/openapi.json", config=CONFIG)
 
 
 def test_spec_documents_every_endpoint_and_error(base_url: str) -> None:
