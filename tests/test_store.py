@@ -117,3 +117,12 @@ def test_a_store_made_before_titles_gains_the_column(tmp_path: Path) -> None:
     store = Store(tmp_path / "old.db")
     store.append("x", StoredMessage(role="user", content="Old question"))
     assert store.rename_session("x", "web:me", "Renamed") and store.sessions("web:me")[0].title == "Renamed"
+
+
+def test_migration_0002_keeps_a_title_column_already_there(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "titled.db")
+    db.execute("CREATE TABLE sessions (session_id TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at REAL NOT NULL,"
+               " updated_at REAL NOT NULL, title TEXT NOT NULL DEFAULT '')")
+    db.commit()
+    db.close()
+    assert Store(tmp_path / "titled.db").sessions("web:me") == []

@@ -116,7 +116,7 @@ class CalculatorsTab:
         return [
             gr.update(visible=False, value=None) if c is None else gr.update(
                 visible=True, value=c.data, x=c.x, y=c.y, color=c.color, title=c.title, x_axis_format=c.x_format,
-                y_axis_format=c.y_format, sort=c.order, x_title=c.x, y_title=c.y,
-            )
+                y_axis_format=c.y_format, sort=c.order, x_title=c.x, y_title=c.y, y_lim=[0, None] if c.kind == "bar" else None,
+            )  # bars start at zero
             for c in slots
         ]

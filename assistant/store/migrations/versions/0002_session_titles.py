@@ -16,7 +16,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("sessions", sa.Column("title", sa.Text, nullable=False, server_default=""))
+    """Adds the column unless a store already has it (as 0001 adopts tables already there)."""
+    if "title" not in {column["name"] for column in sa.inspect(op.get_bind()).get_columns("sessions")}:
+        op.add_column("sessions", sa.Column("title", sa.Text, nullable=False, server_default=""))
 
 
 def downgrade() -> None:
