@@ -7,6 +7,8 @@ reply's own text (not the question, not a tool row) is on screen, and on to the 
 Baseline, measured in the same run: the in-process `Advisor.stream` time to its first text chunk.
 Prints p50/p95 and the ratio web / in-process. Goal: first visible text p50 < 300 ms offline.
 Run: .venv/bin/python benchmarks/web_first_text.py  (indexes into a temporary data dir).
+Measured 2026-12-04 (2 cores, load ~0.5): first visible text p50 219 ms, p95 288 ms; final answer p50 404 ms,
+p95 678 ms; in-process first chunk p50 10 ms. Under a load of ~5 the same run gave p50 334 ms.
 """
 
 from __future__ import annotations
