@@ -199,8 +199,12 @@ def _label(entry: Entry, lang: Lang) -> str:
 
 
 def reason(entry: Entry, lang: Lang) -> str:
-    """One reason: the entry's first sentence, trimmed, cited with its evidence level where weak."""
-    sentence = first_sentence(without_asides(entry.text.get(lang)), lang)
+    """One reason: the entry's first sentence (a playbook's title: its text is numbered steps), trimmed,
+    cited with its evidence level where weak."""
+    if entry.kind == "playbook":
+        sentence = entry.title.get(lang) + ("。" if lang == "zh" else ".")
+    else:
+        sentence = first_sentence(without_asides(entry.text.get(lang)), lang)
     return f"- {trim(sentence, lang)} {cite(entry.id)}{_label(entry, lang)}"
 
 
@@ -418,11 +422,24 @@ def _consequence(inputs: Inputs, policy: Entry) -> list[str]:
     return lines
 
 
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(\s*%)?")
+
+
+def _holding_the_figure(entries: list[Entry], question: str) -> Entry:
+    """The entry a source question is about: the first whose own figures (`numbers`) include one the
+    question quotes ("GPM 100+ 哪来的": the claim of 100+, not a note that mentions it), else the
+    first whose text states it, else the best match."""
+    quoted = {float(f) / 100 if percent else float(f) for f, percent in _FIGURE.findall(question)}
+    owns = [e for e in entries if quoted & {float(v) for v in e.numbers.values() if isinstance(v, int | float)}]
+    states = [e for e in entries if quoted & {float(f) for f, _ in _FIGURE.findall(e.text.zh + " " + e.text.en)}]
+    return (owns or states or entries)[0]
+
+
 def _source(inputs: Inputs) -> list[str]:
     lang = inputs.lang
     if not inputs.entries:
         return []
-    entry = inputs.entries[0]
+    entry = _holding_the_figure(inputs.entries, inputs.question)
     who = entry.source.publisher if entry.evidence != "insider" else (
         f"{entry.source.publisher}的作者" if lang == "zh" else f"{entry.source.publisher}'s author")
     opener = SOURCE_OPENERS[entry.evidence][lang].format(who=who)
@@ -431,7 +448,7 @@ def _source(inputs: Inputs) -> list[str]:
     lines = [f"{opener}：{claim} {cite(entry.id)}{label}" if lang == "zh" else f"{opener}: {claim} {cite(entry.id)}{label}"]
     if entry.evidence in SOURCE_UNKNOWNS:
         lines.append(SOURCE_UNKNOWNS[entry.evidence][lang])
-    official = [e for e in inputs.entries[1:] if e.evidence == "official" or e.id == "conversion-benchmarks-missing"]
+    official = [e for e in inputs.entries if e is not entry and (e.evidence == "official" or e.id == "conversion-benchmarks-missing")]
     lines += [reason(e, lang) for e in official[:1]]
     return lines
 

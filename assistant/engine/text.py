@@ -6,7 +6,7 @@ import re
 
 from assistant.kb.schema import Lang
 
-_SENTENCE = {"zh": re.compile(r"(?<=[。！？；])"), "en": re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")}
+_SENTENCE = {"zh": re.compile(r"(?<=[。！？])"), "en": re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")}
 _TRIM = {"zh": 90, "en": 220}
 """Characters a reason may take before it is cut at a clause boundary."""
 
