@@ -153,15 +153,17 @@ def _halves(text: str) -> list[NumberMention]:
     return [NumberMention(span=m.span(), raw="50%", number=ParsedNumber(value=0.5, unit="percent")) for m in _HALF.finditer(text)]
 
 
-_NAME_BEFORE = re.compile(r"(?:链接|视频|素材|款|号|方案|选项|link|video|clip|product|option|#)\s?$", _I)
-_NAME_AFTER = re.compile(r"^(?:\s|$|[,，:：、.)）]|号?(?:链接|视频|素材|款))", _I)
+OPTION_NAME = re.compile(
+    r"(?:链接|视频|素材|款|号|方案|选项|link|video|clip|product|option|#)\s?[A-Za-z0-9]{1,2}(?![A-Za-z0-9万千亿wk%])"
+    r"|(?<![A-Za-z0-9])[A-Za-z0-9]\s?号?(?:链接|视频|素材|款)|第[一二三四五1-5]条", _I)
+"""How a seller names one of the options compared ("视频A", "链接1", "video 2", "#3", "第一条")."""
 
 
 def _is_name(text: str, mention: NumberMention) -> bool:
-    """"链接1", "video 2", "#3": a small number that names an option, not an amount."""
+    """"链接1", "video 2", "#3": a small number inside an option's name, not an amount."""
     start, end = mention.span
-    return (mention.raw.isdigit() and len(mention.raw) <= 2 and bool(_NAME_BEFORE.search(text[max(0, start - 8):start]))
-            and bool(_NAME_AFTER.match(text[end:end + 4])))
+    return mention.raw.isdigit() and len(mention.raw) <= 2 and any(
+        m.start() <= start and end <= m.end() for m in OPTION_NAME.finditer(text))
 
 
 def read_quantities(text: str) -> list[Quantity]:

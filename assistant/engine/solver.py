@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.engine.acts import asks_judgement
 from assistant.engine.intents import count_basis
-from assistant.engine.quantities import Quantity, Role, read_quantities
+from assistant.engine.quantities import OPTION_NAME, Quantity, Role, read_quantities
 
 Call = tuple[str, dict[str, Any]]
 _I = re.IGNORECASE
@@ -293,7 +293,6 @@ def solve(question: str, earlier: Sequence[str] = (), *, defer: bool = False) ->
     return []
 
 
-_LABEL = re.compile(r"(?:视频|素材|链接|款|video|clip|product)\s?[A-Za-z0-9]\b|[A-Za-z0-9]\s?(?:视频|素材|款)|第[一二三四五1-5]条", _I)
 
 
 def _options(turns: Sequence[str]) -> list[Call]:
@@ -307,7 +306,7 @@ def _options(turns: Sequence[str]) -> list[Call]:
             continue
         call = _gpm_from_sales(known, turn)
         if call:
-            label = _LABEL.search(turn)
+            label = OPTION_NAME.search(turn)
             calls.append((call[0], {**call[1], "label": label.group(0) if label else f"#{n}"}))
     return calls
 
