@@ -1,4 +1,4 @@
-"""`tk-advisor ask`."""
+"""`tk-advisor ask` and `tk-advisor corpus`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ask.add_argument("--provider", choices=["offline", "openai"], help="override TK_PROVIDER")
     ask.add_argument("--json", action="store_true", help="print the Answer object as one JSON document")
     ask.set_defaults(handler=_ask)
+    corpus = sub.add_parser("corpus", help="the labelled seller corpus (corpus/)")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True)
+    corpus_sub.add_parser("check", help="validate every labelled line").set_defaults(handler=_corpus_check)
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -33,3 +36,15 @@ def _ask(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"\n[{answer.provider} · session {answer.session_id}]", file=sys.stderr)
     return 0
+
+
+def _corpus_check(args: argparse.Namespace) -> int:
+    from assistant.engine.reading.corpus import check
+
+    errors, hints, turns = check()
+    for line in errors:
+        print(f"error: {line}")
+    for line in hints:
+        print(f"hint: {line}")
+    print(f"corpus: {turns} turns, {len(errors)} errors, {len(hints)} hints")
+    return 1 if errors else 0
