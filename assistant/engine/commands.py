@@ -15,7 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ask.set_defaults(handler=_ask)
     corpus = sub.add_parser("corpus", help="the labelled seller corpus (corpus/)")
     corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True)
-    corpus_sub.add_parser("check", help="validate every labelled line").set_defaults(handler=_corpus_check)
+    check = corpus_sub.add_parser("check", help="validate every labelled line")
+    check.add_argument("dir", nargs="?", help="the corpus directory (default: corpus/ of the checkout)")
+    check.set_defaults(handler=_corpus_check)
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -39,9 +41,11 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _corpus_check(args: argparse.Namespace) -> int:
-    from assistant.engine.reading.corpus import check
+    from pathlib import Path
 
-    errors, hints, turns = check()
+    from assistant.engine.reading.corpus import CORPUS_DIR, check
+
+    errors, hints, turns = check(Path(args.dir) if args.dir else CORPUS_DIR)
     for line in errors:
         print(f"error: {line}")
     for line in hints:
