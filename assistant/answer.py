@@ -77,6 +77,9 @@ class Answer(BaseModel):
     session_id: str | None = None
     usage: dict[str, int] | None = None
     """The LLM provider's token counts (prompt_tokens, completion_tokens) summed over the turn; None offline."""
+    follow_ups: list[str] = Field(default_factory=list)
+    """Two or three questions the seller may ask next (the number to change, the next decision), in the
+    reply's language; surfaces show them as buttons or suggestions."""
 
     @property
     def declined(self) -> bool:
