@@ -197,13 +197,15 @@ class Advisor:
         )
 
     def _remember(self, turn: _Turn, answer: Answer) -> None:
+        """Store the turn; the answer gets the stored message's id."""
         meta: dict[str, Any] = {
             "lang": answer.lang, "kind": answer.kind, "provider": answer.provider, "details": answer.details, "act": answer.act,
-            "citations": [c.id for c in answer.citations], "warnings": answer.warnings,
+            "citations": [c.id for c in answer.citations], "warnings": answer.warnings, "follow_ups": answer.follow_ups,
             "tool_calls": [c.model_dump(include={"id", "name", "args", "result"}) for c in answer.tool_calls],
         }
-        self.store.append(turn.session_id, StoredMessage(role="user", content=turn.question),
-                          StoredMessage(role="assistant", content=answer.answer, meta=meta), owner=turn.owner)
+        answer.message_id = Store.new_message_id()
+        self.store.append(turn.session_id, StoredMessage(role="user", content=turn.question, id=Store.new_message_id()),
+                          StoredMessage(role="assistant", content=answer.answer, meta=meta, id=answer.message_id), owner=turn.owner)
 
     def _in_scope(self, text: str) -> bool:
         hits = self.retriever.search(text, k=1)

@@ -77,6 +77,9 @@ class Answer(BaseModel):
     session_id: str | None = None
     usage: dict[str, int] | None = None
     """The LLM provider's token counts (prompt_tokens, completion_tokens) summed over the turn; None offline."""
+    message_id: str | None = None
+    """The stored answer's id (feedback and the conversation API name it); None when the turn was not
+    stored (a stateless call without a session)."""
     follow_ups: list[str] = Field(default_factory=list)
     """Two or three questions the seller may ask next (the number to change, the next decision), in the
     reply's language; surfaces show them as buttons or suggestions."""

@@ -258,11 +258,15 @@ def test_feedback_fields_are_bounded_and_the_server_says_where_it_came_from(api:
     assert "'=HYPERLINK(1)" in shared_advisor().store.export_feedback("csv")
 
 
-def test_wrong_keys_are_throttled_per_address() -> None:
+def test_wrong_keys_are_throttled_per_address_and_stay_401() -> None:
     with serving(api_keys=(KEY,), rate_limit_per_minute=60, rate_limit_burst=5) as url:
-        codes = [httpx.get(f"{url}/v1/models", headers={"Authorization": "Bearer wrong-key-guess-000"}).status_code
-                 for _ in range(7)]
-    assert codes[:5] == [401] * 5 and codes[-1] == 429
+        responses = [httpx.get(f"{url}/v1/models", headers={"Authorization": "Bearer wrong-key-guess-000"}) for _ in range(7)]
+        assert httpx.get(f"{url}/v1/models", headers=AUTH).status_code == 200, "the right key still works"
+    assert [r.status_code for r in responses] == [401] * 7, "a client must not retry a wrong key as a rate limit"
+    assert "Retry-After" not in responses[0].headers
+    throttled = responses[-1]
+    assert int(throttled.headers["Retry-After"]) >= 1 and "Too many failed attempts" in error_of(throttled)["message"]
+    assert error_of(throttled)["code"] == "invalid_api_key"
 
 
 @pytest.mark.parametrize(("keys", "problem"), [(" , ,", "holds no key"), ("short-key", "shorter than 16")])

@@ -36,13 +36,17 @@ def api_schema(base_url: str) -> schemathesis.BaseSchema:
 
 def test_spec_documents_every_endpoint_and_error(base_url: str) -> None:
     spec = httpx.get(f"{base_url}/openapi.json").json()
-    assert set(spec["paths"]) == {"/healthz", "/readyz", "/api/ask", "/api/feedback", "/v1/models", "/v1/models/{model_id}", "/v1/chat/completions", "/api/sessions/{session_id}"}
+    assert set(spec["paths"]) == {"/healthz", "/readyz", "/api/ask", "/api/feedback", "/v1/models", "/v1/models/{model_id}",
+                                  "/v1/chat/completions", "/api/sessions/{session_id}", "/api/conversations",
+                                  "/api/conversations/{conversation_id}", "/api/messages/{message_id}/feedback",
+                                  "/api/streams/{stream_id}/stop"}
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["type"] == "http"
     ask = spec["paths"]["/api/ask"]["post"]
     assert {"200", "400", "401", "413", "415", "422", "429"} <= set(ask["responses"])
     assert ask["responses"]["429"]["headers"]["Retry-After"]["required"] is True
     chat = spec["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]["content"]
     assert set(chat) == {"application/json", "text/event-stream"}
+    assert set(ask["responses"]["200"]["content"]) == {"application/json", "text/event-stream"}
     assert "security" not in spec["paths"]["/healthz"]["get"]
 
 
@@ -55,8 +59,10 @@ def test_a_real_answer_matches_the_documented_response(api_schema: schemathesis.
     assert response.status_code == 200
 
 
-READS = [("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/models")]
-WRITES = [("POST", "/api/ask"), ("POST", "/api/feedback"), ("POST", "/v1/chat/completions")]
+READS = [("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/models"), ("GET", "/api/conversations"),
+         ("GET", "/api/conversations/{conversation_id}")]
+WRITES = [("POST", "/api/ask"), ("POST", "/api/feedback"), ("POST", "/v1/chat/completions"),
+          ("POST", "/api/messages/{message_id}/feedback")]
 CASES = [(*op, GenerationMode.POSITIVE) for op in READS + WRITES] + [(*op, GenerationMode.NEGATIVE) for op in WRITES]
 
 

@@ -96,9 +96,9 @@ def test_errors_map_to_the_clients_exceptions(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as no_user:
         client.chat.completions.create(model="tk-advisor", messages=[{"role": "assistant", "content": "hi"}])
     assert no_user.value.code == "no_user_message"
-    with pytest.raises(openai.UnprocessableEntityError) as model:
+    with pytest.raises(openai.NotFoundError) as model:
         client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": QUESTION}])
-    assert model.value.body["param"] == "model"
+    assert (model.value.code, model.value.body["param"]) == ("model_not_found", "model")
     wrong_key = openai.OpenAI(base_url=str(client.base_url), api_key="wrong", max_retries=0)
     with pytest.raises(openai.AuthenticationError):
         wrong_key.models.list()

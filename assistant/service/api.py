@@ -20,7 +20,9 @@ from starlette.routing import Match, Mount
 from assistant import __version__
 from assistant.config import Settings
 from assistant.service.answering import Answerer, answerer_for
+from assistant.service.ask_stream import Streams, streams_router
 from assistant.service.channels import feishu, slack
+from assistant.service.conversations_api import conversations_router
 from assistant.service.errors import ApiError, install_error_handlers
 from assistant.service.health import health_router
 from assistant.service.json_api import json_router
@@ -106,7 +108,10 @@ def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Ans
     limiter = RateLimiter.from_settings(settings)
     guard = api_guard(settings, limiter)
     app.include_router(health_router(advisor, answerer, limiter))
-    app.include_router(json_router(advisor, answerer, guard, settings.answer_timeout))
+    streams = Streams()
+    app.include_router(json_router(advisor, answerer, guard, settings.answer_timeout, streams))
+    app.include_router(streams_router(streams, guard))
+    app.include_router(conversations_router(advisor, guard))
     app.include_router(openai_router(advisor, answerer, guard, settings.answer_timeout))
     if slack.configured(settings):
         app.include_router(slack.slack_router(answerer, settings, http, advisor.store))

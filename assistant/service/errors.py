@@ -67,8 +67,8 @@ class ApiError(Exception):
 _DESCRIPTIONS = {
     400: "Malformed JSON, or a message the advisor cannot answer (empty, too long)",
     401: "Missing or wrong API key (`Authorization: Bearer <key>`)",
-    404: "No such session for this caller (sessions belong to the key or client that started them)",
-    413: "Request body larger than TK_MAX_BODY_BYTES",
+    404: "No such session, conversation, message, stream or model for this caller (conversations belong to the key or client that started them)",
+    413: "Request body larger than TK_MAX_BODY_BYTES (long conversations: send only the new message with a session id)",
     415: "Content-Type is not application/json",
     422: "The JSON does not match the request schema",
     429: "Rate limit exceeded; retry after `Retry-After` seconds",

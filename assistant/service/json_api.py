@@ -7,11 +7,13 @@ import time
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import StreamingResponse
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, InvalidInput
 from assistant.service.answering import within
+from assistant.service.ask_stream import STREAM_DOC, Streams, stream_answer
 from assistant.service.errors import ApiError, documented
 from assistant.service.security import Guard, require_json
 from assistant.service.sessions import CLIENT_SESSION_PATTERN
@@ -33,6 +35,7 @@ class AskRequest(BaseModel):
         pattern=CLIENT_SESSION_PATTERN,
         description="Continue a conversation: send back the `session_id` of an earlier answer.",
     )
+    stream: bool = Field(False, description="Answer as server-sent events (`text/event-stream`) instead of one JSON Answer.")
 
 
 class FeedbackCreated(BaseModel):
@@ -40,17 +43,19 @@ class FeedbackCreated(BaseModel):
     """The stored feedback row."""
 
 
-def json_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_timeout: float) -> APIRouter:
+def json_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_timeout: float, streams: Streams) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(guard)])
 
     @router.post(
         "/ask",
         response_model=Answer,
-        summary="Ask a question; the Answer carries citations, tool calls and the session id",
+        summary="Ask a question; the Answer carries citations, tool calls, the session id and the message id",
         dependencies=[Depends(require_json)],
-        responses=documented(400, 401, 404, 413, 415, 422, 429, 503),
+        responses={**STREAM_DOC, **documented(400, 401, 404, 413, 415, 422, 429, 503)},
     )
-    async def ask(body: AskRequest, request: Request) -> Answer:
+    async def ask(body: AskRequest, request: Request) -> Answer | StreamingResponse:
+        if body.stream:
+            return await stream_answer(advisor, streams, body.question, body.session_id, request.state.client.id, answer_timeout)
         started = time.perf_counter()
         try:
             answer = await within(answer_timeout,

@@ -34,7 +34,7 @@ from assistant.service.errors import ApiError, ErrorResponse, documented
 from assistant.service.render import as_text, footnotes
 from assistant.service.security import SESSION_HEADER, Guard, require_json
 from assistant.service.sessions import openai_session
-from assistant.service.threads import iterate_in_thread
+from assistant.service.threads import iterate_in_thread, prepend
 from assistant.text import without_surrogates
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class ChatCompletionRequest(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    model: Literal["tk-advisor"] = Field(description="The only model served.")
+    model: str = Field(max_length=256, description="`tk-advisor`, the only model served; any other is a 404 `model_not_found`.")
     messages: list[ChatMessage] = Field(
         min_length=1,
         description="The conversation; the last user message is answered. System, developer and tool messages are ignored.",
@@ -210,6 +210,12 @@ class ModelList(BaseModel):
     data: list[Model]
 
 
+def _unknown_model(model: str) -> ApiError:
+    """OpenAI's answer to a model it does not serve: 404 `model_not_found`."""
+    return ApiError(404, f"The model '{model[:100]}' does not exist; this server serves '{MODEL_ID}'.",
+                    code="model_not_found", param="model")
+
+
 def _refuse_unsupported(body: ChatCompletionRequest) -> None:
     """Client tools cannot be honoured (the assistant runs its own): a clear 400 rather than silence."""
     if body.tools:
@@ -256,12 +262,6 @@ def _remainder(final: str, streamed: str) -> str:
         return final[len(streamed):]
     log.warning("stream: the final answer differs from the streamed text; sending it whole")
     return "\n\n" + final
-
-
-async def _prepend(first: StreamEvent, rest: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
-    yield first
-    async for event in rest:
-        yield event
 
 
 async def _sse(events: AsyncIterator[StreamEvent], prompt: str | None = None) -> AsyncIterator[str]:
@@ -340,8 +340,7 @@ def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_tim
     @router.get("/models/{model_id}", response_model=Model, summary="One model", responses=documented(401, 404, 429))
     async def model(model_id: str) -> Model:
         if model_id != MODEL_ID:
-            raise ApiError(404, f"The model '{model_id}' does not exist; this server serves '{MODEL_ID}'.",
-                           code="model_not_found", param="model")
+            raise _unknown_model(model_id)
         return served
 
     @router.post(
@@ -358,6 +357,8 @@ def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_tim
                                            description="Keep the conversation on the server under this id"),
     ) -> ChatCompletion | StreamingResponse:
         _refuse_unsupported(body)
+        if body.model != MODEL_ID:
+            raise _unknown_model(body.model)
         session_id = openai_session(body.user, x_session_id)
         turns = _conversation(body.messages)
         prompt = "\n".join(m.text for m in body.messages)
@@ -394,4 +395,4 @@ async def _stream(
     except InvalidInput as exc:
         raise ApiError.from_invalid_input(exc, "messages") from None
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(_sse(_prepend(first, stream), usage_prompt), media_type="text/event-stream", headers=headers)
+    return StreamingResponse(_sse(prepend(first, stream), usage_prompt), media_type="text/event-stream", headers=headers)

@@ -117,8 +117,16 @@ def api_guard(settings: Settings, limiter: RateLimiter | None = None) -> Guard:
         return client
 
     async def refuse(request: Request, error: ApiError) -> ApiError:
-        """A failed authentication spends a token of the caller's address: guessing keys is throttled too."""
-        await admit(request, Client("auth-failed:" + _address(request)))
+        """A failed authentication spends a token of the caller's address. Past the budget it stays a 401
+        (a client must not retry it as a 429 rate limit), with `Retry-After` and the reason."""
+        try:
+            await admit(request, Client("auth-failed:" + _address(request)))
+        except ApiError as limited:
+            if limited.status != 429:
+                raise
+            wait = (limited.headers or {}).get("Retry-After", "1")
+            return ApiError(401, f"{error.detail.message} Too many failed attempts from this address: wait {wait} s.",
+                            code=error.detail.code, headers={**_CHALLENGE, "Retry-After": wait})
         return error
 
     async def by_key(request: Request, credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> Client:
@@ -158,15 +166,22 @@ class BodyLimit:
         self.limit = limit
         self.prefixes = prefixes
 
-    def _too_large(self) -> ApiError:
-        return ApiError(413, f"The request body is larger than {self.limit:,} bytes.", code="request_too_large")
+    def _too_large(self, path: str = "") -> ApiError:
+        """413 naming the limit and, on the APIs, how to keep a long conversation without resending it."""
+        message = f"The request body is larger than {self.limit:,} bytes (TK_MAX_BODY_BYTES)."
+        if path.startswith("/v1/"):
+            message += (f" For a long conversation send only the new user message with an `{SESSION_HEADER}` header"
+                        " (or `user`): the server keeps the history.")
+        elif path.startswith("/api/"):
+            message += " For a long conversation send only the new question with the `session_id` of the last answer."
+        return ApiError(413, message, code="request_too_large", param="body")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
             return await self.app(scope, receive, send)
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.limit:
-            return await self._too_large().response()(scope, receive, send)
+            return await self._too_large(scope["path"]).response()(scope, receive, send)
         received = 0
 
         async def counted() -> Message:
@@ -174,7 +189,7 @@ class BodyLimit:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.limit:
-                raise HTTPException(413, self._too_large().detail.message)
+                raise HTTPException(413, self._too_large(scope["path"]).detail.message)
             return message
 
         await self.app(scope, counted, send)

@@ -62,3 +62,10 @@ async def iterate_in_thread(make: Callable[[], Iterator[T]]) -> AsyncIterator[T]
             yield item
     finally:
         stopped.set()
+
+
+async def prepend(first: T, rest: AsyncIterator[T]) -> AsyncIterator[T]:
+    """`first`, then the items of `rest` (a stream whose first item was awaited on its own)."""
+    yield first
+    async for item in rest:
+        yield item

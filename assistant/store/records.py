@@ -14,6 +14,20 @@ class StoredMessage(BaseModel):
     content: str
     meta: dict[str, Any] = Field(default_factory=dict)
     """For assistant turns: lang, kind, tool calls and citation ids (the state follow-ups use)."""
+    id: str | None = None
+    """The message's id (answers carry it as `message_id`); None for turns stored before ids existed."""
+    created_at: float | None = None
+    """When it was stored (set by the store)."""
+
+
+class LocatedMessage(BaseModel):
+    """A stored message found by its id: its conversation, who owns that, and the question it answers."""
+
+    session_id: str
+    owner: str
+    message: StoredMessage
+    question: str
+    """The user turn just before it ('' for a user message)."""
 
 
 class SessionSummary(BaseModel):
@@ -53,3 +67,5 @@ class Feedback(BaseModel):
 class FeedbackRow(Feedback):
     id: str
     created_at: float
+    message_id: str | None = None
+    """The rated answer's id when the feedback came through its message (`/api/messages/{id}/feedback`, chat buttons)."""

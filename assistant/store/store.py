@@ -24,9 +24,10 @@ from assistant.store.database import (
     open_engine,
     upgrade_if_behind,
 )
-from assistant.store.records import Feedback, FeedbackRow, SessionSummary, StoredMessage
+from assistant.store.records import Feedback, FeedbackRow, LocatedMessage, SessionSummary, StoredMessage
 
-_FEEDBACK_COLUMNS = ("id", "created_at", "session_id", "rating", "comment", "question", "answer", "citations", "provider", "channel")
+_FEEDBACK_COLUMNS = ("id", "created_at", "session_id", "rating", "comment", "question", "answer", "citations", "provider", "channel",
+                     "message_id")
 
 
 class StoreUnavailable(RuntimeError):
@@ -92,6 +93,10 @@ class Store:
     @staticmethod
     def new_session_id() -> str:
         return uuid.uuid4().hex
+
+    @staticmethod
+    def new_message_id() -> str:
+        return "msg_" + uuid.uuid4().hex
 
     def claim(self, session_id: str, owner: str) -> bool:
         """Bind a new session to `owner`, or confirm that `owner` holds it; False when another does.
@@ -174,8 +179,29 @@ class Store:
     def history(self, session_id: str) -> list[StoredMessage]:
         m = tables.messages
         with self._read() as db:
-            rows = db.execute(select(m.c.role, m.c.content, m.c.meta).where(m.c.session_id == session_id).order_by(m.c.seq))
-            return [StoredMessage(role=r, content=c, meta=json.loads(meta)) for r, c, meta in rows]
+            rows = db.execute(select(m.c.role, m.c.content, m.c.meta, m.c.message_id, m.c.created_at)
+                              .where(m.c.session_id == session_id).order_by(m.c.seq))
+            return [StoredMessage(role=r, content=c, meta=json.loads(meta), id=i, created_at=at) for r, c, meta, i, at in rows]
+
+    def owner(self, session_id: str) -> str | None:
+        """Who started the conversation (None when there is no such conversation)."""
+        s = tables.sessions
+        with self._read() as db:
+            return db.execute(select(s.c.owner).where(s.c.session_id == session_id)).scalar_one_or_none()
+
+    def message(self, message_id: str) -> LocatedMessage | None:
+        """The message with this id, where it is and the question it answers; None when unknown."""
+        m, s = tables.messages, tables.sessions
+        found = (select(m.c.session_id, m.c.seq, m.c.role, m.c.content, m.c.meta, m.c.created_at, s.c.owner)
+                 .join(s, s.c.session_id == m.c.session_id).where(m.c.message_id == message_id))
+        with self._read() as db:
+            row = db.execute(found).first()
+            if row is None:
+                return None
+            before = select(m.c.content).where(m.c.session_id == row.session_id, m.c.seq == row.seq - 1, m.c.role == "user")
+            question = db.execute(before).scalar_one_or_none() if row.role == "assistant" else None
+        stored = StoredMessage(role=row.role, content=row.content, meta=json.loads(row.meta), id=message_id, created_at=row.created_at)
+        return LocatedMessage(session_id=row.session_id, owner=row.owner, message=stored, question=question or "")
 
     def append(self, session_id: str, *messages: StoredMessage, owner: str = "legacy") -> None:
         """Add turns at the end of a conversation, binding a new one to `owner` (default: `legacy`,
@@ -192,12 +218,13 @@ class Store:
             last = db.execute(last_seq).scalar_one()
             db.execute(m.insert(), [
                 {"session_id": session_id, "seq": last + 1 + i, "role": msg.role, "content": msg.content,
-                 "meta": json.dumps(msg.meta, ensure_ascii=False, default=str), "created_at": now}
+                 "meta": json.dumps(msg.meta, ensure_ascii=False, default=str), "created_at": now, "message_id": msg.id}
                 for i, msg in enumerate(messages)
             ])
 
-    def add_feedback(self, feedback: Feedback) -> FeedbackRow:
-        row = FeedbackRow(id=uuid.uuid4().hex, created_at=time.time(), **feedback.model_dump())
+    def add_feedback(self, feedback: Feedback, message_id: str | None = None) -> FeedbackRow:
+        """Store a rating; `message_id` ties it to the stored answer it rates (checked by the caller)."""
+        row = FeedbackRow(id=uuid.uuid4().hex, created_at=time.time(), message_id=message_id, **feedback.model_dump())
         with self._write() as db:
             db.execute(tables.feedback.insert().values(**{**row.model_dump(), "citations": json.dumps(row.citations)}))
         return row

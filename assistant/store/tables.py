@@ -24,6 +24,8 @@ messages = Table(
     Column("content", Text, nullable=False),
     Column("meta", Text, nullable=False, server_default="{}"),
     Column("created_at", Float, nullable=False),
+    Column("message_id", Text),
+    Index("messages_by_id", "message_id", unique=True),
 )
 
 sessions = Table(
@@ -57,4 +59,5 @@ feedback = Table(
     Column("citations", Text, nullable=False, server_default="[]"),
     Column("provider", Text, nullable=False, server_default=""),
     Column("channel", Text, nullable=False, server_default=""),
+    Column("message_id", Text),
 )
