@@ -27,7 +27,7 @@ from assistant.answer import (
 )
 from assistant.config import Settings
 from assistant.engine import prompts
-from assistant.engine.agent import OFFLINE, RunContext, build_agent, turn_messages
+from assistant.engine.agent import CANNED, OFFLINE, RunContext, build_agent, turn_messages
 from assistant.engine.conversation import KIND_KEY, mark_kind, parse_tool_result
 from assistant.engine.grounding import SEARCH_TOOL, cited_ids, retrieved_ids
 from assistant.engine.guard import (
@@ -43,11 +43,13 @@ from assistant.kb.retrieve import RELEVANCE_FLOOR, Retriever, open_retriever
 from assistant.kb.schema import Lang
 from assistant.store import Store, StoredMessage
 from assistant.tools.calculators import Defaults
-from assistant.tools.registry import build_tools
+from assistant.tools.registry import build_tools, shown_call
 
 log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 8
+CANNED_KINDS = frozenset({"injection", "out_of_scope", "small_talk", "not_in_knowledge"})
+"""Kinds of answer that are fixed texts, whatever the provider."""
 
 Messages = str | Sequence[dict[str, str]]
 
@@ -106,6 +108,7 @@ class Advisor:
         announced: set[str] = set()
         final: list[BaseMessage] = []
         written = sent = ""  # the model's text so far, and the part of its reply already streamed
+        held = turn.context.provider != OFFLINE  # a model's draft may be rejected: its text waits for the Answer
         for mode, payload in self._agent.stream(
             {"messages": turn.inputs}, context=turn.context, stream_mode=["messages", "custom", "values"]
         ):
@@ -114,13 +117,13 @@ class Advisor:
                 planned = final[-1].tool_calls if final and isinstance(final[-1], AIMessage) else []
                 for call in (c for c in planned if c["id"] not in announced):  # in the order the model chose
                     announced.add(call["id"])
-                    started = ToolCall(id=call["id"], name=call["name"], args=call["args"], result=None)
-                    yield ToolEvent(type="tool_start", call=started)
+                    name, args = shown_call(call["name"], call["args"])
+                    yield ToolEvent(type="tool_start", call=ToolCall(id=call["id"], name=name, args=args, result=None))
             elif mode == "custom" and payload.get("tk_event") == "tool_end":
                 call = ToolCall(id=payload["id"], name=payload["name"], args=payload["args"],
                                 result=payload["result"], duration_ms=payload["duration_ms"])
                 yield ToolEvent(type="tool_end", call=call)
-            elif mode == "messages":
+            elif mode == "messages" and not held:
                 chunk, _ = payload
                 if isinstance(chunk, AIMessage) and chunk.text and not chunk.tool_calls:
                     written += chunk.text
@@ -128,7 +131,10 @@ class Advisor:
                     if len(visible) > len(sent):
                         yield TextEvent(delta=visible[len(sent):])
                         sent = visible
-        yield AnswerEvent(answer=self._finish(turn, final))
+        answer = self._finish(turn, final)
+        if held and answer.answer:
+            yield TextEvent(delta=answer.answer)
+        yield AnswerEvent(answer=answer)
 
     def _prepare(self, messages: Messages, session_id: str | None, owner: str) -> _Turn:
         if isinstance(messages, str):
@@ -177,12 +183,13 @@ class Advisor:
         reply, details = split_details(final.text)
         if kind == "advice" and not _has_evidence(calls):
             kind, reply, details = "not_in_knowledge", prompts.NOT_IN_KNOWLEDGE_REPLY[ctx.lang], ""
-        available = retrieved_ids(produced) | {s for c in calls if isinstance(c.result, dict) for s in c.result.get("sources", [])}
+        available = retrieved_ids(messages) | {s for c in calls if isinstance(c.result, dict) for s in c.result.get("sources", [])}
         cited = cited_ids(f"{reply}\n{details}")
         citations = [self.citation(i, ctx.lang, available) for i in cited if i in available and i in self.kb]
-        answer = Answer(answer=reply, details=details, act=ctx.act, lang=ctx.lang, kind=kind, provider=ctx.provider,
-                        citations=citations, tool_calls=calls, warnings=ctx.warnings, session_id=turn.session_id,
-                        usage=_provider_usage(produced) if ctx.provider != OFFLINE else None)
+        warnings = [*(prompts.REPAIRED_NOTE.format(reason=r) for r in ctx.repairs), *ctx.warnings]
+        answer = Answer(answer=reply, details=details, act=ctx.act, lang=ctx.lang, kind=kind,
+                        provider=CANNED if kind in CANNED_KINDS else ctx.provider, citations=citations, tool_calls=calls,
+                        warnings=warnings, session_id=turn.session_id, usage=_provider_usage(produced, ctx))
         if turn.session_id:
             self._remember(turn, answer)
         return answer
@@ -221,7 +228,8 @@ def _tool_calls(messages: list[BaseMessage], ctx: RunContext) -> list[ToolCall]:
                 result = results.get(call["id"])
                 payload = parse_tool_result(result) if result is not None else None
                 error = payload.get("error") if isinstance(payload, dict) else None
-                calls.append(ToolCall(id=call["id"], name=call["name"], args=call["args"], result=payload,
+                name, args = shown_call(call["name"], call["args"])
+                calls.append(ToolCall(id=call["id"], name=name, args=args, result=payload,
                                       duration_ms=round(ctx.tool_ms.get(call["id"], 0.0), 3),
                                       error=str(error) if error else None))
     return calls
@@ -240,13 +248,15 @@ def _screened(question: str) -> tuple[str, bool]:
     return question, False
 
 
-def _provider_usage(messages: list[BaseMessage]) -> dict[str, int] | None:
-    """The provider's token counts over this turn's model calls, when it reported them."""
-    reported = [m.usage_metadata for m in messages if isinstance(m, AIMessage) and m.usage_metadata]
-    if not reported:
+def _provider_usage(messages: list[BaseMessage], ctx: RunContext) -> dict[str, int] | None:
+    """The provider's token counts over this turn's model calls (when it reported them), the round
+    trips to the model and the corrections it was sent; None when no model was called."""
+    if not ctx.model_calls:
         return None
+    reported = [m.usage_metadata for m in messages if isinstance(m, AIMessage) and m.usage_metadata]
     return {"prompt_tokens": sum(u["input_tokens"] for u in reported),
-            "completion_tokens": sum(u["output_tokens"] for u in reported)}
+            "completion_tokens": sum(u["output_tokens"] for u in reported),
+            "model_calls": ctx.model_calls, "repairs": len(ctx.repairs)}
 
 
 def _has_evidence(calls: list[ToolCall]) -> bool:

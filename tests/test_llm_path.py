@@ -13,6 +13,7 @@ from assistant.answer import AnswerEvent, TextEvent, ToolEvent
 from assistant.config import Settings
 from assistant.kb.retrieve import Retriever
 from assistant.store import Store
+from assistant.tools.registry import MODEL_TOOLS
 from openai_stub import OpenAIStub, Reply
 
 QUESTION = "Will AI videos get my account throttled? My video had 200k views at GPM 12."
@@ -34,7 +35,7 @@ def llm_advisor(stub: OpenAIStub, retriever: Retriever, tmp_path) -> Advisor:
 
 def _search(query: str) -> Reply:
     return Reply(tool_calls=[("search_knowledge", json.dumps({"query": query, "k": 5})),
-                             ("gmv_from_views", json.dumps({"views": "20万", "gpm": 12}))])
+                             ("calculator", json.dumps({"name": "gmv_from_views", "inputs": {"views": "20万", "gpm": 12}}))])
 
 
 def _top_id(retriever: Retriever, query: str) -> str:
@@ -52,8 +53,10 @@ def test_scripted_turn_runs_tools_and_cites(llm_advisor: Advisor, stub: OpenAISt
     assert answer.tool_calls[1].result["figures"]["gmv"] == pytest.approx(2400)
     assert [c.id for c in answer.citations] == [top]
     sent = stub.requests[0]
-    assert {t["function"]["name"] for t in sent["tools"]} >= {"search_knowledge", "gmv_from_views", "compare_content_options"}
+    assert [t["function"]["name"] for t in sent["tools"]] == list(MODEL_TOOLS)  # the calculators behind one schema
+    assert "compare_content_options" in json.dumps(sent["tools"])
     assert "English" in sent["messages"][0]["content"]  # the system prompt names the user's language
+    assert answer.usage is not None and answer.usage["model_calls"] == 2 and answer.usage["repairs"] == 0
 
 
 def test_invented_number_gets_one_corrective_retry(llm_advisor: Advisor, stub: OpenAIStub, retriever: Retriever) -> None:
@@ -63,19 +66,25 @@ def test_invented_number_gets_one_corrective_retry(llm_advisor: Advisor, stub: O
                  Reply(content=f"About $2,400 of GMV [{top}]."))
     answer = llm_advisor.ask(QUESTION)
     assert "9,731" not in answer.answer and "2,400" in answer.answer
-    assert answer.warnings == []
+    assert answer.provider == "openai:stub-model"
+    assert len(answer.warnings) == 1 and "revised its answer" in answer.warnings[0] and "$9,731" in answer.warnings[0]
+    assert answer.usage is not None and (answer.usage["model_calls"], answer.usage["repairs"]) == (3, 1)
     retry_prompt = stub.requests[-1]["messages"][-1]["content"]
-    assert "grounding check" in retry_prompt and "9,731" in retry_prompt
+    assert "grounding check" in retry_prompt and "$9,731" in retry_prompt and "calculate" in retry_prompt
 
 
-def test_answer_still_invented_after_retry_is_marked(llm_advisor: Advisor, stub: OpenAIStub, retriever: Retriever) -> None:
+def test_answer_still_invented_after_two_corrections_goes_to_the_offline_engine(
+    llm_advisor: Advisor, stub: OpenAIStub, retriever: Retriever
+) -> None:
     top = _top_id(retriever, "AI video account throttling")
     stub.enqueue(_search("AI video account throttling"),
-                 Reply(content=f"You will make $9,731 [{top}] [made-up-entry]."),
-                 Reply(content=f"Still $9,731 [{top}] [made-up-entry]."))
+                 *(Reply(content=f"You will make $9,731 [{top}] [made-up-entry].") for _ in range(3)))
     answer = llm_advisor.ask(QUESTION)
-    assert any("9,731" in w and "made-up-entry" in w for w in answer.warnings)
+    assert answer.provider == "offline-fallback"
+    assert any("offline engine answered" in w and "9,731" in w and "made-up-entry" in w for w in answer.warnings)
+    assert "9,731" not in answer.answer and "2,400" in answer.answer
     assert "made-up-entry" not in [c.id for c in answer.citations]
+    assert len(stub.requests) == 4
 
 
 @pytest.mark.parametrize(
@@ -92,8 +101,8 @@ def test_answer_still_invented_after_retry_is_marked(llm_advisor: Advisor, stub:
 def test_provider_faults_fall_back_to_offline(llm_advisor: Advisor, stub: OpenAIStub, faults: list[Reply]) -> None:
     stub.enqueue(*faults)
     answer = llm_advisor.ask("我的视频20万播放, GPM 12, 能卖多少?")
-    assert answer.provider == "offline"
-    assert answer.warnings and "offline engine answered" in answer.warnings[0]
+    assert answer.provider == "offline-fallback"
+    assert answer.warnings and "offline engine answered" in answer.warnings[-1]
     assert "2,400" in answer.answer and answer.lang == "zh"
     assert [c.name for c in answer.tool_calls] == ["search_knowledge", "gmv_from_views"]
 

@@ -17,7 +17,17 @@ from assistant.config import PACKAGE_ROOT
 from assistant.kb.loader import load_entries
 from assistant.kb.schema import Entry
 from assistant.tools.calculators import CALCULATORS, Defaults
-from assistant.tools.registry import POLICY_TOOL, SEARCH_TOOL, TOOL_GUIDES, build_tools, policy_tool
+from assistant.tools.calculate import CALCULATE_TOOL
+from assistant.tools.registry import (
+    CALCULATOR_TOOL,
+    MODEL_TOOLS,
+    POLICY_TOOL,
+    SEARCH_TOOL,
+    TOOL_GUIDES,
+    build_tools,
+    policy_tool,
+    shown_call,
+)
 
 ENTRIES = load_entries(PACKAGE_ROOT / "knowledge").entries
 
@@ -50,11 +60,13 @@ def tools(retriever: FakeRetriever) -> dict[str, Any]:
     return {tool.name: tool for tool in build_tools(retriever, Defaults.from_entries(ENTRIES))}
 
 
-def test_one_tool_per_calculator_plus_search_and_policy(tools: dict[str, Any]) -> None:
-    assert list(tools) == [SEARCH_TOOL, POLICY_TOOL, *CALCULATORS]
+def test_one_tool_per_calculator_plus_search_policy_calculate_and_the_group(tools: dict[str, Any]) -> None:
+    assert list(tools) == [SEARCH_TOOL, POLICY_TOOL, CALCULATE_TOOL, CALCULATOR_TOOL, *CALCULATORS]
+    assert set(MODEL_TOOLS) == {SEARCH_TOOL, POLICY_TOOL, CALCULATE_TOOL, CALCULATOR_TOOL}
     assert set(TOOL_GUIDES) == set(CALCULATORS)
     for name, calculator in CALCULATORS.items():
         assert tools[name].args_schema == calculator.input_model.model_json_schema()
+        assert f"- {name}(" in tools[CALCULATOR_TOOL].description  # listed in the group's catalogue
         assert len(tools[name].description) > 100
 
 
@@ -161,3 +173,51 @@ def test_check_policy_rules_on_the_action_asked() -> None:
     assert tool.invoke({"action": "the weather in Paris"})["rulings"] == []
     assert tool.invoke({"action": "改颜色", "market": "JP"})["rulings"] == []
     assert "error" in tool.invoke({"action": ""})
+
+
+def test_the_grouped_calculator_runs_the_named_one_and_reports_bad_inputs(tools: dict[str, Any]) -> None:
+    grouped = tools[CALCULATOR_TOOL].invoke({"name": "gmv_from_views", "inputs": {"views": "20万", "gpm": 12}})
+    assert grouped == tools["gmv_from_views"].invoke({"views": "20万", "gpm": 12})
+    unknown = tools[CALCULATOR_TOOL].invoke({"name": "gmv", "inputs": {}})
+    assert unknown["fields"] == ["name"] and "gmv_from_views" in unknown["error"]["en"]
+    bad = tools[CALCULATOR_TOOL].invoke({"name": "gmv_from_views", "inputs": {"views": "lots"}})
+    assert bad["tool"] == "gmv_from_views" and bad["fields"] == ["views"]
+    assert shown_call(CALCULATOR_TOOL, {"name": "roas", "inputs": {"gmv": 1}}) == ("roas", {"gmv": 1})
+    assert shown_call(SEARCH_TOOL, {"query": "x"}) == (SEARCH_TOOL, {"query": "x"})
+
+
+def test_the_model_is_offered_a_fraction_of_the_schemas(tools: dict[str, Any]) -> None:
+    size = {name: len(json.dumps(convert_to_openai_tool(tool), ensure_ascii=False)) for name, tool in tools.items()}
+    offered = sum(size[name] for name in MODEL_TOOLS)
+    every_calculator = sum(size[name] for name in (SEARCH_TOOL, POLICY_TOOL, *CALCULATORS))
+    assert offered * 4 < every_calculator
+
+
+def test_calculate_returns_the_result_and_its_worked_line(tools: dict[str, Any]) -> None:
+    result = tools[CALCULATE_TOOL].invoke({"expression": "gmv / views * 1000", "values": {"gmv": "$396", "views": "12万"}})
+    assert result["result"] == pytest.approx(3.3)
+    assert result["worked"] == {"zh": "396美元 ÷ 12万 × 1,000 = 3.3", "en": "$396 ÷ 120,000 × 1,000 = 3.3"}
+    share = tools[CALCULATE_TOOL].invoke({"expression": "orders / views", "values": {"orders": 18, "views": 120000}, "unit": "percent"})
+    assert share["shown"]["en"] == "0.015%"
+    difference = tools[CALCULATE_TOOL].invoke({"expression": "(sold - paid) / paid", "values": {"sold": 600, "paid": 360}, "unit": "percent"})
+    assert difference["worked"]["en"] == "(600 − 360) ÷ 360 = 66.67%"
+
+
+@pytest.mark.parametrize("args", [
+    {"expression": "__import__('os').system('id')"},
+    {"expression": "open('/etc/passwd')"},
+    {"expression": "(lambda: 1)()"},
+    {"expression": "a.__class__", "values": {"a": 1}},
+    {"expression": "[1, 2]"},
+    {"expression": "9 ** 9 ** 9"},
+    {"expression": "a / b", "values": {"a": 1, "b": 0}},
+    {"expression": "a * b", "values": {"a": 1}},
+    {"expression": "1e308 * 10"},
+    {"expression": "x" * 400},
+    {"expression": "a + 1", "values": {"not a name": 1}},
+    {"expression": "a + 1", "values": {"a": "lots"}},
+    {"expression": ""},
+])  # fmt: skip
+def test_calculate_refuses_anything_but_finite_arithmetic_with_a_clear_error(tools: dict[str, Any], args: dict[str, Any]) -> None:
+    result = tools[CALCULATE_TOOL].invoke(args)
+    assert result["tool"] == CALCULATE_TOOL and result["error"]["en"] and result["error"]["zh"]

@@ -20,15 +20,24 @@ from assistant.answer import DETAILS_MARKER
 from assistant.engine import prompts
 from assistant.engine.acts import read_act
 from assistant.engine.conversation import INTERNAL_KEY, KIND_KEY, is_user_message, mark_kind, parse_tool_result
-from assistant.engine.grounding import check_grounding
+from assistant.engine.grounding import SEARCH_TOOL, check_grounding
 from assistant.engine.guard import is_injection, mentions_domain
 from assistant.engine.reply import SMALL_TALK
 from assistant.engine.tool_threads import reuse_tool_threads
 from assistant.kb.schema import Lang
+from assistant.tools.registry import MODEL_TOOLS, shown_call
 
 log = logging.getLogger(__name__)
 
 OFFLINE = "offline"
+
+
+CANNED = "canned"
+"""The provider of a fixed reply (a decline, small talk, "not in my knowledge"): no model wrote it."""
+FALLBACK = "offline-fallback"
+"""The provider when the offline engine answered because the model could not (the warning says why)."""
+MAX_REPAIRS = 2
+"""Corrective messages a model may get in one turn (grounding, a missing search, unreadable arguments)."""
 
 
 @dataclass
@@ -42,9 +51,18 @@ class RunContext:
     provider: str = OFFLINE
     warnings: list[str] = field(default_factory=list)
     tool_ms: dict[str, float] = field(default_factory=dict)
-    grounding_retries: int = 0
+    repairs: list[str] = field(default_factory=list)
+    """Why the model was asked to try again, once per corrective message."""
+    model_calls: int = 0
+    """Round trips to the language model this turn (0 offline)."""
+    fallback_from: int | None = None
+    """Where the offline engine took over: the number of messages the turn had then."""
     act: str | None = None
     """What the question asks for (`acts.read_act`), read once before the agent runs."""
+
+
+class ModelGaveUp(Exception):
+    """The model's answer could not be repaired within `MAX_REPAIRS`; the offline engine answers instead."""
 
 
 class InputGuard(AgentMiddleware):
@@ -70,16 +88,21 @@ class InputGuard(AgentMiddleware):
         return {"messages": [reply], "jump_to": "end"}
 
 
-class SystemPrompt(AgentMiddleware):
-    """Before each model call: the system prompt, naming the language of this turn."""
+class ModelSetup(AgentMiddleware):
+    """Before each call to the language model: the system prompt in the turn's language, and only
+    the tools a model is offered (the calculators behind one schema)."""
 
     def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
-        lang_name = prompts.LANG_NAMES[request.runtime.context.lang]
-        return handler(request.override(system_message=SystemMessage(prompts.SYSTEM_PROMPT.format(lang_name=lang_name, details_marker=DETAILS_MARKER))))
+        ctx: RunContext = request.runtime.context
+        prompt = prompts.SYSTEM_PROMPT.format(lang_name=prompts.LANG_NAMES[ctx.lang], details_marker=DETAILS_MARKER)
+        offered = [t for t in request.tools if getattr(t, "name", None) in MODEL_TOOLS]
+        return handler(request.override(system_message=SystemMessage(prompt), tools=offered))
 
 
 class ProviderFallback(AgentMiddleware):
-    """Around each model call: on a provider fault or a malformed tool call, answer offline."""
+    """Around each model call: unreadable tool arguments get one corrective message naming the
+    error; a provider fault, or an answer the model could not repair, hands the turn to the offline
+    engine, which plans afresh from the seller's question."""
 
     def __init__(self, offline: BaseChatModel):
         super().__init__()
@@ -87,23 +110,51 @@ class ProviderFallback(AgentMiddleware):
 
     def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
         ctx: RunContext = request.runtime.context
-        if ctx.provider == OFFLINE:
-            return handler(request.override(model=self._offline))
-        for attempt in (1, 2):
+        if ctx.provider in (OFFLINE, FALLBACK):
+            return handler(self._offline_request(request, ctx))
+        produced: list[Any] = []
+        while True:
             try:
-                response = handler(request)
+                response = handler(request.override(messages=[*request.messages, *produced]) if produced else request)
+            except ModelGaveUp as exc:
+                reason = str(exc)
+                break
             except Exception as exc:  # provider faults arrive as many exception types
                 reason = f"{type(exc).__name__}: {str(exc)[:120]}"
                 break
-            bad = [m for m in response.result if isinstance(m, AIMessage) and m.invalid_tool_calls]
+            bad = [call for m in response.result if isinstance(m, AIMessage) for call in m.invalid_tool_calls]
             if not bad:
-                return response
-            reason = f"malformed tool call (attempt {attempt})"
-            log.warning("provider returned a %s", reason)
-        log.warning("provider fault, falling back to the offline engine: %s", reason)
+                return ModelResponse(result=[*produced, *response.result], structured_response=response.structured_response)
+            reason = "unreadable tool arguments: " + "; ".join(f"{c.get('name')}: {c.get('error') or 'not JSON'}" for c in bad)
+            if len(ctx.repairs) >= MAX_REPAIRS or any(r.startswith("unreadable") for r in ctx.repairs):
+                break
+            log.warning("provider returned %s", reason)
+            ctx.repairs.append(reason)
+            produced.append(_internal(prompts.MALFORMED_RETRY.format(
+                calls="; ".join(f"{c.get('name')}({str(c.get('args'))[:200]})" for c in bad), lang_name=prompts.LANG_NAMES[ctx.lang])))
+        log.warning("falling back to the offline engine: %s", reason)
         ctx.warnings.append(prompts.FALLBACK_WARNING.format(reason=reason))
-        ctx.provider = OFFLINE
-        return handler(request.override(model=self._offline))
+        ctx.provider, ctx.fallback_from = FALLBACK, len(request.messages)
+        return handler(self._offline_request(request, ctx))
+
+    def _offline_request(self, request: ModelRequest, ctx: RunContext) -> ModelRequest:
+        """The offline engine sees the conversation without what the model did this turn."""
+        if ctx.fallback_from is None:
+            return request.override(model=self._offline)
+        messages = request.messages
+        start = len(messages) - len(turn_messages(messages))
+        return request.override(model=self._offline, messages=[*messages[:start], *messages[ctx.fallback_from:]])
+
+
+class SearchLanguage(AgentMiddleware):
+    """A model's `search_knowledge` returns passages in the turn's language only (half the tokens)."""
+
+    def wrap_tool_call(self, request: ToolCallRequest, handler: Callable[[ToolCallRequest], ToolMessage]) -> ToolMessage:
+        call = request.tool_call
+        ctx: RunContext = request.runtime.context
+        if call["name"] == SEARCH_TOOL and ctx.provider != FALLBACK and isinstance(call["args"], dict) and "lang" not in call["args"]:
+            request = request.override(tool_call={**call, "args": {**call["args"], "lang": ctx.lang}})
+        return handler(request)
 
 
 class ToolTimer(AgentMiddleware):
@@ -115,16 +166,19 @@ class ToolTimer(AgentMiddleware):
         result = handler(request)
         elapsed = (time.perf_counter() - started) * 1000
         request.runtime.context.tool_ms[call["id"]] = elapsed
+        name, args = shown_call(call["name"], call["args"])
         request.runtime.stream_writer({
-            "tk_event": "tool_end", "id": call["id"], "name": call["name"], "args": call["args"],
+            "tk_event": "tool_end", "id": call["id"], "name": name, "args": args,
             "result": parse_tool_result(result), "duration_ms": elapsed,
         })
         return result
 
 
 class Grounding(AgentMiddleware):
-    """Around each model call: a final answer's numbers and citations must be supported; an LLM
-    gets one corrective retry per turn, else the answer carries a warning.
+    """Around each model call: a model's final answer must rest on a search, and its numbers and
+    citations must be supported; else the model is told what to fix (at most `MAX_REPAIRS` times a
+    turn), and past that the turn goes to the offline engine. The offline engine's answers are
+    checked too and carry a warning when they fail (they are never retried).
 
     A model-call wrapper rather than an `after_model` hook: no extra graph step per model call.
     """
@@ -135,28 +189,45 @@ class Grounding(AgentMiddleware):
 
     def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
         ctx: RunContext = request.runtime.context
-        turn = turn_messages(request.messages)
         produced: list[Any] = []
         while True:
+            if ctx.provider not in (OFFLINE, FALLBACK):
+                ctx.model_calls += 1
             response = handler(request.override(messages=[*request.messages, *produced]) if produced else request)
             produced += response.result
             answer = response.result[-1] if response.result else None
             if not isinstance(answer, AIMessage) or answer.tool_calls or answer.additional_kwargs.get(KIND_KEY):
                 break
-            report = check_grounding(answer.text, turn, ctx.user_text, self._lookup)
-            if report.ok:
+            seen = [*request.messages, *produced[:-1]]
+            problem, retry = self._problem(answer, seen, ctx)
+            if problem is None:
                 break
-            problems = report.describe()
-            log.warning("grounding check failed (%s): %s", ctx.provider, problems)
-            if ctx.provider == OFFLINE or ctx.grounding_retries:
-                ctx.warnings.append(prompts.UNGROUNDED_WARNING.format(problems=problems))
+            log.warning("grounding check failed (%s): %s", ctx.provider, problem)
+            if ctx.provider in (OFFLINE, FALLBACK):
+                ctx.warnings.append(prompts.UNGROUNDED_WARNING.format(problems=problem))
                 break
-            ctx.grounding_retries += 1
-            produced.append(HumanMessage(
-                prompts.GROUNDING_RETRY.format(problems=problems, lang_name=prompts.LANG_NAMES[ctx.lang]),
-                additional_kwargs={INTERNAL_KEY: True},
-            ))
+            if len(ctx.repairs) >= MAX_REPAIRS:
+                raise ModelGaveUp(f"its answer still failed the grounding check after {len(ctx.repairs)} corrections ({problem})")
+            ctx.repairs.append(problem)
+            produced.append(_internal(retry))
         return ModelResponse(result=produced, structured_response=response.structured_response)
+
+    def _problem(self, answer: AIMessage, seen: list[Any], ctx: RunContext) -> tuple[str | None, str]:
+        """What is wrong with a final answer (None when nothing), and the message that asks for the fix."""
+        lang_name = prompts.LANG_NAMES[ctx.lang]
+        if ctx.provider not in (OFFLINE, FALLBACK) and not any(
+            isinstance(m, ToolMessage) and m.name == SEARCH_TOOL for m in turn_messages(seen)
+        ):
+            return "answered without calling search_knowledge", prompts.MISSING_SEARCH_RETRY.format(lang_name=lang_name)
+        report = check_grounding(answer.text, seen, self._lookup)
+        if report.ok:
+            return None, ""
+        return report.describe(), prompts.grounding_retry(report.flags, lang_name)
+
+
+def _internal(text: str) -> HumanMessage:
+    """A message the engine adds to the conversation (a correction), not the seller's."""
+    return HumanMessage(text, additional_kwargs={INTERNAL_KEY: True})
 
 
 def turn_messages(messages: list[Any]) -> list[Any]:
@@ -181,7 +252,7 @@ def build_agent(
     graph carries only the middleware the offline engine needs (each wrapper costs every call).
     """
     reuse_tool_threads()
-    llm_middleware = [] if model is offline else [SystemPrompt(), ProviderFallback(offline)]
+    llm_middleware = [] if model is offline else [ModelSetup(), ProviderFallback(offline), SearchLanguage()]
     return create_agent(
         model,
         tools,

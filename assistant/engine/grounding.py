@@ -1,42 +1,72 @@
-"""The grounding check: every number in an answer has a source, every citation was retrieved."""
+"""The grounding check: every number in an answer has a source, and every citation is to an entry
+that was retrieved and that states the numbers of the sentence it sits on.
+
+A number is grounded when it is the seller's (any of their messages), a tool's (this turn or an
+earlier one), an earlier reply's, a cited entry's, a `calculate` result over sourced values, or the
+result of a sum the answer writes out over sourced values ("396 ÷ 120,000 × 1,000 ≈ 3.3").
+Kinds must agree (sources.py): a percentage backs only a percentage.
+"""
 
 from __future__ import annotations
 
-import bisect
-import json
-import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from langchain_core.messages import ToolMessage
+from langchain_core.messages import BaseMessage, ToolMessage
 
+from assistant.engine import stated_math
+from assistant.engine.sources import AnyOf, Conversation, Facts, Kind, facts, is_trivial, shown_digits, tool_payload, values_of
 from assistant.kb.schema import Entry
-from assistant.tools.numbers import find_numbers
 
 CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)+)\]")
 SEARCH_TOOL = "search_knowledge"
-_REL_TOL = 0.01
-_IGNORED_BELOW = 10
-"""Small integers (list numbering, "3 waves") are not checked."""
+_SENTENCE_BREAKS = "。！？!?\n"
+
+Problem = Literal["no_source", "uncited", "miscited", "not_retrieved"]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One thing wrong with an answer, and what would fix it."""
+
+    problem: Problem
+    figure: str
+    """The number as written, or the citation id (`not_retrieved`)."""
+    stated_by: tuple[str, ...] = ()
+    """Entries that state the number (for `uncited` and `miscited`)."""
+    cited: tuple[str, ...] = ()
+    """The citations on the sentence (for `miscited`)."""
 
 
 @dataclass(frozen=True)
 class GroundingReport:
-    unsupported_numbers: tuple[str, ...] = ()
-    unknown_citations: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not (self.unsupported_numbers or self.unknown_citations)
+        return not self.flags
+
+    @property
+    def unsupported_numbers(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.figure for f in self.flags if f.problem != "not_retrieved"))
+
+    @property
+    def unknown_citations(self) -> tuple[str, ...]:
+        return tuple(f.figure for f in self.flags if f.problem == "not_retrieved")
 
     def describe(self) -> str:
+        """One line for logs and warnings."""
         parts = []
         if self.unsupported_numbers:
             parts.append("numbers without a source: " + ", ".join(self.unsupported_numbers))
+        miscited = [f for f in self.flags if f.problem == "miscited"]
+        if miscited:
+            parts.append("citations that do not state the sentence's numbers: "
+                         + ", ".join(f"{'/'.join(f.cited)} for {f.figure}" for f in miscited))
         if self.unknown_citations:
-            parts.append("citations not retrieved in this turn: " + ", ".join(self.unknown_citations))
+            parts.append("citations not retrieved: " + ", ".join(self.unknown_citations))
         return "; ".join(parts)
 
 
@@ -51,142 +81,110 @@ def retrieved_ids(messages: Iterable[Any]) -> set[str]:
     for message in messages:
         if not isinstance(message, ToolMessage):
             continue
-        payload = _json(message.text)
+        payload = tool_payload(message)
         if message.name == SEARCH_TOOL and isinstance(payload, list):
-            ids.update(p["id"] for p in payload if isinstance(p, dict) and "id" in p)
+            ids.update(p["id"] for p in payload if isinstance(p, dict) and isinstance(p.get("id"), str))
         elif isinstance(payload, dict):
             ids.update(s for s in payload.get("sources", []) if isinstance(s, str))
     return ids
 
 
-def check_grounding(
-    answer: str, turn: list[Any], user_text: str, lookup: Callable[[str], Entry | None]
-) -> GroundingReport:
-    """Check `answer` against this turn's tool results, the cited entries and the user's message."""
-    retrieved = retrieved_ids(turn)
-    citations = cited_ids(answer)
-    unknown = tuple(c for c in citations if c not in retrieved)
-    calculated = [leaf for m in turn if isinstance(m, ToolMessage) and m.name != SEARCH_TOOL for leaf in _leaves(m.text)]
-    facts = [_facts(entry) for entry in filter(None, map(lookup, retrieved | set(citations)))]
-    text = CITATION.sub(" ", answer)
-    for line in (leaf for leaf in calculated if isinstance(leaf, str) and len(leaf) > 8):
-        text = text.replace(line, " ")  # a calculator's own line (a step, the formula) carries its numbers
-    for fact in facts:
-        for sentence in fact.sentences:  # a sentence quoted from an entry carries that entry's numbers
-            text = text.replace(sentence, " ")
-    pending = list(_answer_numbers(text))
-    for values in _sources(calculated, user_text, facts):
-        if not pending:
-            break
-        known = _Known(values)
-        pending = [(raw, value) for raw, value in pending if value not in known]
-    return GroundingReport(tuple(dict.fromkeys(raw for raw, _ in pending)), unknown)
+def check_grounding(answer: str, messages: list[BaseMessage], lookup: Callable[[str], Entry | None]) -> GroundingReport:
+    """Check a draft `answer` against the conversation before it (earlier turns, the seller's
+    messages, this turn's tool results)."""
+    retrieved = retrieved_ids(messages)
+    cited = cited_ids(answer)
+    flags = [Flag("not_retrieved", c) for c in cited if c not in retrieved]
+    entries = {i: facts(e) for i in sorted(retrieved | set(cited)) if (e := lookup(i)) is not None}
+    sources = Conversation.of(messages)
 
+    in_entries = AnyOf(entries.values())
 
-def _sources(calculated: list[str | float], user_text: str, facts: list[_Facts]) -> Iterator[Iterable[float]]:
-    """The values that may back an answer's numbers, cheapest first: reading the numbers out of the
-    calculators' texts costs most and is only needed for what the figures themselves do not cover."""
-    yield [leaf for leaf in calculated if isinstance(leaf, float)]
-    yield [value for fact in facts for value in fact.values]
-    yield _values_of(user_text)
-    yield [value for leaf in calculated if isinstance(leaf, str) for value in _values_of(leaf)]
+    def backs_operand(value: float, kind: Kind) -> bool:
+        return sources.backs_operand(value, kind, in_entries)
 
-
-def _answer_numbers(text: str) -> Iterator[tuple[str, float]]:
-    for mention in find_numbers(text):
-        for value in _parts(mention.number):
-            if not (value.is_integer() and abs(value) <= _IGNORED_BELOW):
-                yield mention.raw, value
-
-
-def _parts(number: Any) -> list[float]:
-    """A range's ends (an open range has one), or the single value."""
-    ends = [v for v in (number.low, number.high) if v is not None]
-    return ends or [number.value]
-
-
-def _values_in(text: str) -> Iterator[float]:
-    """Every number in a text, and inside JSON payloads every numeric value and string."""
-    for leaf in _leaves(text):
-        yield from _values_of(leaf)
-
-
-def _values_of(leaf: str | float) -> Iterator[float]:
-    if isinstance(leaf, float):
-        yield leaf
-        return
-    for mention in find_numbers(leaf):
-        yield mention.number.value
-        yield from _parts(mention.number)
-
-
-def _leaves(text: str) -> list[str | float]:
-    """The numbers and strings of a JSON payload (strings holding JSON opened too); a plain text is its own leaf."""
-    payload = _json(text)
-    if payload is None:
-        return [text]
-    leaves: list[str | float] = []
-    stack = [payload]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, bool):
+    sources.accept_calculations(in_entries)
+    text = _blank_quotes(answer, sources.tool_lines, [entries[c] for c in cited if c in entries])
+    found = stated_math.figures(text)
+    sums = stated_math.vouched(text, found, backs_operand)
+    sentences = _sentences(answer)
+    for i, figure in enumerate(found):
+        if i in sums.figures:
             continue
-        elif isinstance(item, int | float):
-            leaves.append(float(item))
-        elif isinstance(item, str):
-            leaves.extend(_leaves(item))
-    return leaves
+        here = sentences.cited_at(figure.mention.span[0])
+        for value in values_of(figure.mention):
+            if is_trivial(value) or sums.derived(value):
+                continue
+            flag = _judge(figure, value, here, cited, sources, entries)
+            if flag is not None:
+                flags.append(flag)
+                break
+    return GroundingReport(tuple(flags))
 
 
-@dataclass(frozen=True)
-class _Facts:
-    entry: Entry
-    values: tuple[float, ...]
-    """Every number the entry states (texts, figures, dates)."""
-    sentences: tuple[str, ...]
-    """Its sentences that contain digits, as an answer may quote them."""
-
-
-_FACTS: dict[int, _Facts] = {}
-_SENTENCE_END = re.compile(r"(?<=[。！？；.!?])\s*")
-
-
-def _facts(entry: Entry) -> _Facts:
-    """What an entry can vouch for; entries never change, so computed once each."""
-    cached = _FACTS.get(id(entry))
-    if cached is None or cached.entry is not entry:
-        texts = [t for f in (entry.title, entry.text, entry.guidance) for t in (f.zh, f.en)]
-        sentences = tuple(s for t in texts for s in _SENTENCE_END.split(t) if len(s) > 8 and any(c.isdigit() for c in s))
-        texts.append(" ".join(str(d) for d in (entry.source.date, entry.source.accessed, entry.reviewed, entry.review_by) if d))
-        texts.append(json.dumps({k: v for k, v in entry.numbers.items() if not isinstance(v, str)}))
-        cached = _FACTS[id(entry)] = _Facts(entry, tuple(v for t in texts for v in _values_in(t)), sentences)
-    return cached
-
-
-class _Known:
-    """Source values, looked up within tolerance, also across the percent and fraction forms of a rate."""
-
-    def __init__(self, values: Iterable[float]):
-        self._sorted = sorted({form for v in values for form in (v, v * 100, v / 100)})
-
-    def __contains__(self, value: float) -> bool:
-        i = bisect.bisect_left(self._sorted, value)
-        return any(
-            math.isclose(value, self._sorted[j], rel_tol=_REL_TOL, abs_tol=1e-9)
-            for j in (i - 1, i)
-            if 0 <= j < len(self._sorted)
-        )
-
-
-def _json(text: str) -> Any:
-    text = text.strip()
-    if not text or text[0] not in "[{":
+def _judge(figure: stated_math.Figure, value: float, here: list[str], cited: list[str], sources: Conversation,
+           entries: dict[str, Facts]) -> Flag | None:  # fmt: skip
+    """None when the value has a source fit for where it stands, else what is wrong."""
+    digits = shown_digits(figure.mention.raw)
+    if digits is not None and figure.kind == "percent":
+        digits += 2
+    if sources.known.backs(value, figure.kind, digits):
         return None
-    try:
-        return json.loads(text)
-    except ValueError:
+    stated_by = tuple(i for i, f in entries.items() if f.known.backs(value, figure.kind, digits))
+    if here:
+        if any(i in stated_by for i in here):
+            return None
+        return Flag("miscited", figure.mention.raw, stated_by, tuple(here)) if stated_by else Flag("no_source", figure.mention.raw)
+    if any(i in cited for i in stated_by):
         return None
+    return Flag("uncited", figure.mention.raw, stated_by) if stated_by else Flag("no_source", figure.mention.raw)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _blank_quotes(answer: str, tool_lines: list[str], cited: list[Facts]) -> str:
+    """The answer without citation markers, and without the tool lines and cited entries' sentences
+    it quotes whole (they carry their own numbers); positions are kept."""
+    text = CITATION.sub(lambda m: " " * len(m.group(0)), answer)
+    for quoted in (*sorted(tool_lines, key=len, reverse=True), *(s for f in cited for s in f.sentences)):
+        start = text.find(quoted)
+        while start >= 0:
+            text = _blank(text, start, start + len(quoted))
+            start = text.find(quoted, start + len(quoted))
+    return text
+
+
+class _Sentences:
+    """Which citations sit on the sentence around a position."""
+
+    def __init__(self, bounds: list[tuple[int, int]], cited: list[list[str]]):
+        self._bounds, self._cited = bounds, cited
+
+    def cited_at(self, position: int) -> list[str]:
+        for (start, end), ids in zip(self._bounds, self._cited, strict=True):
+            if start <= position < end:
+                return ids
+        return []
+
+
+def _sentences(answer: str) -> _Sentences:
+    """Sentence spans (ending at 。！？!? a line break, or a full stop before a space) and the
+    citations of each; markers that open a sentence ("…100+. [id]") belong to the one before."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for i, char in enumerate(answer):
+        if char in _SENTENCE_BREAKS or (char == "." and (i + 1 == len(answer) or answer[i + 1].isspace())):
+            bounds.append((start, i + 1))
+            start = i + 1
+    bounds.append((start, len(answer) + 1))
+    cited: list[list[str]] = [[] for _ in bounds]
+    for marker in CITATION.finditer(answer):
+        n = next(k for k, (s, e) in enumerate(bounds) if s <= marker.start() < e)
+        before = CITATION.sub("", answer[bounds[n][0] : marker.start()])
+        if n and not before.strip():
+            n -= 1
+        if marker.group(1) not in cited[n]:
+            cited[n].append(marker.group(1))
+    return _Sentences(bounds, cited)

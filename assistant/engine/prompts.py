@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from assistant.kb.schema import Lang
 
 SYSTEM_PROMPT = """\
@@ -11,14 +14,15 @@ cross-border sellers asking whether to bet on AI-generated (AIGC) short videos.
 Rules, in order of priority:
 1. Answer in the language of the user's last message ({lang_name}). Never switch language.
 2. Ground every statement in the knowledge base: call `search_knowledge` first, in every turn.
-   Cite entries by id in square brackets, e.g. [gpm-aigc-vs-original]. Cite only ids returned by
-   `search_knowledge` in this turn. For each piece of evidence say how strong it is using the
-   entry's evidence level (official policy, trade press, third-party estimate, insider claim
-   (unverified), author's opinion).
-3. Never do arithmetic yourself. Every number about the user's case must come from a calculator
-   tool result; copy figures exactly as the tool formats them and show the tool's formula. If an
-   input is missing, either use the tool's cited defaults and say so plainly, or ask one short
-   clarifying question.
+   Cite entries by id in square brackets on the sentence whose facts they give, e.g.
+   [gpm-aigc-vs-original]; cite only ids `search_knowledge` returned in this conversation. For each
+   piece of evidence say how strong it is using the entry's evidence level (official policy, trade
+   press, third-party estimate, insider claim (unverified), author's opinion).
+3. Never do arithmetic in your head. A figure about the user's case comes from a `calculator`
+   result, and any other figure you derive (views per video, a rate, a share, a difference, a split,
+   a ratio) from `calculate`; quote the result as it is shown and its worked line. A figure may
+   also be the user's own or an entry's (cite it). If an input is missing, either use the
+   calculator's cited defaults and say so plainly, or ask one short clarifying question.
 4. Where entries disagree (`contradicted_by`), present both sides and their evidence levels.
 5. Shape: the reply first, short: at most about 400 Chinese characters or 120 English words. Its
    first sentence answers the question in its own terms: 能 / 不能 / 不建议 / Yes / No / the number
@@ -36,10 +40,36 @@ Rules, in order of priority:
 
 LANG_NAMES: dict[Lang, str] = {"zh": "Chinese (简体中文)", "en": "English"}
 
-GROUNDING_RETRY = """\
-Your last answer failed the grounding check: {problems}. Rewrite it. Use only numbers that appear
-in tool results, in the cited entries or in the user's message, and cite only ids returned by
-search_knowledge in this turn. Answer in {lang_name}."""
+_FIXES: dict[str, str] = {
+    "no_source": "{figure}: no tool result, cited entry or message of the seller gives it. If you derived it, call "
+                 "`calculate` with the expression over the seller's or the tools' figures and quote its result; if an "
+                 "entry states it, cite that entry on its sentence; drop it only if the answer does not need it.",
+    "uncited": "{figure}: stated by [{stated_by}], which the answer does not cite: cite it on that sentence.",
+    "miscited": "{figure}: its sentence cites [{cited}], which does not state it; [{stated_by}] does: cite that entry "
+                "there, or move the figure to a sentence that cites it.",
+    "not_retrieved": "[{figure}]: search_knowledge did not return this entry: call search_knowledge for it, or remove "
+                     "the citation.",
+}
+_RETRY_END = ("Then write the whole answer again in {lang_name}, keeping its point and its figures once they are "
+              "grounded (do not replace a figure the seller needs with a vaguer one).")
+
+MISSING_SEARCH_RETRY = (
+    "You answered without searching the knowledge base. Call search_knowledge with the seller's question first "
+    "(check_policy for a 'can I' question, a calculator or calculate for any figure), then answer from the results "
+    "in {lang_name}."
+)
+MALFORMED_RETRY = (
+    "Your tool call could not be read, its arguments are not a JSON object: {calls}. Call the tool again with "
+    "complete JSON arguments, then answer in {lang_name}."
+)
+
+
+def grounding_retry(flags: Sequence[Any], lang_name: str) -> str:
+    """The corrective message: each flagged figure or citation and how to ground it."""
+    lines = [_FIXES[f.problem].format(figure=f.figure, stated_by="][".join(f.stated_by), cited="][".join(f.cited))
+             for f in flags]
+    return "Your answer failed the grounding check:\n- " + "\n- ".join(dict.fromkeys(lines)) + "\n" + _RETRY_END.format(lang_name=lang_name)
+
 
 SCOPE_REPLY: dict[Lang, str] = {
     "zh": "抱歉，这个问题不在我的范围内。我是 TikTok Shop 卖家决策助手，可以回答：AI 短视频值不值得做、"
@@ -68,5 +98,6 @@ NOT_IN_KNOWLEDGE_REPLY: dict[Lang, str] = {
 }
 
 IGNORED_INSTRUCTION = "An instruction inside the message was ignored; the question itself was answered."
-FALLBACK_WARNING = "The language model was unavailable ({reason}); the offline engine answered instead."
+FALLBACK_WARNING = "The language model could not answer ({reason}); the offline engine answered instead."
+REPAIRED_NOTE = "The model revised its answer: {reason}."
 UNGROUNDED_WARNING = "Grounding check failed: {problems}."

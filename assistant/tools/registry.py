@@ -17,10 +17,16 @@ from assistant.engine.scope import format_of
 from assistant.kb.rulings import find_rulings
 from assistant.kb.schema import Entry, Format, Lang, Market
 from assistant.tools.calc_base import Defaults, input_error
+from assistant.tools.calculate import CALCULATE_TOOL, CalculateInput, calculate
 from assistant.tools.calculators import CALCULATORS, Calculator, CalculatorInputError, run_calculator
 
 SEARCH_TOOL = "search_knowledge"
 POLICY_TOOL = "check_policy"
+CALCULATOR_TOOL = "calculator"
+"""One schema for every calculator (`name` + `inputs`): what a language model is shown instead of
+one tool per calculator, whose schemas cost about 15,000 prompt tokens on every round trip."""
+MODEL_TOOLS = (SEARCH_TOOL, POLICY_TOOL, CALCULATE_TOOL, CALCULATOR_TOOL)
+"""The tools a language model is offered; the offline engine calls the calculators by their own names."""
 
 _NUMBERS_NOTE = (
     " Numbers may be JSON numbers or the seller's own text: \"20万\", \"1.5w\", \"3k\", \"$300\", \"300元\", "
@@ -251,6 +257,62 @@ def policy_tool(entries: Sequence[Entry]) -> StructuredTool:
     return _tool(POLICY_TOOL, description, CheckPolicyInput, call)
 
 
+def calculate_tool() -> StructuredTool:
+    """`calculate`: arithmetic over named quantities (tools/calculate.py), with its worked line."""
+
+    def call(args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return calculate(args)
+        except CalculatorInputError as exc:
+            raise ToolException(exc.payload(CALCULATE_TOOL)) from None
+
+    description = (
+        "Work out any figure no calculator returns: views per video, a conversion rate, a share, a difference, a "
+        "budget split, a cost ratio. Give the expression over named values and each value as the seller or a tool "
+        "wrote it; it returns `result`, `shown` and the `worked` line (e.g. \"$396 ÷ 120,000 × 1,000 = 3.3\"). "
+        "Use it for every number you derive yourself, then quote `shown` or `worked`."
+    )
+    return _tool(CALCULATE_TOOL, description, CalculateInput, call)
+
+
+class CalculatorInput(BaseModel):
+    name: str = Field(description="The calculator to run (one of those listed).", json_schema_extra={"enum": list(CALCULATORS)})
+    inputs: dict[str, Any] = Field(default_factory=dict, description="Its inputs by name, as listed; leave out what the seller did not say.")
+
+
+def _catalogue_line(calculator: Calculator) -> str:
+    fields = calculator.input_model.form_fields()
+    shown = [f"{n}*" if f.is_required() else n for n, f in fields.items() if n not in ("currency", "usd_cny")]
+    return f"- {calculator.name}({', '.join(shown)}): {TOOL_GUIDES[calculator.name]}"
+
+
+def calculator_group_tool(defaults: Defaults) -> StructuredTool:
+    """Every calculator behind one schema: `{"name": ..., "inputs": {...}}`; the result is that calculator's."""
+
+    def call(args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            query = CalculatorInput.model_validate(args)
+            return run_calculator(query.name, query.inputs, defaults).model_dump(mode="json")
+        except ValidationError as exc:
+            raise ToolException(input_error(exc, CalculatorInput, args).payload(CALCULATOR_TOOL)) from None
+        except CalculatorInputError as exc:
+            raise ToolException(exc.payload(str(args.get("name")))) from None
+
+    catalogue = "\n".join(_catalogue_line(c) for c in CALCULATORS.values())
+    description = ("Run one calculator by `name` with its `inputs` (* = required; amounts in US dollars unless marked "
+                   "¥/元; `currency` and `usd_cny` are accepted by every calculator)." + _NUMBERS_NOTE + "\n" + catalogue)
+    return _tool(CALCULATOR_TOOL, description, CalculatorInput, call)
+
+
+def shown_call(name: str, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A grouped calculator call as the calculator it ran (its name and inputs); any other call as it is."""
+    if name == CALCULATOR_TOOL and isinstance(args.get("name"), str) and isinstance(args.get("inputs", {}), dict):
+        return args["name"], args.get("inputs", {})
+    return name, args
+
+
 def build_tools(retriever: SearchBackend, defaults: Defaults, entries: Sequence[Entry] = ()) -> list[BaseTool]:
-    """`search_knowledge` first, then `check_policy` over `entries`, then one tool per calculator."""
-    return [search_tool(retriever), policy_tool(entries), *(calculator_tool(c, defaults) for c in CALCULATORS.values())]
+    """`search_knowledge` first, then `check_policy` over `entries`, `calculate`, the grouped `calculator`,
+    then one tool per calculator."""
+    return [search_tool(retriever), policy_tool(entries), calculate_tool(), calculator_group_tool(defaults),
+            *(calculator_tool(c, defaults) for c in CALCULATORS.values())]
