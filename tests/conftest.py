@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from openai_stub import OpenAIStub
 
 from assistant.advisor import Advisor
 from assistant.config import Settings
@@ -21,3 +24,10 @@ def advisor(retriever: Retriever, tmp_path_factory: pytest.TempPathFactory) -> A
     """The offline Advisor on the shared retriever, with its own temporary store."""
     settings = Settings.from_env(environ={}, data_dir=tmp_path_factory.mktemp("advisor-data"))
     return Advisor(settings, retriever, Store(settings.sqlite_path))
+
+
+@pytest.fixture
+def stub() -> Iterator[OpenAIStub]:
+    """A local server speaking OpenAI's protocol, replaying the replies a test enqueues."""
+    with OpenAIStub() as server:
+        yield server

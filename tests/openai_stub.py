@@ -1,7 +1,9 @@
 """A local HTTP server that speaks OpenAI's chat-completions protocol and replays scripted turns.
 
 Each request pops the next scripted reply: text, tool calls, or a fault (an HTTP status, a delay
-longer than the client's timeout). Plain and streaming (SSE) responses are both supported.
+longer than the client's timeout). Plain and streaming (SSE) responses are both supported. Usage
+counts the request's messages and tool schemas, and the reply, in o200k tokens (bpe-openai ships the
+tokenizer's data, nothing is downloaded): about what OpenAI would bill for the same request.
 """
 
 from __future__ import annotations
@@ -13,6 +15,14 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import bpe_openai
+
+_TOKENS = bpe_openai.get_encoding("o200k_base")
+
+
+def count_tokens(text: str) -> int:
+    return len(_TOKENS.encode(text))
 
 
 @dataclass
@@ -31,6 +41,10 @@ class OpenAIStub:
     def __init__(self) -> None:
         self.script: deque[Reply] = deque()
         self.requests: list[dict[str, Any]] = []
+        self.prompt_tokens: list[int] = []
+        """Per request, the tokens of its messages and tool schemas."""
+        self.busy_seconds = 0.0
+        """Time spent answering (reading, counting, replying), scripted delays excluded."""
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,17 +52,26 @@ class OpenAIStub:
                 pass
 
             def do_POST(self) -> None:  # noqa: N802 (http.server API)
+                started = time.perf_counter()
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 stub.requests.append(body)
+                prompt = count_tokens(json.dumps(body.get("messages", []), ensure_ascii=False)
+                                      + json.dumps(body.get("tools", []), ensure_ascii=False))  # fmt: skip
+                stub.prompt_tokens.append(prompt)
                 reply = stub.script.popleft() if stub.script else Reply(content="(script exhausted)")
+                usage = {"prompt_tokens": prompt, "completion_tokens": count_tokens(reply.content + json.dumps(reply.tool_calls)),
+                         "total_tokens": 0}  # fmt: skip
+                usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
                 if reply.delay:
                     time.sleep(reply.delay)
+                    started += reply.delay
                 if reply.status != 200:
                     self._send(reply.status, {"error": {"message": "scripted fault", "type": "server_error"}}, reply.headers)
                 elif body.get("stream"):
-                    self._stream(body, reply)
+                    self._stream(body, reply, usage)
                 else:
-                    self._send(200, _completion(body, reply))
+                    self._send(200, _completion(body, reply, usage))
+                stub.busy_seconds += time.perf_counter() - started
 
             def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
                 data = json.dumps(payload).encode()
@@ -60,11 +83,11 @@ class OpenAIStub:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _stream(self, body: dict[str, Any], reply: Reply) -> None:
+            def _stream(self, body: dict[str, Any], reply: Reply, usage: dict[str, int]) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
-                for chunk in _chunks(body, reply):
+                for chunk in _chunks(body, reply, usage):
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                 self.wfile.write(b"data: [DONE]\n\n")
 
@@ -88,18 +111,18 @@ def _tool_calls(reply: Reply) -> list[dict[str, Any]]:
             for i, (name, args) in enumerate(reply.tool_calls)]
 
 
-def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
+def _completion(body: dict[str, Any], reply: Reply, usage: dict[str, int]) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": reply.content or None}
     if reply.tool_calls:
         message["tool_calls"] = _tool_calls(reply)
     return {
         "id": "chatcmpl-stub", "object": "chat.completion", "created": int(time.time()), "model": body.get("model", "stub"),
         "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if reply.tool_calls else "stop"}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        "usage": usage,
     }
 
 
-def _chunks(body: dict[str, Any], reply: Reply) -> list[dict[str, Any]]:
+def _chunks(body: dict[str, Any], reply: Reply, usage: dict[str, int]) -> list[dict[str, Any]]:
     base = {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": int(time.time()),
             "model": body.get("model", "stub")}
     deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
@@ -108,4 +131,6 @@ def _chunks(body: dict[str, Any], reply: Reply) -> list[dict[str, Any]]:
     chunks = [{**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
     finish = "tool_calls" if reply.tool_calls else "stop"
     chunks.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
+    if (body.get("stream_options") or {}).get("include_usage"):
+        chunks.append({**base, "choices": [], "usage": usage})
     return chunks

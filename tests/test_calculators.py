@@ -476,3 +476,20 @@ def test_cli_calc_errors_exit_2(argv: list[str], message: str, capsys: pytest.Ca
     assert main(argv) == 2
     captured = capsys.readouterr()
     assert message in captured.err and captured.out == "" and "Traceback" not in captured.err
+
+
+def test_a_creator_deal_counts_every_sample_sent_against_the_sales() -> None:
+    """The issue's seller: $2,000 of sales at 10% commission and a 40% margin looks like $600 of profit,
+    but 20 samples at $18 went out and only 8 creators posted: the deal made $240."""
+    without = run("creator_deal", gmv=2000, commission_rate="10%", margin="40%")
+    assert without.figures["profit"] == pytest.approx(600)
+    deal = run("creator_deal", gmv=2000, commission_rate="10%", margin="40%", samples_sent=20, sample_cost=18, posted=8)
+    assert deal.figures["profit"] == pytest.approx(240) and deal.figures["samples_cost"] == pytest.approx(360)
+    assert deal.figures["unused_samples"] == 12 and deal.figures["cost_per_posted_video"] == pytest.approx(70)
+    assert "$240" in deal.headline["en"] and "240美元" in deal.headline["zh"]
+    assert "12 samples brought no video" in deal.worked["en"]
+    assert_clean(deal)
+    with pytest.raises(CalculatorInputError, match="together"):
+        run("creator_deal", gmv=2000, commission_rate="10%", samples_sent=20)
+    with pytest.raises(CalculatorInputError, match="exceed"):
+        run("creator_deal", gmv=2000, commission_rate="10%", samples_sent=5, sample_cost=10, posted=8)

@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from assistant.advisor import Advisor
-from assistant.engine.llm import build_llm
 from assistant.answer import AnswerEvent, TextEvent, ToolEvent
 from assistant.config import Settings
 from assistant.kb.retrieve import Retriever
-from assistant.store import Store
 from assistant.tools.registry import MODEL_TOOLS
+import scripted_model
 from openai_stub import OpenAIStub, Reply
 
 QUESTION = "Will AI videos get my account throttled? My video had 200k views at GPM 12."
 
 
 @pytest.fixture
-def stub() -> Iterator[OpenAIStub]:
-    with OpenAIStub() as server:
-        yield server
-
-
-@pytest.fixture
 def llm_advisor(stub: OpenAIStub, retriever: Retriever, tmp_path) -> Advisor:
-    settings = Settings.from_env(
-        environ={}, data_dir=tmp_path, llm_base_url=stub.base_url, llm_model="stub-model", llm_timeout=0.5, llm_max_retries=1
-    )
-    return Advisor(settings, retriever, Store(settings.sqlite_path), build_llm(settings))
+    return scripted_model.llm_advisor(stub.base_url, retriever, tmp_path)
 
 
 def _search(query: str) -> Reply:
@@ -125,7 +114,7 @@ def test_streaming_from_the_llm(llm_advisor: Advisor, stub: OpenAIStub, retrieve
     assert streamed == text
     final = events[-1]
     assert isinstance(final, AnswerEvent) and final.answer.answer == text and final.answer.provider == "openai:stub-model"
-    assert stub.requests[-1]["stream"] is True
+    assert not stub.requests[-1].get("stream")  # one whole response: the text is held until grounded anyway
 
 
 def test_llm_is_never_built_without_configuration(tmp_path) -> None:

@@ -196,8 +196,9 @@ class Grounding(AgentMiddleware):
             response = handler(request.override(messages=[*request.messages, *produced]) if produced else request)
             produced += response.result
             answer = response.result[-1] if response.result else None
-            if not isinstance(answer, AIMessage) or answer.tool_calls or answer.additional_kwargs.get(KIND_KEY):
-                break
+            if (not isinstance(answer, AIMessage) or answer.tool_calls or answer.invalid_tool_calls
+                    or answer.additional_kwargs.get(KIND_KEY)):
+                break  # not a final answer (unreadable tool calls are ProviderFallback's to correct)
             seen = [*request.messages, *produced[:-1]]
             problem, retry = self._problem(answer, seen, ctx)
             if problem is None:

@@ -18,4 +18,8 @@ def build_llm(settings: Settings) -> BaseChatModel:
         timeout=settings.llm_timeout,
         max_retries=settings.llm_max_retries,
         temperature=0,
+        # One whole response per call, also when the agent streams: a model's text is held until it is
+        # grounded anyway, and a streamed tool call cut short would be completed by the partial-JSON
+        # parser (a missing argument silently defaulted) instead of being reported as unreadable.
+        disable_streaming=True,
     )

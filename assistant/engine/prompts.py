@@ -54,7 +54,7 @@ _RETRY_END = ("Then write the whole answer again in {lang_name}, keeping its poi
               "grounded (do not replace a figure the seller needs with a vaguer one).")
 
 MISSING_SEARCH_RETRY = (
-    "You answered without searching the knowledge base. Call search_knowledge with the seller's question first "
+    "You answered without searching the knowledge base: call search_knowledge with the seller's question first "
     "(check_policy for a 'can I' question, a calculator or calculate for any figure), then answer from the results "
     "in {lang_name}."
 )

@@ -96,7 +96,11 @@ TOOL_GUIDES: dict[str, str] = {
     ),
     "roas": "Ad ROAS = GMV / ad spend (and ACOS); with margin, the break-even ROAS = 1 / margin and whether the ads pay.",
     "period_change": "The change between two periods' figures (GMV, orders, views): after − before and the percentage.",
-    "creator_deal": "A creator deal on the sales it brought: commission = GMV (or orders × price) × rate, plus the flat fee; its share of GMV (the margin needed to break even); with a margin, the profit.",
+    "creator_deal": (
+        "A creator deal on the sales it brought: commission = GMV (or orders × price) × rate, plus the flat fee, plus "
+        "samples_sent × sample_cost (every sample sent costs, posted or not; `posted` gives the unused ones and the cost "
+        "per posted video); its share of GMV (the margin needed to break even); with a margin, the profit."
+    ),
     "expected_loss": (
         "Expected GMV lost to throttling: probability × share of GMV cut × monthly GMV × months, and the loss if it "
         "happens. Use for '30% chance it cuts 60% of my $20k a month for 2 months'."

@@ -211,14 +211,38 @@ class CreatorDealInput(CalcInput):
     orders: float | None = number_field("count", "订单数", "orders", "Orders the creator brought (with price).")
     price: float | None = number_field("money", "客单价", "price", "Average order value (with orders).")
     margin: float | None = number_field("rate", "毛利率", "margin", "Margin before the creator's pay (for the profit).")
+    samples_sent: float | None = number_field("count", "寄出样品数", "samples sent", "Samples sent to creators (with sample_cost).")
+    sample_cost: float | None = number_field("money", "每个样品成本", "cost per sample",
+                                             "What one sample cost the seller: product plus shipping.")  # fmt: skip
+    posted: float | None = number_field("count", "发了视频的达人数", "creators who posted",
+                                        "How many of the creators who got a sample posted a video.")  # fmt: skip
 
     @model_validator(mode="after")
     def _sales_and_pay(self) -> CreatorDealInput:
         if self.gmv is None and (self.orders is None or self.price is None):
             raise ValueError("give gmv, or orders and price")
-        if not self.commission_rate and not self.flat_fee:
-            raise ValueError("give the commission rate or the flat fee")
+        if not self.commission_rate and not self.flat_fee and not self.samples_sent:
+            raise ValueError("give the commission rate, the flat fee or the samples sent")
+        if (self.samples_sent is None) != (self.sample_cost is None):
+            raise ValueError("give samples_sent and sample_cost together")
+        if self.posted is not None and self.samples_sent is not None and self.posted > self.samples_sent:
+            raise ValueError("posted cannot exceed samples_sent")
         return self
+
+
+def _samples(led: Ledger) -> tuple[float, Text | None]:
+    """What the samples cost (sent × cost each), with its line; and how many went unused."""
+    sent, each, posted = led.given("samples_sent"), led.given("sample_cost"), led.given("posted")
+    if not sent:
+        return 0.0, None
+    cost = sent * each
+    if posted is None:
+        return cost, led.text("样品 = {sent}个 × {each} = {cost}", "samples = {sent} × {each} = {cost}",
+                              sent=(sent, "count"), each=(each, "money"), cost=(cost, "money"))
+    return cost, led.text("样品 = {sent}个 × {each} = {cost}（{posted}位达人发了视频，{unused}个样品没换来视频）",
+                          "samples = {sent} × {each} = {cost} ({posted} creators posted; {unused} samples brought no video)",
+                          sent=(sent, "count"), each=(each, "money"), cost=(cost, "money"), posted=(posted, "count"),
+                          unused=(sent - posted, "count"))
 
 
 def creator_deal(args: CreatorDealInput, defaults: Defaults) -> CalcResult:
@@ -238,15 +262,28 @@ def creator_deal(args: CreatorDealInput, defaults: Defaults) -> CalcResult:
         paid = line = led.text("佣金 = {gmv} × {rate} = {commission}", "commission = {gmv} × {rate} = {commission}",
                         gmv=(gmv, "money"), rate=(rate, "rate"), commission=(commission, "money"))
         led.step(line["zh"], line["en"])
-    cost = fee + commission
+    samples, sampled = _samples(led)
+    if sampled:
+        led.step(sampled["zh"], sampled["en"])
+    cost = fee + commission + samples
     share = cost / gmv if gmv else 0.0
-    total = led.text("总成本 = 坑位费{fee} + 佣金{commission} = {cost}，占GMV {share}",
-                      "total = fee {fee} + commission {commission} = {cost}, {share} of GMV",
-                      fee=(fee, "money"), commission=(commission, "money"), cost=(cost, "money"), share=(share, "rate"))
-    if fee:
+    if samples:
+        total = led.text("总成本 = 坑位费{fee} + 佣金{commission} + 样品{samples} = {cost}，占GMV {share}",
+                         "total = fee {fee} + commission {commission} + samples {samples} = {cost}, {share} of GMV",
+                         fee=(fee, "money"), commission=(commission, "money"), samples=(samples, "money"), cost=(cost, "money"),
+                         share=(share, "rate"))
+    else:
+        total = led.text("总成本 = 坑位费{fee} + 佣金{commission} = {cost}，占GMV {share}",
+                         "total = fee {fee} + commission {commission} = {cost}, {share} of GMV",
+                         fee=(fee, "money"), commission=(commission, "money"), cost=(cost, "money"), share=(share, "rate"))
+    if fee or samples:
         led.step(total["zh"], total["en"])
     figures: dict[str, float | None] = {"gmv": gmv, "commission": commission, "cost": cost, "cost_share": share,
                                         "roas": gmv / cost if cost else None, "break_even_margin": share}
+    if samples:
+        posted = led.given("posted")
+        figures.update({"samples_cost": samples, "unused_samples": led.given("samples_sent") - posted if posted is not None else None,
+                        "cost_per_posted_video": cost / posted if posted else None})
     verdict = None
     margin = led.given("margin")
     if margin is not None:
@@ -258,15 +295,24 @@ def creator_deal(args: CreatorDealInput, defaults: Defaults) -> CalcResult:
         verdict = {**word, "compared": led.text("毛利率{m}减去达人成本占比{share}，这单合作利润{profit}。",
                                                 "Margin {m} less the creator's {share} of GMV leaves {profit}.",
                                                 m=(margin, "rate"), share=(share, "rate"), profit=(profit, "money"))}
-    if fee:
+    if margin is not None and samples:
+        headline = led.text("这次合作赚了{profit}：GMV {gmv} × 毛利率{m}，减去坑位费、佣金和样品共{cost}。",
+                            "The deal made {profit}: {gmv} of GMV at a {m} margin, less {cost} of fee, commission and samples.",
+                            profit=(figures["profit"] or 0.0, "money"), gmv=(gmv, "money"), m=(margin, "rate"), cost=(cost, "money"))
+    elif fee or samples:
+        headline = led.text("这次合作总成本{cost}（坑位费{fee} + 佣金{commission} + 样品{samples}），占GMV的{share}：毛利率高于{share}才赚钱。",
+                            "The deal cost {cost} (fee {fee} + commission {commission} + samples {samples}), {share} of GMV: it pays only if your margin is above {share}.",
+                            cost=(cost, "money"), fee=(fee, "money"), commission=(commission, "money"), samples=(samples, "money"),
+                            share=(share, "rate"))
+    elif fee:
         headline = led.text("这次合作总成本{cost}（坑位费{fee} + 佣金{commission}），占GMV的{share}：毛利率高于{share}才赚钱。",
                             "The deal cost {cost} (fee {fee} + commission {commission}), {share} of GMV: it pays only if your margin is above {share}.",
                             cost=(cost, "money"), fee=(fee, "money"), commission=(commission, "money"), share=(share, "rate"))
     else:
         headline = led.text("要付达人佣金{commission}（GMV {gmv} × {rate}）。", "You owe the creator {commission} ({gmv} of GMV × {rate}).",
                             commission=(commission, "money"), gmv=(gmv, "money"), rate=(rate, "rate"))
-    return led.result(figures, "creator cost = flat fee + GMV × commission rate", headline,
-                      worked=_joined([sales, paid, total if fee else None]), verdict=verdict)
+    return led.result(figures, "creator cost = flat fee + GMV × commission rate + samples sent × cost per sample", headline,
+                      worked=_joined([sales, paid, sampled, total if fee or samples else None]), verdict=verdict)
 
 
 class PeriodChangeInput(CalcInput):
