@@ -146,3 +146,33 @@ def test_v1_streams_only_the_final_text(advisor: Advisor, stub: OpenAIStub, bad:
                                                      stream=True))  # fmt: skip
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text.startswith(split_details(case.last.reply)[0]) and bad.figure not in text
+
+
+def test_eval_with_provider_openai_runs_the_cases_against_the_configured_model(
+    stub: OpenAIStub, tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tk-advisor eval --provider openai` against a model at TK_LLM_BASE_URL (here the stub playing one
+    case): the scorecard says who answered and what the model cost per answer."""
+    from assistant import cli
+
+    case = BY_ID["compute-gmv-en"]
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(f"""
+- id: en-gmv-llm
+  category: numbers
+  question: "{case.last.ask}"
+  expect:
+    lang: en
+    tools_any: [gmv_from_views]
+    numbers:
+      - {{value: 2400}}
+""", encoding="utf-8")  # fmt: skip
+    stub.enqueue(*case.last.script())
+    for name, value in {"TK_DATA_DIR": str(tmp_path / "data"), "TK_LLM_BASE_URL": stub.base_url, "TK_LLM_MODEL": "stub-model",
+                        "TK_LLM_TIMEOUT": "30", "OPENAI_API_KEY": ""}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    status = cli.main(["eval", "--cases", str(cases), "--provider", "openai", "--json", "--out", str(tmp_path / "out")])
+    summary = json.loads(capsys.readouterr().out)
+    assert status == 0 and summary["provider"] == "openai" and summary["passed"] == 1
+    assert summary["answered_by"] == {"openai:stub-model": 1}
+    assert summary["model_usage"]["model_calls"] == 2 and summary["model_usage"]["prompt_tokens"] > 0

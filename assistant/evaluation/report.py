@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,8 @@ def summarize(results: Sequence[CaseResult], *, provider: str, threshold: float)
         "pass_rate": pass_rate,
         "threshold": threshold,
         "ok": pass_rate >= threshold,
+        "answered_by": dict(Counter(r.answer.provider for r in results if r.answer is not None).most_common()),
+        "model_usage": _model_usage(results),
         "by_category": _group([(r.case.category, r.passed) for r in results]),
         "by_check": _group(check_pairs),
         "latency_ms": {
@@ -64,6 +67,15 @@ def summarize(results: Sequence[CaseResult], *, provider: str, threshold: float)
             if not r.passed
         ],
     }
+
+
+def _model_usage(results: Sequence[CaseResult]) -> dict[str, float]:
+    """With a model: round trips, corrections and prompt tokens per scored answer (the last turn's)."""
+    used = [r.answer.usage for r in results if r.answer is not None and r.answer.usage]
+    if not used:
+        return {}
+    return {key: round(statistics.fmean(u.get(key, 0) for u in used), 2)
+            for key in ("model_calls", "repairs", "prompt_tokens", "completion_tokens")}  # fmt: skip
 
 
 def exit_status(summary: dict[str, Any]) -> int:
@@ -116,7 +128,10 @@ def render_text(summary: dict[str, Any]) -> str:
         f"pass rate {summary['pass_rate']:.1%} (threshold {summary['threshold']:.0%}) "
         f"{'OK' if summary['ok'] else 'BELOW THRESHOLD'}",
         f"latency per question: p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms",
+        "answered by: " + ", ".join(f"{name} {count}" for name, count in summary.get("answered_by", {}).items()),
     ]
+    if summary.get("model_usage"):
+        lines.append("per answer with a model: " + ", ".join(f"{k} {v:g}" for k, v in summary["model_usage"].items()))
     for title, key in (("by category", "by_category"), ("by check", "by_check")):
         lines.append(f"{title}:")
         lines.extend(f"  {name:24} {g['passed']:>4}/{g['total']:<4} {g['pass_rate']:>6.1%}" for name, g in summary[key].items())
