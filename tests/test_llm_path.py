@@ -19,7 +19,7 @@ QUESTION = "Will AI videos get my account throttled? My video had 200k views at 
 
 @pytest.fixture
 def llm_advisor(stub: OpenAIStub, retriever: Retriever, tmp_path) -> Advisor:
-    return scripted_model.llm_advisor(stub.base_url, retriever, tmp_path)
+    return scripted_model.llm_advisor(stub.base_url, retriever, tmp_path, timeout=30)
 
 
 def _search(query: str) -> Reply:
@@ -87,9 +87,10 @@ def test_answer_still_invented_after_two_corrections_goes_to_the_offline_engine(
     ],
     ids=["500", "429-then-503", "timeout", "invalid-tool-call-json"],
 )
-def test_provider_faults_fall_back_to_offline(llm_advisor: Advisor, stub: OpenAIStub, faults: list[Reply]) -> None:
+def test_provider_faults_fall_back_to_offline(stub: OpenAIStub, retriever: Retriever, tmp_path, faults: list[Reply]) -> None:
     stub.enqueue(*faults)
-    answer = llm_advisor.ask("我的视频20万播放, GPM 12, 能卖多少?")
+    advisor = scripted_model.llm_advisor(stub.base_url, retriever, tmp_path, timeout=0.5)  # the scripted delay is 1.5 s
+    answer = advisor.ask("我的视频20万播放, GPM 12, 能卖多少?")
     assert answer.provider == "offline-fallback"
     assert answer.warnings and "offline engine answered" in answer.warnings[-1]
     assert "2,400" in answer.answer and answer.lang == "zh"
