@@ -299,7 +299,7 @@ def creator_deal(args: CreatorDealInput, defaults: Defaults) -> CalcResult:
         headline = led.text("这次合作赚了{profit}：GMV {gmv} × 毛利率{m}，减去坑位费、佣金和样品共{cost}。",
                             "The deal made {profit}: {gmv} of GMV at a {m} margin, less {cost} of fee, commission and samples.",
                             profit=(figures["profit"] or 0.0, "money"), gmv=(gmv, "money"), m=(margin, "rate"), cost=(cost, "money"))
-    elif fee or samples:
+    elif samples:
         headline = led.text("这次合作总成本{cost}（坑位费{fee} + 佣金{commission} + 样品{samples}），占GMV的{share}：毛利率高于{share}才赚钱。",
                             "The deal cost {cost} (fee {fee} + commission {commission} + samples {samples}), {share} of GMV: it pays only if your margin is above {share}.",
                             cost=(cost, "money"), fee=(fee, "money"), commission=(commission, "money"), samples=(samples, "money"),
@@ -311,7 +311,8 @@ def creator_deal(args: CreatorDealInput, defaults: Defaults) -> CalcResult:
     else:
         headline = led.text("要付达人佣金{commission}（GMV {gmv} × {rate}）。", "You owe the creator {commission} ({gmv} of GMV × {rate}).",
                             commission=(commission, "money"), gmv=(gmv, "money"), rate=(rate, "rate"))
-    return led.result(figures, "creator cost = flat fee + GMV × commission rate + samples sent × cost per sample", headline,
+    formula = "creator cost = flat fee + GMV × commission rate" + (" + samples sent × cost per sample" if samples else "")
+    return led.result(figures, formula, headline,
                       worked=_joined([sales, paid, sampled, total if fee or samples else None]), verdict=verdict)
 
 
