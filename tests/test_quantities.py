@@ -37,6 +37,7 @@ def roles(text: str) -> list[tuple[str, str, str | None]]:
         ("链接1 播放8万 成交$960", [("8万", "views", None), ("$960", "gmv", None)]),  # "1" names the link
         ("video 2: 120k views, $840", [("120k", "views", None), ("$840", "amount", None)]),
         ("我的视频20万播放", [("20万", "views", None)]),  # an amount right after 视频 is still an amount
+        ("开头3秒的视频20万播放，十几单", [("20万", "views", None), ("十几", "orders", None)]),  # a video's length is no input
         ("投了500刀GMV Max 回来1800 ROI 3.6", [("500刀", "ad_spend", None), ("1800", "gmv", None), ("3.6", "roas", None)]),
     ],
 )

@@ -166,13 +166,17 @@ def _is_name(text: str, mention: NumberMention) -> bool:
         m.start() <= start and end <= m.end() for m in OPTION_NAME.finditer(text))
 
 
+_CLIP_LENGTHS = ("second", "minute")
+"""Durations that measure a video ("开头3秒", "15s", "3分钟"), never an input to a calculation."""
+
+
 def read_quantities(text: str) -> list[Quantity]:
     """Every amount, rate and duration in `text`, with its role, scope and subject."""
     quantities: list[Quantity] = []
     taken: set[tuple[int, int]] = set()
     mentions = sorted([*find_numbers(text), *_halves(text)], key=lambda m: m.span)
     for mention in mentions:
-        if mention.kind not in ("amount", "duration") or _is_name(text, mention):
+        if mention.kind not in ("amount", "duration") or _is_name(text, mention) or mention.time_unit in _CLIP_LENGTHS:
             continue
         clause = _clause(text, mention.span)
         role = _role(mention, text, clause, taken)
