@@ -157,6 +157,18 @@ def test_range_input_uses_the_midpoint_and_says_so() -> None:
     assert note.source is None and "midpoint" in note.note["en"] and "中间值" in note.note["zh"]
 
 
+@pytest.mark.parametrize(
+    ("views", "used", "zh", "en"),
+    [("两三十万", 250_000, "中间值", "midpoint"), ("20多万", 200_000, "至少", "at least"), ("约20万", 200_000, "按约", "about"),
+     ("20万左右", 200_000, "按约", "about")],
+)  # fmt: skip
+def test_a_rough_input_says_which_value_was_used(views: str, used: float, zh: str, en: str) -> None:
+    result = run("gmv_from_views", views=views, gpm=10)
+    assert result.figures["gmv"] == used * 10 / 1000
+    note = next(a for a in result.assumptions if a.field == "views")
+    assert note.source is None and zh in note.note["zh"] and en in note.note["en"] and views in note.note["zh"]
+
+
 def test_views_for_target_gmv() -> None:
     assert run("views_for_target_gmv", target_gmv=2400, gpm=12).figures == {"views": 200_000}
     result = run("views_for_target_gmv", target_gmv="$1万")

@@ -95,18 +95,23 @@ CALCULATORS: dict[str, Calculator] = {
 
 
 def _reading_notes(model: type[CalcInput], args: Mapping[str, Any]) -> list[Assumption]:
-    """Ranges and open ends the seller typed ("10-16", "100+") and the single value used."""
+    """Ranges, open ends and rough figures the seller typed ("10-16", "100+", "20多万", "约20万") and the
+    single value used."""
     notes = []
     for name, raw in args.items():
         if not isinstance(raw, str) or field_meta(model, name, "kind") in (None, "series"):
             continue
         parsed: ParsedNumber = parse_number(raw)
-        if parsed.low is None:
+        if parsed.low is None and not parsed.approx:
             continue
         kind: NumberKind = "rate" if parsed.unit == "percent" else "plain"
         zh, en = (show(parsed.value, kind, lang, "") for lang in LANGS)
-        note = ({"zh": f"“{raw}”取中间值{zh}", "en": f"\"{raw}\" read as its midpoint, {en}"} if parsed.high is not None
-                else {"zh": f"“{raw}”按{zh}计（至少）", "en": f"\"{raw}\" read as {en} (at least)"})  # fmt: skip
+        if parsed.high is not None:
+            note = {"zh": f"“{raw}”取中间值{zh}", "en": f"\"{raw}\" read as its midpoint, {en}"}
+        elif parsed.low is not None:
+            note = {"zh": f"“{raw}”按{zh}计（至少）", "en": f"\"{raw}\" read as {en} (at least)"}
+        else:
+            note = {"zh": f"“{raw}”按约{zh}计", "en": f"\"{raw}\" read as about {en}"}
         notes.append(Assumption(field=name, value=parsed.value, source=None, note=note))
     return notes
 
