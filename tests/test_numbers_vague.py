@@ -42,6 +42,7 @@ def _shape(mention: NumberMention) -> tuple:
         ("发了几千播放", "几千", 2_000, 9_000, 5_500),
         ("一个月才几万GMV", "几万", 20_000, 90_000, 55_000),
         ("几十万播放出了几单", "几十万", 200_000, 900_000, 550_000),
+        ("美区一年几个亿", "几个亿", 200_000_000, 900_000_000, 550_000_000),
         ("a few thousand views, zero orders", "a few thousand", 2_000, 9_000, 5_500),
         ("tens of thousands of views", "tens of thousands", 20_000, 90_000, 55_000),
     ],
@@ -74,6 +75,8 @@ def test_vague_ranges_keep_their_currency_and_unit() -> None:
         ("播放破万了", "破万", 10_000, None),
         ("上百条视频", "上百", 100, None),
         ("300余单", "300余", 300, None),
+        ("拿货价3块多", "3块多", 3, "CNY"),
+        ("一单才赚2刀多", "2刀多", 2, "USD"),
     ],
 )
 def test_duo_and_shang_are_open_ranges(text: str, raw: str, low: float, currency: str | None) -> None:
@@ -129,6 +132,8 @@ def test_a_month_and_day_with_a_slash_stays_a_date() -> None:
         ("十条视频平均3000播放", "十", 10, None),
         ("投了两千刀", "两千刀", 2_000, "USD"),
         ("我们三个人做", "三", 3, None),
+        ("出单量翻了一倍", "一", 1, None),  # 一 before 倍 is a number, not an article
+        ("去年GMV两个亿", "两个亿", 200_000_000, None),
     ],
 )
 def test_a_lone_numeral_with_a_measure_word_is_a_count(text: str, raw: str, value: float, currency: str | None) -> None:
@@ -193,6 +198,12 @@ def test_about_words_mark_an_exact_figure_approximate(text: str, raw: str, value
 )
 def test_exact_figures_are_not_approximate(text: str) -> None:
     assert parse_number(text).approx is False
+
+
+def test_an_arabic_figure_then_yi_tiao_is_a_figure_per_video() -> None:
+    """"$250一条" is $250 a video: the Chinese 一 after the figure starts the next word."""
+    assert [m.raw for m in find_numbers("creator要$250一条, AI一条$12一个月60条")] == ["$250", "$12", "一个月", "60"]
+    assert [m.raw for m in find_numbers("包月3999一个月")] == ["3999", "一个月"]
 
 
 def test_half_a_million_is_half_of_a_million() -> None:

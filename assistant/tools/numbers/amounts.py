@@ -12,7 +12,7 @@ from assistant.tools.numbers.lexicon import (
 from assistant.tools.numbers.model import NumberParseError, ParsedNumber
 from assistant.tools.numbers.values import CoreValue, core_value, finite
 
-_DECORATIONS = ("pre", "den", "mag", "magword", "pct", "suf", "tenths", "plus", "share", "reach", "few")
+_DECORATIONS = ("pre", "den", "mag", "magword", "pct", "suf", "tenths", "more", "plus", "share", "reach", "few")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ def read_amount(match: re.Match[str], text: str) -> Amount:
         percent = 10.0 if g["pct"] == CHENG else 100.0
         low, high = low / percent, high / percent
     if g["tenths"]:  # "2块5" = 2.5 yuan
-        if low != high:
+        if low != high or g["more"]:
             raise NumberParseError(text)
         tenths = CN_DIGITS[g["tenths"]] if g["tenths"] in CN_DIGITS else int(g["tenths"])
         low = high = low + tenths / 10
@@ -88,7 +88,8 @@ def read_amount(match: re.Match[str], text: str) -> Amount:
     return Amount(
         start=match.start(), end=match.end(), low=finite(low, text), high=finite(high, text), scale=scale,
         percent=percent, currency=currencies.pop() if currencies else None,
-        open_ended=reading.open_ended or bool(g["plus"]), approx=reading.approx, decorated=decorated, bare=bare,
+        open_ended=reading.open_ended or bool(g["plus"] or g["more"]), approx=reading.approx or bool(g["more"]),
+        decorated=decorated, bare=bare,
         half=bool(g["half"]), bare_digits=not decorated and core.isdigit(),
     )  # fmt: skip
 

@@ -14,10 +14,9 @@ import unicodedata
 from collections.abc import Iterable
 
 from assistant.tools.numbers.lexicon import (
-    ABOUT_INSIDE, APPROX_AFTER, APPROX_BEFORE, CHENG, CHENG_WORDS, CN_DIGITS, CN_UNITS, CODES, EN_FEW, EN_HALF,
-    EN_TIME_UNITS, HALF, HALF_WORDS, MEASURE_WORDS, MORE_WORDS, NOT_AFTER_MORE, NOT_BEFORE_REACH, PREFIX_CURRENCIES,
-    REACH_WORDS,
-    SUFFIX_CURRENCIES, VAGUE_DIGIT, YUAN_WITH_TENTHS, ZH_TIME_UNITS,
+    ABOUT_INSIDE, APPROX_AFTER, APPROX_BEFORE, CHENG, CHENG_WORDS, CLASSIFIED_UNITS, CN_DIGITS, CN_UNITS, CODES, EN_FEW,
+    EN_HALF, EN_TIME_UNITS, HALF, HALF_WORDS, MEASURE_WORDS, MORE_WORDS, NOT_AFTER_MORE, NOT_BEFORE_REACH, PREFIX_CURRENCIES,
+    REACH_WORDS, SUFFIX_CURRENCIES, UNIT_CLASSIFIER, VAGUE_DIGIT, YUAN_WITH_TENTHS, ZH_TIME_UNITS,
 )  # fmt: skip
 
 
@@ -36,9 +35,10 @@ MEASURES = "".join(sorted(MEASURE_WORDS))
 ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+)"
 _UNIT_STARTS = "".join(sorted({w[0] for w in (*ZH_TIME_UNITS, *SUFFIX_CURRENCIES) if not w.isascii()}))
 """First characters of what may follow 来 ("十来个", "20来天", "100来块")."""
+_CURRENCY_ENDS = "".join(sorted({w[-1] for w in SUFFIX_CURRENCIES if not w.isascii()}))
 _CORE = (
-    rf"(?:{ARABIC}|[{DIG}十拾{VAGUE_DIGIT}])[{DIG}{VAGUE_DIGIT}]*"
-    rf"(?:(?:[{UNIT}]+|点(?=[\d{DIG}]))(?:{ARABIC}|[{DIG}{VAGUE_DIGIT}]+)?)*"
+    rf"(?:{ARABIC}{VAGUE_DIGIT}?|[{DIG}十拾{VAGUE_DIGIT}][{DIG}{VAGUE_DIGIT}]*)"
+    rf"(?:(?:(?:{UNIT_CLASSIFIER}(?=[{CLASSIFIED_UNITS}]))?[{UNIT}]+|点(?=[\d{DIG}]))(?:{ARABIC}|[{DIG}{VAGUE_DIGIT}]+)?)*"
     rf"(?:(?:[{MORE_WORDS}](?![{NOT_AFTER_MORE}])|{ABOUT_INSIDE}(?=[{UNIT}{MEASURES}{_UNIT_STARTS}]))[{UNIT}]*)?"
 )
 _DENOMINATOR = rf"(?:\d+|[{DIG}十拾][{DIG}{UNIT}]*|[百佰千仟万萬]{{1,2}})"
@@ -66,6 +66,7 @@ AMOUNT = re.compile(
     (?:\s?(?P<suf>{_alternation(k for k in SUFFIX_CURRENCIES if not k.isascii())}
       |(?i:{_alternation([*CODES, *(k for k in SUFFIX_CURRENCIES if k.isascii())])})(?![A-Za-z])))?
     (?P<tenths>(?<={YUAN_WITH_TENTHS})[\d{DIG}](?![\d{DIG}{UNIT}.点{MEASURES}]))?
+    (?P<more>(?<=[{_CURRENCY_ENDS}])[{MORE_WORDS}](?![{NOT_AFTER_MORE}]))?
     (?P<plus>\+|以上)?
     """,
     re.VERBOSE,

@@ -12,6 +12,9 @@ CN_UNITS = {
     "十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000,
     "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8,
 }  # fmt: skip
+UNIT_CLASSIFIER = "个"
+CLASSIFIED_UNITS = "亿億"
+"""Units a classifier may come before: "两个亿" = 2亿, "几个亿" = 2-9亿."""
 DIGIT_OF = {value: char for char, value in CN_DIGITS.items() if char in "零一二三四五六七八九"}
 """The plain character of each digit value, used to spell a vague digit out ("几" → "二" … "九")."""
 
@@ -21,7 +24,7 @@ LOOSE_PAIRS = frozenset({(3, 5)})
 """Pairs of digits a step apart that still make a range: "三五个" 3-5. Otherwise only neighbours do
 ("两三千", "七八十"); "三七开", "二八分" are splits, not ranges."""
 MORE_WORDS = "多余"
-"""After a figure, "or more": "20多万" ≥ 200,000, "300余单" ≥ 300."""
+"""After a figure, "or more": "20多万" ≥ 200,000, "300余单" ≥ 300, "3块多" ≥ 3 yuan."""
 ABOUT_INSIDE = "来"
 """After a round figure and before its unit, "about": "十来个" ≈ 10, "20来天" ≈ 20."""
 REACH_WORDS = "上过破"
@@ -46,6 +49,8 @@ MEASURE_WORDS = frozenset("个条单件支款次位家张台份套瓶盒包只�
 Not 分 ("十分好" = very good), 点 ("三点" = 3 o'clock) or 号 ("三号" = the 3rd)."""
 ARTICLE_NUMERALS = frozenset({"一", "半"})
 """Lone numerals that are words before a measure word: "一个人", "一条视频" ("a video"), "半个"."""
+MULTIPLE = "倍"
+"""A measure word after which 一 is still a number: "翻了一倍" (doubled), like "两倍"."""
 ORDINAL = "第"
 """Before a numeral, a rank or a name: "第一条", "第五条" are skipped."""
 

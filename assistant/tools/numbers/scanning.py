@@ -14,7 +14,7 @@ from assistant.tools.numbers.grammar import (
     YEAR_CUE, normalise,
 )  # fmt: skip
 from assistant.tools.numbers.lexicon import (
-    ARTICLE_NUMERALS, EN_TIME_UNITS, HALF, MEASURE_WORDS, ORDINAL, ZH_TIME_UNITS,
+    ARTICLE_NUMERALS, EN_TIME_UNITS, HALF, MEASURE_WORDS, MULTIPLE, ORDINAL, ZH_TIME_UNITS,
 )  # fmt: skip
 from assistant.tools.numbers.model import (
     MAX_NUMBER_CHARS, MentionKind, NumberMention, NumberParseError, ParsedNumber, TimeUnit,
@@ -71,8 +71,9 @@ def _is_word(first: Amount, norm: str, start: int, end: int, kind: MentionKind, 
         return kind != "duration" and not magnitude
     if not first.bare or kind != "amount":
         return False
-    measured = norm[end : end + 1] in MEASURE_WORDS
-    return not measured or norm[start:end] in ARTICLE_NUMERALS or norm[start - 1 : start] == ORDINAL
+    measure = norm[end : end + 1]
+    article = norm[start:end] in ARTICLE_NUMERALS and measure != MULTIPLE
+    return measure not in MEASURE_WORDS or article or norm[start - 1 : start] == ORDINAL
 
 
 def _amount_mention(match: re.Match[str], norm: str, text: str, strict: bool) -> tuple[NumberMention | None, int]:

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from assistant.tools.numbers.grammar import ARABIC, DIG
 from assistant.tools.numbers.lexicon import (
-    ABOUT_INSIDE, CN_DIGITS, CN_UNITS, DIGIT_OF, LOOSE_PAIRS, MORE_WORDS, VAGUE_DIGIT,
+    ABOUT_INSIDE, CN_DIGITS, CN_UNITS, DIGIT_OF, LOOSE_PAIRS, MORE_WORDS, UNIT_CLASSIFIER, VAGUE_DIGIT,
 )  # fmt: skip
 from assistant.tools.numbers.model import NumberParseError
 
 _PLAIN = re.compile(ARABIC)
-_TOKEN = re.compile(rf"{ARABIC}|[{DIG}{VAGUE_DIGIT}]|[{''.join(CN_UNITS)}]|点|[{MORE_WORDS}{ABOUT_INSIDE}]")
+_TOKEN = re.compile(rf"{ARABIC}|[{DIG}{VAGUE_DIGIT}]|[{''.join(CN_UNITS)}]|点|[{MORE_WORDS}{ABOUT_INSIDE}{UNIT_CLASSIFIER}]")
 _LARGE_UNITS = "万萬亿億"
 
 
@@ -151,7 +151,7 @@ def core_value(core: str, text: str) -> CoreValue:
     hedges = [t for t in tokens if t in MORE_WORDS or t == ABOUT_INSIDE]
     if len(hedges) > 1:
         raise NumberParseError(text)
-    tokens = [t for t in tokens if t not in hedges]
+    tokens = [t for t in tokens if t not in hedges and t != UNIT_CLASSIFIER]  # "两个亿" is 两亿
     scale = 1.0
     for token in reversed(tokens):
         if token not in CN_UNITS or token in "十拾":
