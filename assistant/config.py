@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 MAX_INPUT_CHARS = 4000
@@ -16,6 +17,22 @@ MIN_KEY_CHARS = 16
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names the variable."""
+
+
+HANDOFF_TARGET = r"^(S[A-Z0-9]+|U[A-Z0-9]+|W[A-Z0-9]+|here|channel)$"
+
+
+class ChannelPolicy(BaseModel):
+    """How the bot behaves in one chat-app channel or group (`TK_SLACK_CHANNELS`, `TK_FEISHU_CHANNELS`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    answer_untagged: bool = False
+    """Answer every new message in the channel, not only those that mention the bot."""
+    require_source: bool = False
+    """Stay silent unless the answer cites a source from the knowledge base."""
+    handoff: str | None = None
+    """Who "Talk to a person" mentions here (overrides TK_SLACK_HANDOFF / TK_FEISHU_HANDOFF)."""
 
 
 class Settings(BaseModel):
@@ -65,13 +82,40 @@ class Settings(BaseModel):
     """Addresses of reverse proxies whose X-Forwarded-For is believed; by default none is."""
     cors_origins: tuple[str, ...] = Field((), json_schema_extra={"env": "TK_CORS_ORIGINS"})
     slack_signing_secret: str | None = Field(None, json_schema_extra={"env": "TK_SLACK_SIGNING_SECRET"})
-    slack_bot_token: str | None = Field(None, json_schema_extra={"env": "TK_SLACK_BOT_TOKEN"})
+    slack_bot_token: str | None = Field(None, pattern=r"^xox[a-z]-", json_schema_extra={"env": "TK_SLACK_BOT_TOKEN"})
+    slack_app_token: str | None = Field(None, pattern=r"^xapp-", json_schema_extra={"env": "TK_SLACK_APP_TOKEN"})
+    """An app-level token: Slack connects over Socket Mode (no public URL needed)."""
+    slack_handoff: str | None = Field(None, pattern=HANDOFF_TARGET, json_schema_extra={"env": "TK_SLACK_HANDOFF"})
+    """Who "Talk to a person" mentions: a user group (S...), a user (U...), or `here`."""
+    slack_channels: dict[str, ChannelPolicy] = Field(default_factory=dict, json_schema_extra={"env": "TK_SLACK_CHANNELS"})
+    """Per-channel settings as JSON, by channel id (`*` for every other channel)."""
     slack_api_base: str = Field("https://slack.com/api", pattern=r"^https?://", json_schema_extra={"env": "TK_SLACK_API_BASE"})
     feishu_app_id: str | None = Field(None, json_schema_extra={"env": "TK_FEISHU_APP_ID"})
     feishu_app_secret: str | None = Field(None, json_schema_extra={"env": "TK_FEISHU_APP_SECRET"})
     feishu_verification_token: str | None = Field(None, json_schema_extra={"env": "TK_FEISHU_VERIFICATION_TOKEN"})
     feishu_encrypt_key: str | None = Field(None, json_schema_extra={"env": "TK_FEISHU_ENCRYPT_KEY"})
-    feishu_api_base: str = Field("https://open.feishu.cn/open-apis", pattern=r"^https?://", json_schema_extra={"env": "TK_FEISHU_API_BASE"})
+    feishu_connection: Literal["webhook", "long"] = Field("webhook", json_schema_extra={"env": "TK_FEISHU_CONNECTION"})
+    """`long`: the app opens a long connection to Feishu (no public URL needed); `webhook`: Feishu posts events."""
+    feishu_handoff: str | None = Field(None, pattern=r"^(all|ou_[A-Za-z0-9_-]+)$", json_schema_extra={"env": "TK_FEISHU_HANDOFF"})
+    """Who "Talk to a person" mentions: a user's open_id (ou_...) or `all`."""
+    feishu_channels: dict[str, ChannelPolicy] = Field(default_factory=dict, json_schema_extra={"env": "TK_FEISHU_CHANNELS"})
+    """Per-chat settings as JSON, by chat id (`*` for every other chat)."""
+    feishu_domain: str = Field("https://open.feishu.cn", pattern=r"^https?://[^/]+/?$", json_schema_extra={"env": "TK_FEISHU_DOMAIN"})
+    """`https://open.larksuite.com` for Lark."""
+    wecom_corp_id: str | None = Field(None, json_schema_extra={"env": "TK_WECOM_CORP_ID"})
+    wecom_agent_id: int | None = Field(None, json_schema_extra={"env": "TK_WECOM_AGENT_ID"})
+    wecom_secret: str | None = Field(None, json_schema_extra={"env": "TK_WECOM_SECRET"})
+    wecom_token: str | None = Field(None, json_schema_extra={"env": "TK_WECOM_TOKEN"})
+    wecom_aes_key: str | None = Field(None, pattern=r"^[A-Za-z0-9+/]{43}$", json_schema_extra={"env": "TK_WECOM_AES_KEY"})
+    """The callback's EncodingAESKey (43 characters)."""
+    wecom_handoff: str | None = Field(None, pattern=r"^[A-Za-z0-9_.@-]+(\|[A-Za-z0-9_.@-]+)*$", json_schema_extra={"env": "TK_WECOM_HANDOFF"})
+    """WeCom user ids (`a|b`) told when someone replies 转人工 / human."""
+    wecom_api_base: str = Field("https://qyapi.weixin.qq.com/cgi-bin", pattern=r"^https?://", json_schema_extra={"env": "TK_WECOM_API_BASE"})
+
+    @field_validator("slack_channels", "feishu_channels", mode="before")
+    @classmethod
+    def _channels_json(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value
 
     @property
     def llm_configured(self) -> bool:

@@ -1,23 +1,15 @@
-"""Shared by the service tests: one real offline Advisor, servers on loopback, stand-in vendor APIs."""
+"""Shared by the service tests: one real offline Advisor and servers on loopback (vendor stand-ins: chat_standins.py)."""
 
 from __future__ import annotations
 
 import atexit
 import functools
-import hashlib
-import hmac
-import json
 import shutil
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-import httpx
 
 from assistant.advisor import Advisor
 from assistant.config import Settings
@@ -80,74 +72,3 @@ class BrokenStream:
         yield next(events)
         events.close()
         raise RuntimeError("provider went away")
-
-
-@dataclass
-class Recorded:
-    path: str
-    headers: dict[str, str]
-    body: Any
-
-
-@dataclass
-class StandIn:
-    """A local HTTP server playing a vendor's Web API: records each POST, answers with `reply(path)`."""
-
-    reply: Callable[[str], dict[str, Any]]
-    requests: list[Recorded] = field(default_factory=list)
-    url: str = ""
-
-    def wait_for(self, count: int, timeout: float = 30.0) -> list[Recorded]:
-        """The recorded requests once there are at least `count` (or fail after `timeout`)."""
-        deadline = time.monotonic() + timeout
-        while len(self.requests) < count:
-            assert time.monotonic() < deadline, f"expected {count} requests, got {len(self.requests)}"
-            time.sleep(0.02)
-        return list(self.requests)
-
-
-@contextmanager
-def stand_in(reply: Callable[[str], dict[str, Any]]) -> Iterator[StandIn]:
-    state = StandIn(reply)
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            state.requests.append(Recorded(self.path, dict(self.headers), json.loads(raw or b"null")))
-            body = json.dumps(state.reply(self.path)).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-SLACK_SIGNING_SECRET = "slack-signing-secret"
-
-
-def slack_post(url: str, payload: dict[str, Any], *, age: float = 0, secret: str = SLACK_SIGNING_SECRET,
-               headers: dict[str, str] | None = None) -> httpx.Response:
-    body = json.dumps(payload).encode()
-    timestamp = str(int(time.time() - age))
-    signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
-    signed = {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature,
-              "Content-Type": "application/json", **(headers or {})}
-    return httpx.post(f"{url}/channels/slack/events", content=body, headers=signed)
-
-
-def mention(event_id: str, text: str, *, ts: str = "1700000000.000100", **extra: Any) -> dict[str, Any]:
-    event = {"type": "app_mention", "user": "U1", "text": text, "ts": ts, "channel": "C1", **extra}
-    return {"type": "event_callback", "event_id": event_id, "event": event}

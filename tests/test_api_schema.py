@@ -47,6 +47,9 @@ def test_spec_documents_every_endpoint_and_error(base_url: str) -> None:
     chat = spec["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]["content"]
     assert set(chat) == {"application/json", "text/event-stream"}
     assert set(ask["responses"]["200"]["content"]) == {"application/json", "text/event-stream"}
+    for path in ("/api/ask", "/api/conversations", "/api/messages/{message_id}/feedback", "/api/streams/{stream_id}/stop"):
+        (operation,) = spec["paths"][path].values()
+        assert operation["x-codeSamples"][0]["source"].startswith("curl "), path
     assert "security" not in spec["paths"]["/healthz"]["get"]
 
 

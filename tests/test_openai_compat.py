@@ -82,9 +82,10 @@ def test_a_session_id_keeps_history_on_the_server(client: openai.OpenAI, how: st
     session = f"team-{how}"
     kwargs = {"user": session} if how == "user" else {"extra_headers": {"X-Session-Id": session}}
     ask(client, "Is AI video content throttled on TikTok Shop?", **kwargs)
-    ask(client, "And in the US?", **kwargs)
+    second = ask(client, "And in the US?", **kwargs)
     history = shared_advisor().store.history(f"openai:{session}")
     assert [m.content for m in history if m.role == "user"] == ["Is AI video content throttled on TikTok Shop?", "And in the US?"]
+    assert [m.id for m in history if m.role == "assistant"][-1] == second.model_extra["tk_advisor"]["message_id"]
 
 
 def test_errors_map_to_the_clients_exceptions(client: openai.OpenAI) -> None:

@@ -21,7 +21,7 @@ from assistant import __version__
 from assistant.config import Settings
 from assistant.service.answering import Answerer, answerer_for
 from assistant.service.ask_stream import Streams, streams_router
-from assistant.service.channels import feishu, slack
+from assistant.service.channels.setup import Channel, install_channels
 from assistant.service.conversations_api import conversations_router
 from assistant.service.errors import ApiError, install_error_handlers
 from assistant.service.health import health_router
@@ -90,16 +90,21 @@ def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Ans
     settings = settings or advisor.settings
     answerer = answerer or answerer_for(settings, advisor)
     http = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+    channels: list[Channel] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(answerer.start)
+        for channel in channels:
+            await channel.start()
         retention = asyncio.create_task(purge_daily(advisor.store, settings.retention_days)) if settings.retention_days else None
         try:
             yield
         finally:
             if retention is not None:
                 retention.cancel()
+            for channel in channels:
+                await channel.stop()
             await http.aclose()
             await run_in_threadpool(answerer.close)
 
@@ -113,10 +118,7 @@ def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Ans
     app.include_router(streams_router(streams, guard))
     app.include_router(conversations_router(advisor, guard))
     app.include_router(openai_router(advisor, answerer, guard, settings.answer_timeout))
-    if slack.configured(settings):
-        app.include_router(slack.slack_router(answerer, settings, http, advisor.store))
-    if feishu.configured(settings):
-        app.include_router(feishu.feishu_router(answerer, settings, http, advisor.store))
+    channels.extend(install_channels(app, answerer, settings, advisor.store, http))
     refuse_unrouted(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, prefixes=API_PATHS + WEB_CHAT_PATHS)
     install_cors(app, settings.cors_origins)

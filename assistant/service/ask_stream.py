@@ -21,6 +21,7 @@ from fastapi.responses import StreamingResponse
 
 from assistant.answer import AnswerEvent, InvalidInput, StreamEvent, TextEvent, ToolEvent
 from assistant.service.answering import within
+from assistant.service.curl_samples import curl
 from assistant.service.errors import ApiError, documented
 from assistant.service.openai_compat import usage_of
 from assistant.service.security import Guard
@@ -130,6 +131,9 @@ async def stream_answer(advisor: Advisor, streams: Streams, question: str, sessi
     return StreamingResponse(body, media_type="text/event-stream", headers=SSE_HEADERS)
 
 
+ASK_SAMPLES = curl("POST", "/api/ask", {"question": "AI视频会被限流吗？", "stream": True}, stream=True)
+"""The curl sample of `/api/ask` (streamed; without `stream` the same call returns one JSON Answer)."""
+
 STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The Answer, or with `stream: true` server-sent events: `start` {stream_id, session_id}, "
@@ -144,7 +148,7 @@ def streams_router(streams: Streams, guard: Guard) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(guard)])
 
     @router.post("/streams/{stream_id}/stop", status_code=204, summary="Stop an answer this key is streaming",
-                 responses=documented(401, 404, 429))
+                 responses=documented(401, 404, 429), openapi_extra=curl("POST", "/api/streams/stream_8a2.../stop"))
     async def stop(stream_id: str, request: Request) -> Response:
         if not streams.stop(stream_id, request.state.client.id):
             raise ApiError(404, "No such stream running for this API key or client.", code="stream_not_found", param="stream_id")

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import AnswerKind, Citation
 from assistant.kb.schema import Lang
+from assistant.service.curl_samples import curl
 from assistant.service.errors import ApiError, documented
 from assistant.service.json_api import FeedbackCreated
 from assistant.service.security import Guard, require_json
@@ -92,20 +93,21 @@ def conversations_router(advisor: Advisor, guard: Guard) -> APIRouter:
             raise not_found("conversation", "conversation_id")
 
     @router.get("/conversations", response_model=ConversationList, summary="This key's conversations, latest first",
-                responses=documented(401, 429))
+                responses=documented(401, 429), openapi_extra=curl("GET", "/api/conversations?limit=20"))
     async def list_conversations(request: Request, limit: int = Query(50, ge=1, le=200)) -> ConversationList:
         rows = await run_in_threadpool(store.sessions, request.state.client.id, limit)
         return ConversationList(data=[ConversationSummary(id=r.session_id, title=r.title, updated_at=r.updated_at) for r in rows])
 
     @router.get("/conversations/{conversation_id}", response_model=Conversation,
-                summary="One conversation with its messages, oldest first", responses=documented(401, 404, 429))
+                summary="One conversation with its messages, oldest first", responses=documented(401, 404, 429),
+                openapi_extra=curl("GET", "/api/conversations/9c1f..."))
     async def get_conversation(conversation_id: str, request: Request) -> Conversation:
         await owned(conversation_id, request)
         history = await run_in_threadpool(store.history, conversation_id)
         return Conversation(id=conversation_id, messages=[as_message(m) for m in history])
 
     @router.delete("/conversations/{conversation_id}", status_code=204, summary="Delete one of this key's conversations",
-                   responses=documented(401, 404, 429))
+                   responses=documented(401, 404, 429), openapi_extra=curl("DELETE", "/api/conversations/9c1f..."))
     async def delete_conversation(conversation_id: str, request: Request) -> Response:
         if not await run_in_threadpool(store.delete_session, conversation_id, request.state.client.id):
             raise not_found("conversation", "conversation_id")
@@ -113,7 +115,8 @@ def conversations_router(advisor: Advisor, guard: Guard) -> APIRouter:
 
     @router.post("/messages/{message_id}/feedback", response_model=FeedbackCreated, status_code=201,
                  summary="Rate one of this key's answers by its message id", dependencies=[Depends(require_json)],
-                 responses=documented(400, 401, 404, 413, 415, 422, 429))
+                 responses=documented(400, 401, 404, 413, 415, 422, 429),
+                 openapi_extra=curl("POST", "/api/messages/msg_3f1.../feedback", {"rating": -1, "comment": "wrong market"}))
     async def rate(message_id: str, body: MessageFeedback, request: Request) -> FeedbackCreated:
         row = await run_in_threadpool(lambda: rate_message(store, message_id, body.rating, channel="api",
                                                            owner=request.state.client.id, comment=body.comment))

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, InvalidInput
 from assistant.service.answering import within
-from assistant.service.ask_stream import STREAM_DOC, Streams, stream_answer
+from assistant.service.ask_stream import ASK_SAMPLES, STREAM_DOC, Streams, stream_answer
 from assistant.service.errors import ApiError, documented
 from assistant.service.security import Guard, require_json
 from assistant.service.sessions import CLIENT_SESSION_PATTERN
@@ -52,6 +52,7 @@ def json_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_timeo
         summary="Ask a question; the Answer carries citations, tool calls, the session id and the message id",
         dependencies=[Depends(require_json)],
         responses={**STREAM_DOC, **documented(400, 401, 404, 413, 415, 422, 429, 503)},
+        openapi_extra=ASK_SAMPLES,
     )
     async def ask(body: AskRequest, request: Request) -> Answer | StreamingResponse:
         if body.stream:

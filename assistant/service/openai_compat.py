@@ -144,6 +144,10 @@ class TkAdvisor(BaseModel):
     citations: list[Citation]
     tool_calls: list[ToolCall]
     warnings: list[str]
+    message_id: str | None = None
+    """With a server-side session: the stored answer's id, for `POST /api/messages/{id}/feedback`."""
+    follow_ups: list[str] = Field(default_factory=list)
+    """Questions the seller may ask next."""
 
     @classmethod
     def of(cls, answer: Answer) -> TkAdvisor:

@@ -22,3 +22,8 @@ def slack_session(channel: str, thread_ts: str) -> str:
 
 def feishu_session(chat_id: str, root_id: str | None, message_id: str) -> str:
     return f"feishu:{chat_id}:{root_id or message_id}"
+
+
+def feishu_chat_session(chat_id: str) -> str:
+    """A one-to-one chat is one conversation: follow-ups need no quote-reply."""
+    return f"feishu:{chat_id}"

@@ -1,14 +1,15 @@
-"""What every chat-app adapter shares: event de-duplication and turning a message into reply text."""
+"""What every chat-app adapter shares: event de-duplication, strict vendor JSON, channel settings and answering."""
 
 from __future__ import annotations
 
 import json
 import logging
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer import InvalidInput
-from assistant.service.render import as_text
+from assistant.answer import Answer, InvalidInput
+from assistant.config import ChannelPolicy
 
 if TYPE_CHECKING:
     from assistant.service.answering import Answerer
@@ -62,8 +63,13 @@ def vendor_json(body: bytes | str) -> Any:
     return json.loads(text, parse_constant=_refuse_constant)
 
 
-async def reply_text(answerer: Answerer, text: str, session_id: str, channel: str) -> str:
-    """The advisor's answer (with footnotes) for one chat message, or a message saying why not."""
+def policy_for(policies: Mapping[str, ChannelPolicy], channel: str) -> ChannelPolicy:
+    """The settings of one channel or chat: its own, else those for `*`, else the defaults."""
+    return policies.get(channel) or policies.get("*") or ChannelPolicy()
+
+
+async def answer_or_notice(answerer: Answerer, text: str, session_id: str, channel: str) -> Answer | str:
+    """The advisor's Answer for one chat message, or a bilingual notice saying why there is none."""
     started = time.perf_counter()
     try:
         answer = await answerer.ask(text, session_id=session_id, owner=channel)
@@ -73,4 +79,4 @@ async def reply_text(answerer: Answerer, text: str, session_id: str, channel: st
         log.exception("%s: the advisor failed (%d chars)", channel, len(text))
         return APOLOGY
     log.info("%s: answered %d chars kind=%s ms=%.0f", channel, len(text), answer.kind, (time.perf_counter() - started) * 1000)
-    return as_text(answer)
+    return answer
