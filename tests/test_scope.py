@@ -11,7 +11,7 @@ from assistant.config import PACKAGE_ROOT
 from assistant.engine.scope import CLEARLY_BETTER, Scope, format_of, scope_of
 from assistant.engine.stances import decision_stance
 from assistant.kb.loader import KnowledgeBase
-from assistant.kb.rulings import find_rulings
+from assistant.kb.rulings import Rulebook
 
 KB = KnowledgeBase.from_dir(Path(PACKAGE_ROOT) / "knowledge")
 
@@ -58,14 +58,15 @@ def test_entries_from_elsewhere_are_named_in_one_line() -> None:
 
 
 def test_rulings_follow_the_question_format() -> None:
-    live = find_rulings(KB, "中间放一段AI配音可以吗", "US", "LIVE")
-    assert live[0].rule.format == "LIVE" and live[0].rule.ruling == "banned"
-    video = find_rulings(KB, "中间放一段AI配音可以吗", "US", "short-video")
-    assert video[0].rule.format == "short-video" and all(r.rule.format != "LIVE" for r in video)
-    image = find_rulings(KB, "静态图片做成图文可以吗", "US", "image")
-    assert all(r.rule.format in ("all", "image") for r in image)
-    both = {r.rule.format for r in find_rulings(KB, "AI配音", "US", "all")}
-    assert {"LIVE", "short-video"} <= both
+    book = Rulebook(KB)
+    live = book.rule_on("中间放一段AI配音可以吗", "zh", "US", "LIVE")
+    assert live.verdict == "banned" and live.rests_on[0].clause.formats == ["LIVE"]
+    video = book.rule_on("中间放一段AI配音可以吗", "zh", "US", "short-video")
+    assert video.verdict is None and all("LIVE" not in m.clause.formats for m in (*video.rests_on, *video.also))
+    image = book.rule_on("静态图片做成图文可以吗", "zh", "US", "image")
+    assert all(m.clause.covers("image") for m in (*image.rests_on, *image.also))
+    both = book.rule_on("AI配音", "zh", "US", "all")
+    assert {"LIVE", "short-video"} <= {f for m in (*both.rests_on, *both.also) for f in m.clause.formats}
 
 
 def test_the_ai_video_stance_is_not_a_live_decision() -> None:

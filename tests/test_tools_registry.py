@@ -165,13 +165,16 @@ def test_tool_sees_the_sellers_own_text(tools: dict[str, Any]) -> None:
 def test_check_policy_rules_on_the_action_asked() -> None:
     tool = policy_tool(ENTRIES)
     bigger = tool.invoke({"action": "用AI把产品P得比实物大一点，显得高级，行吗"})
-    assert bigger["rulings"][0]["ruling"] == "banned" and bigger["rulings"][0]["entry"] == "tts-aigc-policy-us"
+    assert bigger["verdict"] == "banned" and bigger["rulings"][0]["entry"] == "tts-aigc-policy-us"
     label = tool.invoke({"action": "Do I have to label videos made mostly with AI?"})
-    assert label["rulings"][0]["ruling"] == "label-required" and label["sources"][0] == "tts-aigc-policy-us"
+    assert label["verdict"] == "label-required" and label["sources"][0] == "tts-aigc-policy-us"
     live = tool.invoke({"action": "直播间用AI配音可以吗"})
-    assert live["rulings"][0]["ruling"] == "banned" and live["rulings"][0]["format"] == "LIVE"
+    assert live["verdict"] == "banned" and live["rulings"][0]["formats"] == ["LIVE"]
+    labelled_live = tool.invoke({"action": "Can I use AI-generated voices in my LIVE if I label it?", "lang": "en"})
+    assert labelled_live["strength"] == "strong" and labelled_live["verdict"] == "banned"
     assert tool.invoke({"action": "the weather in Paris"})["rulings"] == []
-    assert tool.invoke({"action": "改颜色", "market": "JP"})["rulings"] == []
+    japan = tool.invoke({"action": "改颜色", "market": "JP"})
+    assert japan["verdict"] is None and all("JP" in r["markets"] or "GLOBAL" in r["markets"] for r in japan["rulings"])
     assert "error" in tool.invoke({"action": ""})
 
 

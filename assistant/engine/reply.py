@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.engine.acts import Act
 from assistant.engine.premises import premise_correction
+from assistant.engine.ruling_reply import ruled_out, ruling_line, write_ruling_reply
 from assistant.engine.scope import Scope
 from assistant.engine.stances import decision_stance
 from assistant.kb.schema import Entry, Lang
@@ -25,8 +26,6 @@ WEAK = ("insider", "author-opinion", "third-party")
 MAX_CHARS: dict[Lang, int] = {"zh": 400, "en": 750}
 """The reply's budget (about 120 English words); reasons are dropped to stay inside it."""
 _HOW_TO = re.compile(r"怎么办|怎么做|怎么弄|怎么处理|如何|该怎么|咋办|咋整|what should i|how (do|can|should) i|what do i do|how to", re.IGNORECASE)
-_CONSEQUENCE = re.compile(r"会不会被|会被|被封|封号|限流吗|降权|处罚吗|影响.{0,8}(权重|流量|账号|店铺)|hurt my|affect my|will .{0,40}(ban|throttl|penali[sz]|suspend|punish)|get (me )?(banned|throttled|penali[sz]ed)", re.IGNORECASE)
-_ASKS_LABEL = re.compile(r"标注|打标|标签|加标|披露|label|disclos|tag", re.IGNORECASE)
 _RISK_WORDS = re.compile(r"限流|降权|封号|封店|没流量|播放.{0,4}(低|少|几百)|throttl|shadow|reach|ban|account|suspend", re.IGNORECASE)
 
 GREETING: dict[Lang, str] = {
@@ -55,18 +54,7 @@ DEFAULTS_NOTE: dict[Lang, str] = {
     "zh": "（没给的数按引用的默认值算：{names}）",
     "en": "(defaults for what you didn't give: {names})",
 }
-RULING_OPENERS: dict[str, dict[Lang, str]] = {
-    "banned": {"zh": "**不行。** {action}是明令禁止的，打了AI标签也不行", "en": "**No.** {action} is banned outright, label or not"},
-    "label-required": {"zh": "**可以，但要打AI标签。** {action}必须披露", "en": "**Yes, with a label.** {action} must be disclosed"},
-    "restricted": {"zh": "**不建议。** {action}会被判违规或不给推荐", "en": "**Not advisable.** {action} counts against you"},
-    "allowed": {"zh": "**可以。** {action}是允许的", "en": "**Yes.** {action} is allowed"},
-}
 STALE_MARK: dict[Lang, str] = {"zh": "可能已过时，截至{date}", "en": "may be out of date, as of {date}"}
-PENALTY: dict[Lang, str] = {"zh": "后果：{penalty}。", "en": "Penalty: {penalty}."}
-NO_RULE: dict[Lang, str] = {
-    "zh": "我没找到直接管这个做法的条款，下面是最接近的规定。",
-    "en": "I found no clause that rules on exactly this; here is the closest rule.",
-}
 SOURCE_OPENERS: dict[str, dict[Lang, str]] = {
     "insider": {"zh": "**这是匿名内部人士的说法，不是公开数据。** {who}转述",
                 "en": "**It's an anonymous insiders' figure, not published data.** {who} reports it"},
@@ -327,9 +315,9 @@ def _decide(inputs: Inputs) -> list[str]:
     stance = decision_stance(inputs.question, lang, inputs.calculations, inputs.scope.format)
     results = _results(inputs)
     lines = [stance] if stance else []
-    ruled_out = [r for r in inputs.rulings if r["format"] == inputs.scope.format and r["ruling"] in ("banned", "restricted")]
-    if not lines and not results and ruled_out:  # "数字人直播还能做吗": a clause written for this very format rules it out
-        lines = [_ruling_line(ruled_out[0], inputs.lookup(ruled_out[0]["entry"]), lang)]
+    ruling = ruled_out(inputs.rulings, inputs.scope.format)
+    if not lines and not results and ruling:  # "数字人直播还能做吗": a clause written for this very format rules it out
+        lines = [ruling_line(ruling, lang)]
     if results:
         lines.append("**" + ("" if lang == "zh" else " ").join(dict.fromkeys(c["headline"][lang] for c in results[:2])) + "**")
         lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:2]) if w]
@@ -347,79 +335,9 @@ def _reasons(inputs: Inputs) -> list[Entry]:
                                                                  and e.evidence != "official")]
 
 
-_POLICY = "tts-aigc-policy-us"
-
-
 def _comply(inputs: Inputs) -> list[str]:
-    lang = inputs.lang
-    policy = next((e for e in inputs.entries if e.id == _POLICY), None)
-    asks_consequence = bool(_CONSEQUENCE.search(inputs.question))
-    if not inputs.rulings:
-        if asks_consequence and policy:
-            return _consequence(inputs, policy)
-        return [NO_RULE[lang], *[reason(e, lang) for e in inputs.entries[:2]]]
-    rulings = inputs.rulings
-    if rulings[0]["ruling"] != "banned" and _ASKS_LABEL.search(inputs.question):  # "must I label X?": the labelling clause
-        rulings = sorted(rulings, key=lambda r: r["ruling"] != "label-required")
-    top = rulings[0]
-    entry = inputs.lookup(top["entry"])
-    if asks_consequence and top["ruling"] in ("label-required", "allowed"):
-        return _consequence(inputs, entry)
-    action = top["action"][lang]
-    lines = [_ruling_line(top, entry, lang)]
-    for other in [r for r in rulings[1:] if r["ruling"] != top["ruling"]][:1]:
-        colon = "：" if lang == "zh" else ": "
-        lines.append(f"- {other['action'][lang]}{colon}{RULING_WORDS[other['ruling']][lang]} {cite(other['entry'])}")
-    lines.append(_closest_guidance(entry, action, lang) if top["ruling"] in ("banned", "restricted") else _next_step([entry], lang))
-    return lines
-
-
-def _ruling_line(ruling: dict[str, Any], entry: Entry, lang: Lang) -> str:
-    """"**不行。** 直播里用AI语音…是明令禁止的 [entry]（官方政策）。后果：…": the ruling, cited, with its penalty."""
-    action = ruling["action"][lang]
-    opener = RULING_OPENERS[ruling["ruling"]][lang].format(action=action if lang == "zh" else action[0].upper() + action[1:])
-    label = f"（{entry.evidence_label(lang)}）" if lang == "zh" else f" ({entry.evidence_label(lang)})"
-    line = f"{opener} {cite(entry.id)}{label}" + ("。" if lang == "zh" else ".")
-    if ruling.get("penalty"):
-        line += ("" if lang == "zh" else " ") + PENALTY[lang].format(penalty=ruling["penalty"][lang])
-    return line
-
-
-def _closest_guidance(entry: Entry, action: str, lang: Lang) -> str:
-    """The entry's guidance sentence nearest the action (by shared character pairs): what to do instead."""
-    pairs = {action[i : i + 2].casefold() for i in range(len(action) - 1)}
-    options = sentences(entry.guidance.get(lang), lang)
-    best = max(options, key=lambda s: len(pairs & {s[i : i + 2].casefold() for i in range(len(s) - 1)}), default="")
-    return trim(best, lang) if best else ""
-
-
-RULING_WORDS: dict[str, dict[Lang, str]] = {
-    "banned": {"zh": "禁止", "en": "banned"},
-    "label-required": {"zh": "要打AI标签", "en": "needs an AI label"},
-    "restricted": {"zh": "会被限制或不给推荐", "en": "restricted, kept off recommendations"},
-    "allowed": {"zh": "允许", "en": "allowed"},
-}
-CONSEQUENCE: dict[Lang, str] = {
-    "zh": "**不会因为用了AI本身被封或限流。** 官方政策：合规、打了AI标签的内容不会仅因用了AI受罚 {cite}（官方政策）。",
-    "en": "**Not for using AI as such.** Official policy: compliant, labelled AI content is not penalised just for being AI {cite} "
-          "(official policy).",
-}
-DISPUTE: dict[Lang, str] = {
-    "zh": "但TT123的文章称，靠AI视频带货的账号被限流过 {cite}（{label}）；不标注、冒充、改商品外观才是明确的处罚理由。",
-    "en": "But TT123's article says accounts that sold with AI videos were throttled {cite} ({label}); "
-          "not labelling, impersonation and altered products are what the rules punish for sure.",
-}
-
-
-def _consequence(inputs: Inputs, policy: Entry) -> list[str]:
-    """"Will I be banned/throttled for AI videos?": the official position first, then the dispute."""
-    lang = inputs.lang
-    lines = [CONSEQUENCE[lang].format(cite=cite(policy.id))]
-    disputed = sorted((e for e in inputs.entries if e.id in policy.contradicted_by), key=lambda e: e.evidence != "insider")
-    if disputed:
-        lines.append(DISPUTE[lang].format(cite=cite(disputed[0].id), label=disputed[0].evidence_label(lang)))
-    lines.append(_next_step([policy], lang))
-    return lines
+    """A policy question: the ruling reply (`ruling_reply.py`) from the `check_policy` result."""
+    return write_ruling_reply(inputs.lang, inputs.rulings, inputs.entries, inputs.lookup)
 
 
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)(\s*%)?")

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from assistant.kb.rule_files import attach_rules, is_rule_file
 from assistant.kb.schema import Entry
 from assistant.yaml_lines import line_of
 
@@ -171,16 +172,18 @@ def _check_ids_and_links(files: list[_Parsed]) -> None:
 
 
 def load_entries(knowledge_dir: Path) -> LoadResult:
-    """Load every `**/*.yaml` under `knowledge_dir`; a bad file is reported, never fatal.
+    """Load every `**/*.yaml` under `knowledge_dir` (the rule clauses of `rules/` join their entries);
+    a bad file is reported, never fatal.
 
     Files with YAML, schema, file-name or duplicate-id errors are left out of `entries`;
-    link errors (dangling or one-directional) are reported but keep the entry.
+    link errors (dangling or one-directional) are reported but keep the entry; a bad rule file
+    leaves its entry without clauses.
     """
     root = Path(knowledge_dir)
-    files = [_parse(path) for path in sorted(root.rglob("*.yaml"))]
+    files = [_parse(path) for path in sorted(root.rglob("*.yaml")) if not is_rule_file(path, root)]
     _check_ids_and_links(files)
-    entries = [f.entry for f in files if f.entry is not None]
-    errors = sorted((e for f in files for e in f.errors), key=lambda e: (str(e.file), e.line))
+    entries, rule_errors = attach_rules(root, [f.entry for f in files if f.entry is not None])
+    errors = sorted([*(e for f in files for e in f.errors), *rule_errors], key=lambda e: (str(e.file), e.line))
     return LoadResult(entries, errors)
 
 

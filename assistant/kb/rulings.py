@@ -1,46 +1,236 @@
-"""Rulings: which clause of a rule-stating note matches what a seller wants to do."""
+"""Rulings: which rule clauses govern what a seller's message says is made or done with AI.
+
+A clause applies to an action the message names (read by `assistant/engine/ai_actions.py`), in the
+clause's formats and markets, when its conditions are read with it; words elsewhere in the message do
+not make it apply. The result is strong (a one-word verdict) only when every action done with AI is
+ruled on by a verified clause and no stricter clause hangs on a condition the message leaves open;
+otherwise it is weak: no verdict, the nearest clauses and what the answer depends on.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+import functools
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from assistant.kb.schema import Entry, Format, Market, Rule
+import numpy as np
 
-_SEVERITY = {"banned": 3, "restricted": 2, "label-required": 1, "allowed": 0}
-"""When several clauses match, the strictest rules: "不打标" is about hiding the label, not about labelling."""
+from assistant.engine.ai_actions import AiAction, AiReading, lexicon, read_ai
+from assistant.kb.schema import Clause, Entry, Format, Lang, Market, Ruling
+
+Strength = Literal["strong", "weak", "none"]
+Role = Literal["verdict", "depends", "also", "nearest", "reach"]
+How = Literal["met", "open", "excluded", "nearest"]
+"""How a clause matched: its conditions read (`met`), its ruling hanging on a condition the message
+leaves open (`open`), taken out by a stated qualifier (`excluded`), or only alike (`nearest`)."""
+
+NEAREST_FLOOR = 0.45
+"""A message that names no governed action is near a clause when its cosine to one of the clause's
+examples reaches this (the bundled sentence encoder); the answer then quotes it without a verdict."""
+MAX_SHOWN = 4
 
 
 @dataclass(frozen=True)
-class Ruling:
-    """A rule that matched, the entry it belongs to and the words that matched."""
+class ClauseMatch:
+    """A clause and the action it governs in the message (None: nearest by likeness only)."""
 
     entry: Entry
-    rule: Rule
-    alias: str
+    clause: Clause
+    action: AiAction | None
+    how: How
 
-    def as_dict(self) -> dict[str, Any]:
+    @property
+    def applies(self) -> bool:
+        """The clause governs the action (its conditions read or open), not merely resembles it."""
+        return self.how in ("met", "open")
+
+    def as_dict(self, role: Role, strength: Strength) -> dict[str, Any]:
+        c = self.clause
         return {
-            "entry": self.entry.id, "ruling": self.rule.ruling, "action": self.rule.action.model_dump(),
-            "format": self.rule.format, "markets": list(self.rule.markets), "evidence": self.entry.evidence,
-            "penalty": self.rule.penalty.model_dump() if self.rule.penalty else None, "matched": self.alias,
+            "entry": self.entry.id, "clause": c.id, "ruling": c.ruling, "role": role, "strength": strength,
+            "action": c.action.model_dump(), "condition": c.condition.model_dump() if c.condition else None,
+            "formats": list(c.formats), "markets": list(c.markets),
+            "evidence": c.evidence, "evidence_label": {lang: c.evidence_label(lang) for lang in ("zh", "en")},
+            "verified": c.verified, "quote": c.quote, "how": self.how,
+            "penalty": c.penalty.model_dump() if c.penalty else None,
+            "instead": c.instead.model_dump() if c.instead else None,
+            "matched": self.action.words if self.action else "", "concept": self.action.concept if self.action else None,
         }  # fmt: skip
 
 
-def find_rulings(entries: Iterable[Entry], text: str, market: Market, fmt: Format) -> list[Ruling]:
-    """The rules whose aliases occur in `text`, for `market` (GLOBAL rules apply everywhere) and the
-    question's format (`all`: a question naming several formats takes any clause): the clause of that
-    very format first, then the strictest ruling, then the longest alias."""
-    lowered = text.casefold()
-    found: list[tuple[tuple[int, int], Ruling]] = []
-    for entry in entries:
-        for rule in entry.rules:
-            if not ({market, "GLOBAL"} & set(rule.markets)) or "all" not in (fmt, rule.format) and rule.format != fmt:
+@dataclass(frozen=True)
+class RulingResult:
+    """What the rules say about a message: a verdict only when the match is strong."""
+
+    strength: Strength
+    verdict: Ruling | None
+    rests_on: tuple[ClauseMatch, ...]
+    """The clauses the answer rests on: those giving the verdict, else the nearest or conditional ones."""
+    also: tuple[ClauseMatch, ...] = ()
+    """Other clauses that apply (the label clause beside an allowed use, a milder clause beside a ban)."""
+    uncovered: tuple[AiAction, ...] = ()
+    """Things done with AI that no clause rules on."""
+    reach: bool = False
+    """A question about reach or penalties for content no clause bans: answered as a reach question."""
+    sides: tuple[str, ...] = ()
+    """For a reach question: the entries that give each side (the label's effect on reach, the
+    insiders who contradict the policy), whether or not a search found them."""
+    reading: AiReading | None = field(default=None, compare=False)
+
+    @property
+    def role(self) -> Role:
+        if self.reach:
+            return "reach"
+        return {"strong": "verdict", "weak": "depends", "none": "nearest"}[self.strength]  # type: ignore[return-value]
+
+    def clauses(self) -> list[Clause]:
+        return [m.clause for m in self.rests_on]
+
+    def as_payload(self) -> dict[str, Any]:
+        """The `check_policy` tool's answer: the clauses with their role, best first."""
+        lex = lexicon()
+        uncovered = [lex.concepts[a.concept].means.model_dump() for a in self.uncovered]
+        rulings = [m.as_dict(self.role, self.strength) for m in self.rests_on]
+        rulings += [m.as_dict("reach" if self.reach else "also", self.strength) for m in self.also]
+        rulings = [{**r, "uncovered": uncovered, "sides": list(self.sides)} for r in rulings]
+        return {
+            "tool": "check_policy", "strength": self.strength, "verdict": self.verdict, "reach": self.reach,
+            "rulings": rulings[:MAX_SHOWN],
+            "uncovered": uncovered,
+            "read": [{"action": a.concept, "words": a.words, "qualifiers": sorted(a.qualifiers), "with_ai": a.with_ai}
+                     for a in (self.reading.actions if self.reading else ())],
+            "sources": list(dict.fromkeys([*(r["entry"] for r in rulings[:MAX_SHOWN]), *self.sides])),
+        }  # fmt: skip
+
+
+class Rulebook:
+    """The rule clauses of the knowledge base, and the matcher over them."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self._entries = {e.id: e for e in entries}
+        self._clauses = [(e, c) for e in self._entries.values() for c in e.rules]
+        self._lock = threading.Lock()
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self._clauses)
+
+    def in_scope(self, market: Market | None, fmt: Format | None) -> list[tuple[Entry, Clause]]:
+        """Clauses for `market` (None: the seller named none, so the US) and GLOBAL ones, in `fmt`."""
+        markets = {market or "US", "GLOBAL"}
+        return [(e, c) for e, c in self._clauses if markets & set(c.markets) and c.covers(fmt)]
+
+    def rule_on(self, text: str, lang: Lang, market: Market | None, fmt: Format | None) -> RulingResult:
+        """The ruling on what `text` says is done with AI, in `market` and format `fmt` (read by the caller)."""
+        reading = read_ai(text)
+        scope = self.in_scope(market, fmt)
+        met, conditional, excluded = _matches(reading.actions, scope)
+        strong = [m for m in met if m.clause.verified]
+        doubtful = conditional + [m for m in met if not m.clause.verified]
+        generic = lexicon().generic
+        uncovered = tuple(a for a in reading.actions
+                          if a.with_ai and a.concept not in generic and not any(m.action is a for m in strong))
+        asks_reach = bool(reading.asks & {"reach", "consequence"})
+        top = max((m.clause.severity for m in strong), default=-1)
+        stricter = _ranked([m for m in doubtful if m.clause.severity > top])
+        if asks_reach and not any(m.clause.severity >= 2 for m in (*strong, *stricter)):
+            context = _ranked(strong) or _ranked(doubtful) or self._nearest(text, [s for s in scope if _about_ai_content(s[1])])
+            sides = self._reach_sides([m.entry for m in context], market)
+            return RulingResult("weak", None, (), tuple(context[:2]), uncovered, True, sides, reading)
+        if strong and not stricter and (not uncovered or top == 3):  # a ban on one part bans the whole video
+            verdict_clauses = _ranked([m for m in strong if m.clause.severity == top])
+            agreeing = _ranked([m for m in doubtful if m.clause.severity == top])
+            others = _ranked([m for m in strong if m.clause.severity < top])
+            return RulingResult("strong", verdict_clauses[0].clause.ruling, tuple(verdict_clauses), (*agreeing, *others),
+                                reading=reading)
+        if strong or doubtful or excluded:
+            on_stricter = {id(m.action) for m in stricter}
+            rests = _ranked([*stricter, *(m for m in doubtful if id(m.action) in on_stricter)]) or _ranked(doubtful) or _ranked(excluded)
+            others = [m for m in _ranked(strong) if m not in rests]
+            return RulingResult("weak", None, tuple(rests or others[:1]), tuple(others if rests else others[1:]), uncovered,
+                                reading=reading)
+        # nothing governs what the message names: say so; only a message naming nothing gets the clause it is most like
+        nearest = [] if reading.actions else self._nearest(text, scope)
+        return RulingResult("weak" if nearest else "none", None, tuple(nearest), (), uncovered, reading=reading)
+
+    def _reach_sides(self, context: Sequence[Entry], market: Market | None) -> tuple[str, ...]:
+        """The entries on the label's effect on reach (topic `reach`), and the insiders' claims that
+        contradict the policy the context clauses come from, in the question's market."""
+        markets = {market or "US", "GLOBAL"}
+        on_reach = [e.id for e in self._entries.values() if "reach" in e.topics and markets & set(e.markets)]
+        linked = {i for e in context for i in e.contradicted_by}
+        insiders = [i for i in sorted(linked) if i in self._entries and self._entries[i].evidence == "insider"
+                    and "throttling" in self._entries[i].topics]
+        return tuple(dict.fromkeys([*on_reach, *insiders]))
+
+    def _nearest(self, text: str, scope: Sequence[tuple[Entry, Clause]]) -> list[ClauseMatch]:
+        """The in-scope clause whose example questions are most like `text`, when like enough."""
+        if not scope:
+            return []
+        from assistant.kb.embeddings import unit, use_model
+
+        with self._lock:
+            missing = [c for _, c in scope if c.id not in self._vectors]
+            for clause in missing:
+                examples = [q for ex in clause.examples.values() for q in ex.rules]
+                self._vectors[clause.id] = unit(np.asarray(use_model().encode(examples), dtype=np.float32))
+        query = unit(np.asarray(use_model().encode([text]), dtype=np.float32))[0]
+        scored = [(float(np.max(self._vectors[c.id] @ query)), e, c) for e, c in scope]
+        best, entry, clause = max(scored, key=lambda s: s[0])
+        return [ClauseMatch(entry, clause, None, "nearest")] if best >= NEAREST_FLOOR else []
+
+
+def _matches(
+    actions: Sequence[AiAction], scope: Sequence[tuple[Entry, Clause]]
+) -> tuple[list[ClauseMatch], list[ClauseMatch], list[ClauseMatch]]:
+    """(clauses that apply, clauses whose ruling hangs on a condition the message leaves open,
+    clauses a stated qualifier takes out) for each action the message names."""
+    met, conditional, excluded = [], [], []
+    for action in actions:
+        for entry, clause in scope:
+            governs = clause.governs
+            if action.concept not in governs.actions or (governs.with_ai and not action.with_ai):
                 continue
-            hits = [a for a in rule.aliases if a.casefold() in lowered]
-            if hits:
-                alias = max(hits, key=len)
-                found.append(((rule.format == fmt, _SEVERITY[rule.ruling], len(alias)), Ruling(entry, rule, alias)))
-    found.sort(key=lambda item: item[0], reverse=True)
-    return [ruling for _, ruling in found]
+            if action.qualifiers & set(governs.unless):
+                excluded.append(ClauseMatch(entry, clause, action, "excluded"))
+                continue
+            if not set(governs.when) <= action.qualifiers:
+                continue
+            if not governs.depends_on or action.qualifiers & set(governs.depends_on):
+                met.append(ClauseMatch(entry, clause, action, "met"))
+            else:
+                conditional.append(ClauseMatch(entry, clause, action, "open"))
+    return met, conditional, excluded
+
+
+def _about_ai_content(clause: Clause) -> bool:
+    return bool({"content", "label"} & set(clause.governs.actions))
+
+
+def _ranked(matches: Iterable[ClauseMatch]) -> list[ClauseMatch]:
+    """Strictest first; then the clause of a specific action before one about AI content as a whole;
+    then a market's own clause before a global one; one match per clause."""
+    generic = lexicon().generic
+    seen: set[str] = set()
+    out = []
+    for m in sorted(matches, key=lambda m: (-m.clause.severity, m.action is not None and m.action.concept in generic,
+                                             "GLOBAL" in m.clause.markets, not m.clause.verified)):
+        if m.clause.id not in seen:
+            seen.add(m.clause.id)
+            out.append(m)
+    return out
+
+
+@functools.cache
+def _default_rulebook() -> Rulebook:
+    from assistant.config import Settings
+    from assistant.kb.loader import load_entries
+
+    return Rulebook(load_entries(Settings.from_env().knowledge_dir).entries)
+
+
+def rule_on(text: str, lang: Lang, market: Market | None, fmt: Format | None) -> RulingResult:
+    """The ruling on `text` over the configured knowledge base (see `Rulebook.rule_on`)."""
+    return _default_rulebook().rule_on(text, lang, market, fmt)

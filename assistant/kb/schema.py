@@ -23,6 +23,8 @@ EVIDENCE_LABELS: dict[Evidence, dict[Lang, str]] = {
     "author-opinion": {"zh": "作者观点", "en": "author's opinion"},
 }
 
+UNVERIFIED_OFFICIAL: dict[Lang, str] = {"zh": "转述的官方规定，原文未核实", "en": "reported official rule, not checked against the page"}
+
 EXCERPT_MAX_WORDS = 30
 """An excerpt quotes at most this many words (a CJK character counts as half a word)."""
 
@@ -55,6 +57,13 @@ def excerpt_words(text: str) -> float:
     return len(latin.split()) + cjk / 2
 
 
+def short_quote(value: str) -> str:
+    """A quote of at most `EXCERPT_MAX_WORDS` words, stripped."""
+    if excerpt_words(value) > EXCERPT_MAX_WORDS:
+        raise ValueError(f"quote at most {EXCERPT_MAX_WORDS} words")
+    return value.strip()
+
+
 class Source(_Strict):
     """Where an entry comes from. Title, URL and author only when the research files back them."""
 
@@ -71,9 +80,7 @@ class Source(_Strict):
     @field_validator("excerpt")
     @classmethod
     def _short(cls, value: str) -> str:
-        if excerpt_words(value) > EXCERPT_MAX_WORDS:
-            raise ValueError(f"quote at most {EXCERPT_MAX_WORDS} words")
-        return value.strip()
+        return short_quote(value)
 
     @model_validator(mode="after")
     def _dated(self) -> Source:
@@ -87,17 +94,97 @@ Format = Literal["short-video", "LIVE", "image", "all"]
 """A content format; `all` means the guidance holds whatever the format."""
 
 
-class Rule(_Strict):
-    """One clause of a rule-stating note: an action, what the rule says about it, and where."""
+RULING_SEVERITY: dict[Ruling, int] = {"allowed": 0, "label-required": 1, "restricted": 2, "banned": 3}
 
+
+class Governs(_Strict):
+    """What a clause governs, in the terms `assistant/engine/ai_actions.py` reads from a message.
+
+    The clause applies to an action the message names (`actions`, concepts of the lexicon) when every
+    qualifier of `when` is read with it, and none of `unless`. `depends_on` are qualifiers the ruling
+    hangs on: when none of them is read (neither stated nor ruled out by `unless`), the match is
+    conditional and the answer says it depends on the clause's `condition`."""
+
+    actions: list[str] = Field(min_length=1)
+    when: list[str] = Field(default_factory=list)
+    depends_on: list[str] = Field(default_factory=list)
+    unless: list[str] = Field(default_factory=list)
+    with_ai: bool = True
+    """The action must be done with AI (a faceless video or a loop in LIVE is governed either way)."""
+
+
+class ClauseExamples(_Strict):
+    """Seller questions in one language: `rules` must get this clause's ruling, `not` must not
+    (near misses: the clause's scary word in an action it does not govern)."""
+
+    rules: list[str] = Field(min_length=5)
+    not_: list[str] = Field(min_length=5, alias="not")
+
+
+class Clause(_Strict):
+    """One clause of a rule-stating note: the action it governs, where, its ruling and its proof."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=3, max_length=60)
     action: Bilingual
     """The action as a seller would do it ("changing a product's colour with AI")."""
-    aliases: list[str] = Field(min_length=1)
-    """Words sellers use for the action, either language; matched in the question."""
-    ruling: Ruling
-    format: Format = "all"
+    governs: Governs
+    condition: Bilingual | None = None
+    """What the ruling depends on, in words ("the voice is not real time"), said when it is not read."""
+    formats: list[Format] = Field(default_factory=lambda: ["all"], min_length=1)
     markets: list[Market] = Field(min_length=1)
+    ruling: Ruling
     penalty: Bilingual | None = None
+    instead: Bilingual | None = None
+    """What to do instead (banned, restricted) or how to do it right (allowed, label-required)."""
+    quote: str = Field(min_length=4)
+    """The source's own phrase this clause rests on, in its language."""
+    evidence: Evidence
+    verified: bool
+    """The quote was checked against the source page or confirmed by an independent second source.
+    An unverified clause never gives a verdict on its own: the answer says it depends and why."""
+    examples: dict[Lang, ClauseExamples]
+
+    @field_validator("quote")
+    @classmethod
+    def _short_quote(cls, value: str) -> str:
+        return short_quote(value)
+
+    @field_validator("examples")
+    @classmethod
+    def _both_languages(cls, value: dict[Lang, ClauseExamples]) -> dict[Lang, ClauseExamples]:
+        if set(value) != {"zh", "en"}:
+            raise ValueError("examples in both zh and en")
+        return value
+
+    @field_validator("formats")
+    @classmethod
+    def _formats(cls, value: list[Format]) -> list[Format]:
+        return _distinct_formats(value)
+
+    def covers(self, fmt: Format | None) -> bool:
+        """The clause holds for `fmt` (None or `all`: the seller named no one format)."""
+        return fmt in (None, "all") or "all" in self.formats or fmt in self.formats
+
+    @property
+    def severity(self) -> int:
+        return RULING_SEVERITY[self.ruling]
+
+    def evidence_label(self, lang: Lang) -> str:
+        """The clause's own evidence level; an unverified clause never reads as official policy."""
+        if not self.verified and self.evidence == "official":
+            return UNVERIFIED_OFFICIAL[lang]
+        label = EVIDENCE_LABELS[self.evidence][lang]
+        if self.verified or self.evidence == "insider":
+            return label
+        return f"{label}，未经核实" if lang == "zh" else f"{label}, unverified"
+
+
+def _distinct_formats(value: list[Format]) -> list[Format]:
+    if len(set(value)) != len(value):
+        raise ValueError("a format is listed twice")
+    if "all" in value and len(value) > 1:
+        raise ValueError("`all` stands alone: it already covers every format")
+    return value
 
 
 class Entry(_Strict):
@@ -120,8 +207,9 @@ class Entry(_Strict):
     reviewed: dt.date
     review_by: dt.date
     """When the fact is likely to change; past it, answers flag the entry as possibly out of date."""
-    rules: list[Rule] = Field(default_factory=list)
-    """Structured clauses, for notes that state rules (the `check_policy` tool rules on them)."""
+    rules: list[Clause] = Field(default_factory=list)
+    """The clauses of a note that states rules, read from `knowledge/rules/<id>.yaml` (the
+    `check_policy` tool rules on them)."""
     formats: list[Format] = Field(default_factory=lambda: ["all"], min_length=1)
     """The formats the entry's guidance is about (`short-video`, `LIVE`, `image`), or `all`. Answers
     cite an entry of another format only when nothing in the question's format exists. A rule clause
@@ -130,11 +218,7 @@ class Entry(_Strict):
     @field_validator("formats")
     @classmethod
     def _formats(cls, value: list[Format]) -> list[Format]:
-        if len(set(value)) != len(value):
-            raise ValueError("a format is listed twice")
-        if "all" in value and len(value) > 1:
-            raise ValueError("`all` stands alone: it already covers every format")
-        return value
+        return _distinct_formats(value)
 
     def covers(self, fmt: Format) -> bool:
         """The entry's guidance holds for `fmt` (a question naming several formats, `all`, takes any entry)."""

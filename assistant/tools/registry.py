@@ -14,7 +14,7 @@ from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.engine.scope import format_of
-from assistant.kb.rulings import find_rulings
+from assistant.kb.rulings import Rulebook
 from assistant.kb.schema import Entry, Format, Lang, Market
 from assistant.tools.calc_base import Defaults, input_error
 from assistant.tools.calculate import CALCULATE_TOOL, CalculateInput, calculate
@@ -235,28 +235,33 @@ def search_tool(retriever: SearchBackend) -> StructuredTool:
 class CheckPolicyInput(BaseModel):
     action: str = Field(min_length=1, max_length=500, description="What the seller wants to do, in their words (zh or en).",
                         json_schema_extra=_label("做法", "action"))  # fmt: skip
-    market: Market = Field("US", description="The market the seller sells in.", json_schema_extra=_label("市场", "market"))
+    market: Market | None = Field(None, description="The market the seller named (US when none is named).",
+                                  json_schema_extra=_label("市场", "market"))  # fmt: skip
     format: Format | None = Field(None, description="short-video, LIVE or image; read from the action when omitted.",
                                   json_schema_extra=_label("形式", "format"))  # fmt: skip
+    lang: Lang = Field("en", description="The seller's language.", json_schema_extra=_label("语言", "lang"))
 
 
 def policy_tool(entries: Sequence[Entry]) -> StructuredTool:
-    """`check_policy`: the rule clauses that match an action, with their ruling and penalty."""
+    """`check_policy`: the rule clauses that govern what the seller wants to do, with the verdict when
+    the match is strong."""
+    book = Rulebook(entries)
 
     def call(args: dict[str, Any]) -> dict[str, Any]:
         try:
             query = CheckPolicyInput.model_validate(args)
         except ValidationError as exc:
             raise ToolException(input_error(exc, CheckPolicyInput, args).payload(POLICY_TOOL)) from None
-        rulings = find_rulings(entries, query.action, query.market, query.format or format_of(query.action))
-        return {"tool": POLICY_TOOL, "rulings": [r.as_dict() for r in rulings[:3]],
-                "sources": list(dict.fromkeys(r.entry.id for r in rulings[:3]))}
+        return book.rule_on(query.action, query.lang, query.market, query.format or format_of(query.action)).as_payload()
 
     description = (
-        "Rule on what a seller wants to do with AI content ('can I make the product look bigger with AI?', '要不要打AI标'): "
-        "returns the matching clauses of official notes with `ruling` (allowed, label-required, restricted, banned), "
-        "the format and markets they apply to and the penalty. Open the answer with the ruling; cite `entry`. An "
-        "empty list means no clause matched: say so and do not invent a rule."
+        "Rule on what a seller wants to do with AI content ('can I make the product look bigger with AI?', '要不要打AI标'), "
+        "in the seller's own words. Returns `strength`: 'strong' with a `verdict` (allowed, label-required, restricted, "
+        "banned): open the answer with it; 'weak' with no verdict: do not give a one-word answer, quote the nearest "
+        "clause and say what the answer depends on (`condition`); 'none': no clause governs it, say so and do not invent "
+        "a rule. `reach: true` is a question about reach or penalties: answer it with the official and insider sides, "
+        "not as a ruling. Each clause in `rulings` has its `entry` (cite it), its own `evidence_label` (say it; an "
+        "unverified clause is never official policy), `quote`, `penalty` and `instead`."
     )
     return _tool(POLICY_TOOL, description, CheckPolicyInput, call)
 
