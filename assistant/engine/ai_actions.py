@@ -59,6 +59,8 @@ class LexiconItem(_Strict):
     meta: bool = False
     subsumes: list[str] = Field(default_factory=list)
     marks: list[str] = Field(default_factory=list)
+    cancels: list[str] = Field(default_factory=list)
+    """Qualifiers this one contradicts: read together, they are dropped (misleading cancels genuine)."""
     """Qualifiers a message naming this concept sets on every action it reads ("不露脸": `faceless`)."""
     scope: Literal["nearest", "message"] = "nearest"
 
@@ -83,6 +85,7 @@ class Lexicon(_Strict):
         for name, item in {**self.concepts, **self.qualifiers}.items():
             unknown = [q for q in item.implying if q not in self.qualifiers]
             unknown += [c for c in item.subsumes if c not in self.concepts]
+            unknown += [q for q in item.cancels if q not in self.qualifiers]
             unknown += [q for q in item.marks if q not in DERIVED_QUALIFIERS]
             if unknown:
                 raise ValueError(f"{name}: unknown {unknown}")
@@ -291,6 +294,10 @@ def read_ai(message: str) -> AiReading:
         scope = lex.qualifiers[hit.name].scope
         for concept in concepts if scope == "message" else _nearest(concepts, hit, text.clause_at):
             qualifiers[id(concept)] |= {hit.name, *hit.implies}
+    widespread = {q for quals in qualifiers.values() for q in quals if lex.qualifiers[q].scope == "message"}
+    for quals in qualifiers.values():  # a message-wide qualifier a concept implies ("地震": misleading) holds for all
+        quals |= widespread
+        quals -= {c for q in list(quals) for c in lex.qualifiers[q].cancels}
     markers = [span for term in _compiled()[2] for span in text.find(term)]
     real = {id(c) for c in concepts if "genuine" in qualifiers[id(c)]}
     # an AI marker names what AI does: never the label itself, nor a thing the seller says is real
@@ -308,8 +315,8 @@ def read_ai(message: str) -> AiReading:
             before = actions[hit.name]
             action = AiAction(hit.name, before.words, before.span, before.qualifiers | quals, before.with_ai or with_ai)
         actions[hit.name] = action
-    if not actions and markers:  # "an AI fake news clip": AI content, though no concept names it
-        quals = frozenset().union(*(set(h.implies) | {h.name} for h in hits if h.kind == "qualifier"))
+    quals = frozenset().union(*(set(h.implies) | {h.name} for h in hits if h.kind == "qualifier"))
+    if not actions and markers and quals:  # "an AI fake news clip": AI content said to mislead, though no concept names it
         actions["content"] = AiAction("content", "", markers[0], quals, True)
     result = _with_content(list(actions.values()))
     asks = frozenset(h.name for h in hits if h.kind == "ask")

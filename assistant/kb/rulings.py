@@ -29,6 +29,11 @@ leaves open (`open`), taken out by a stated qualifier (`excluded`), or only alik
 NEAREST_FLOOR = 0.45
 """A message that names no governed action is near a clause when its cosine to one of the clause's
 examples reaches this (the bundled sentence encoder); the answer then quotes it without a verdict."""
+LOOKALIKE_FLOOR = 0.6
+"""A verdict short of a ban stands only if the example question most like the message (cosine at
+least this, ties within `LOOKALIKE_TIE`) is not one a stricter clause rules on: wording the lexicon
+missed ("瘦20斤的对比") then gives no verdict instead of a wrong "allowed"."""
+LOOKALIKE_TIE = 0.01
 MAX_SHOWN = 4
 
 
@@ -112,7 +117,7 @@ class Rulebook:
         self._entries = {e.id: e for e in entries}
         self._clauses = [(e, c) for e in self._entries.values() for c in e.rules]
         self._lock = threading.Lock()
-        self._vectors: dict[str, np.ndarray] = {}
+        self._vectors: dict[tuple[str, bool], np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self._clauses)
@@ -139,6 +144,9 @@ class Rulebook:
             context = _ranked(strong) or _ranked(doubtful) or self._nearest(text, [s for s in scope if _about_ai_content(s[1])])
             sides = self._reach_sides([m.entry for m in context], market)
             return RulingResult("weak", None, (), tuple(context[:2]), uncovered, True, sides, reading)
+        lookalike = self._stricter_lookalike(text, scope, top) if strong and not stricter and top < 3 else None
+        if lookalike:
+            return RulingResult("weak", None, (lookalike,), tuple(_ranked(strong)), uncovered, reading=reading)
         if strong and not stricter and (not uncovered or top == 3):  # a ban on one part bans the whole video
             verdict_clauses = _ranked([m for m in strong if m.clause.severity == top])
             agreeing = _ranked([m for m in doubtful if m.clause.severity == top])
@@ -165,21 +173,43 @@ class Rulebook:
                     and "throttling" in self._entries[i].topics]
         return tuple(dict.fromkeys([*on_reach, *insiders]))
 
+    def _example_vectors(self, clause: Clause, positive: bool) -> np.ndarray:
+        """The clause's example questions (`rules` or `not`, both languages) as unit vectors, cached."""
+        from assistant.kb.embeddings import unit, use_model
+
+        key = (clause.id, positive)
+        with self._lock:
+            if key not in self._vectors:
+                examples = [q for ex in clause.examples.values() for q in (ex.rules if positive else ex.not_)]
+                self._vectors[key] = unit(np.asarray(use_model().encode(examples), dtype=np.float32))
+            return self._vectors[key]
+
     def _nearest(self, text: str, scope: Sequence[tuple[Entry, Clause]]) -> list[ClauseMatch]:
         """The in-scope clause whose example questions are most like `text`, when like enough."""
         if not scope:
             return []
-        from assistant.kb.embeddings import unit, use_model
-
-        with self._lock:
-            missing = [c for _, c in scope if c.id not in self._vectors]
-            for clause in missing:
-                examples = [q for ex in clause.examples.values() for q in ex.rules]
-                self._vectors[clause.id] = unit(np.asarray(use_model().encode(examples), dtype=np.float32))
-        query = unit(np.asarray(use_model().encode([text]), dtype=np.float32))[0]
-        scored = [(float(np.max(self._vectors[c.id] @ query)), e, c) for e, c in scope]
+        query = _encode(text)
+        scored = [(float(np.max(self._example_vectors(c, True) @ query)), e, c) for e, c in scope]
         best, entry, clause = max(scored, key=lambda s: s[0])
         return [ClauseMatch(entry, clause, None, "nearest")] if best >= NEAREST_FLOOR else []
+
+    def _stricter_lookalike(self, text: str, scope: Sequence[tuple[Entry, Clause]], severity: int) -> ClauseMatch | None:
+        """A stricter clause one of whose own example questions is the one most like `text`."""
+        query = _encode(text)
+        scored = [(float(np.max(self._example_vectors(c, positive) @ query)), positive, e, c)
+                  for e, c in scope for positive in (True, False)]
+        best = max(s[0] for s in scored)
+        if best < LOOKALIKE_FLOOR:
+            return None
+        tied = [s for s in scored if s[0] >= best - LOOKALIKE_TIE]
+        stricter = [(e, c) for _, positive, e, c in tied if positive and c.severity > severity]
+        return ClauseMatch(stricter[0][0], stricter[0][1], None, "nearest") if stricter else None
+
+
+def _encode(text: str) -> np.ndarray:
+    from assistant.kb.embeddings import unit, use_model
+
+    return unit(np.asarray(use_model().encode([text]), dtype=np.float32))[0]
 
 
 def _matches(
