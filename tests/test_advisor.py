@@ -185,11 +185,3 @@ def test_asked_whether_a_claim_holds_the_verdict_leads_with_it_and_its_source(
 def test_asked_for_advice_the_verdict_is_the_advice(advisor: Advisor) -> None:
     verdict = advisor.ask("达人BD用AI筛选靠谱吗，私信老被限制").answer.splitlines()[0]
     assert "[" not in verdict and "TT123" not in verdict
-
-
-def test_a_stale_citation_in_the_reply_says_it_may_be_out_of_date(advisor: Advisor) -> None:
-    answer = advisor.ask("Do I have to label videos made mostly with AI?")
-    policy = advisor.kb["tts-aigc-policy-us"]
-    assert policy.is_stale(), "the policy note is past its review_by date"
-    assert "[tts-aigc-policy-us] (official policy; may be out of date, as of" in answer.answer
-    assert answer.answer.count("may be out of date") == len({c.id for c in answer.citations if c.stale and f"[{c.id}]" in answer.answer})

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, get_args
 
 from assistant.config import Settings
@@ -14,6 +15,7 @@ from assistant.kb.schema import EVIDENCE_LEVELS, Market
 
 if TYPE_CHECKING:
     from assistant.kb.loader import LoadError
+    from assistant.kb.schema import Entry
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     validate.set_defaults(handler=_validate)
     listing = kb_sub.add_parser("list", help="list the valid entries")
     listing.add_argument("--json", action="store_true", help="print the entries as JSON")
-    listing.add_argument("--stale", action="store_true", help="only entries past their review_by date (today, UTC)")
+    listing.add_argument("--stale", action="store_true", help="only entries past their review_by date (today, UTC), each with what its last re-check found")
     listing.set_defaults(handler=_list)
 
     index = sub.add_parser("index", help="sync the vector index with the knowledge files")
@@ -46,13 +48,27 @@ def _validate(args: argparse.Namespace) -> int:
     result = load_entries(settings.knowledge_dir)
     for error in result.errors:
         print(error)
-    if result.errors:
+    quotes = _archive_problems(settings.knowledge_dir, result.entries)
+    for problem in quotes:
+        print(problem)
+    if result.errors or quotes:
         files = len({e.file for e in result.errors})
-        print(f"kb: {len(result.errors)} problem(s) in {files} file(s); {len(result.entries)} entries loaded", file=sys.stderr)
+        print(f"kb: {len(result.errors)} problem(s) in {files} file(s), {len(quotes)} excerpt problem(s); "
+              f"{len(result.entries)} entries loaded", file=sys.stderr)
         return 1
     kinds = ", ".join(f"{sum(e.kind == k for e in result.entries)} {k}s" for k in ("claim", "note", "playbook"))
     print(f"kb: {len(result.entries)} entries OK ({kinds}) in {settings.knowledge_dir}")
     return 0
+
+
+def _archive_problems(knowledge_dir: Path, entries: Sequence[Entry]) -> list[str]:
+    """Excerpts missing from their archived page, or the archive file that cannot be read."""
+    from assistant.kb.archive import ArchiveError, load_archive, unquoted_excerpts
+
+    try:
+        return unquoted_excerpts(entries, load_archive(knowledge_dir))
+    except ArchiveError as exc:
+        return [str(exc)]
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -65,8 +81,11 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps([entry.model_dump(mode="json") for entry in entries], ensure_ascii=False, indent=2))
     elif args.stale:
         for entry in sorted(entries, key=lambda e: (e.review_by, e.id)):
-            print(f"{entry.id:40} review_by {entry.review_by.isoformat()}  {entry.title.en}")
-        print(f"kb: {len(entries)} of {len(kb)} entries past review_by on {today.isoformat()}", file=sys.stderr)
+            finding = entry.review_note or f"NOT RE-CHECKED since {entry.reviewed.isoformat()}: search for a newer source"
+            print(f"{entry.id:40} review_by {entry.review_by.isoformat()}  {finding}")
+        unchecked = sum(1 for e in entries if not e.review_note)
+        print(f"kb: {len(entries)} of {len(kb)} entries past review_by on {today.isoformat()}, "
+              f"{unchecked} without a re-check note", file=sys.stderr)
     else:
         for entry in entries:
             print(f"{entry.id:40} {entry.kind:8} {entry.evidence:14} {','.join(entry.markets):10} {entry.title.en}")

@@ -207,6 +207,9 @@ class Entry(_Strict):
     reviewed: dt.date
     review_by: dt.date
     """When the fact is likely to change; past it, answers flag the entry as possibly out of date."""
+    review_note: str | None = Field(default=None, min_length=10)
+    """What the last re-check found (English, for maintainers): the sources searched, whether a newer
+    one exists and what changed. `kb list --stale` shows it beside each entry past `review_by`."""
     rules: list[Clause] = Field(default_factory=list)
     """The clauses of a note that states rules, read from `knowledge/rules/<id>.yaml` (the
     `check_policy` tool rules on them)."""
@@ -220,6 +223,14 @@ class Entry(_Strict):
     def _formats(cls, value: list[Format]) -> list[Format]:
         return _distinct_formats(value)
 
+    @model_validator(mode="after")
+    def _review_order(self) -> Entry:
+        if self.review_by < self.reviewed:
+            raise ValueError(
+                f"review_by {self.review_by} precedes reviewed {self.reviewed}: a re-check sets review_by after it"
+            )
+        return self
+
     def covers(self, fmt: Format) -> bool:
         """The entry's guidance holds for `fmt` (a question naming several formats, `all`, takes any entry)."""
         return fmt == "all" or "all" in self.formats or fmt in self.formats
@@ -228,5 +239,5 @@ class Entry(_Strict):
         return EVIDENCE_LABELS[self.evidence][lang]
 
     def is_stale(self, today: dt.date | None = None) -> bool:
-        """Past its `review_by` date."""
+        """Past its `review_by` date, so not re-checked since (a re-check moves `review_by` after `reviewed`)."""
         return (today or dt.date.today()) > self.review_by
