@@ -150,3 +150,12 @@ def test_a_rejected_draft_of_this_turn_is_never_a_source() -> None:
     draft = AIMessage("You will make $9,731.")
     messages = [*conversation(), draft, HumanMessage("Your answer failed the grounding check", additional_kwargs={"tk_internal": True})]
     assert check_grounding("You will make $9,731.", messages, ENTRIES.get).unsupported_numbers == ("$9,731",)
+
+
+def test_a_quoted_sentence_with_a_decimal_range_is_vouched_for_whole() -> None:
+    fee = make_entry("fee-note", text={"zh": "第三方另称多数交易还要收1.02%至3.78%的支付手续费，未经官方核实。",
+                                  "en": "A third party adds a payment fee of 1.02% to 3.78% on many orders, unverified."})
+    for sentence in ("第三方另称多数交易还要收1.02%至3.78%的支付手续费，未经官方核实。",
+                     "A third party adds a payment fee of 1.02% to 3.78% on many orders, unverified."):
+        report = check_grounding(f"- {sentence} [fee-note]", conversation(calculation=None, hits=("fee-note",)), {"fee-note": fee}.get)
+        assert report.ok, report.describe()

@@ -128,7 +128,8 @@ class AnyOf:
 
 
 _FACTS: dict[int, Facts] = {}
-_SENTENCE_END = re.compile(r"(?<=[。！？；.!?])\s*")
+_SENTENCE_END = re.compile(r"(?:(?<=[。！？；!?])|(?<=\.)(?!\d))\s*")
+"""Where an entry sentence ends; a decimal point (1.02) is not an end."""
 
 
 def facts(entry: Entry) -> Facts:
