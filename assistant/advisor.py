@@ -39,6 +39,7 @@ from assistant.engine.guard import (
 )
 from assistant.engine.llm import build_llm
 from assistant.engine.offline import OfflineModel
+from assistant.engine.reply import flags_staleness
 from assistant.kb.retrieve import RELEVANCE_FLOOR, Retriever, open_retriever
 from assistant.kb.schema import Lang
 from assistant.store import Store, StoredMessage
@@ -185,7 +186,7 @@ class Advisor:
             kind, reply, details = "not_in_knowledge", prompts.NOT_IN_KNOWLEDGE_REPLY[ctx.lang], ""
         available = retrieved_ids(messages) | {s for c in calls if isinstance(c.result, dict) for s in c.result.get("sources", [])}
         cited = cited_ids(f"{reply}\n{details}")
-        citations = [self.citation(i, ctx.lang, available) for i in cited if i in available and i in self.kb]
+        citations = [self.citation(i, ctx.lang, available, reply) for i in cited if i in available and i in self.kb]
         warnings = [*(prompts.REPAIRED_NOTE.format(reason=r) for r in ctx.repairs), *ctx.warnings]
         answer = Answer(answer=reply, details=details, act=ctx.act, lang=ctx.lang, kind=kind,
                         provider=CANNED if kind in CANNED_KINDS else ctx.provider, citations=citations, tool_calls=calls,
@@ -194,13 +195,15 @@ class Advisor:
             self._remember(turn, answer)
         return answer
 
-    def citation(self, entry_id: str, lang: Lang, cited: set[str]) -> Citation:
-        """How an answer in `lang` cites the entry; conflicts are those with other ids in `cited`."""
+    def citation(self, entry_id: str, lang: Lang, cited: set[str], reply: str = "") -> Citation:
+        """How an answer in `lang` cites the entry; conflicts are those with other ids in `cited`. The
+        source is flagged stale only when the reply text does not already say so: staleness shows once."""
         entry = self.kb[entry_id]
         return Citation(
             id=entry.id, title=entry.title.get(lang), evidence=entry.evidence, evidence_label=entry.evidence_label(lang),
             source_title=entry.source.title or "", publisher=entry.source.publisher, url=entry.source.url or "",
-            date=entry.source.date, contradicted_by=sorted(self.kb.conflicts(entry_id) & cited), stale=entry.is_stale(),
+            date=entry.source.date, contradicted_by=sorted(self.kb.conflicts(entry_id) & cited),
+            stale=entry.is_stale() and not flags_staleness(reply, entry_id),
         )
 
     def _remember(self, turn: _Turn, answer: Answer) -> None:

@@ -54,7 +54,8 @@ DEFAULTS_NOTE: dict[Lang, str] = {
     "zh": "（没给的数按引用的默认值算：{names}）",
     "en": "(defaults for what you didn't give: {names})",
 }
-STALE_MARK: dict[Lang, str] = {"zh": "可能已过时，截至{date}", "en": "may be out of date, as of {date}"}
+STALE_WORDS: dict[Lang, str] = {"zh": "可能已过时", "en": "may be out of date"}
+STALE_MARK: dict[Lang, str] = {"zh": STALE_WORDS["zh"] + "，最后核实于{date}", "en": STALE_WORDS["en"] + ", last checked {date}"}
 SOURCE_OPENERS: dict[str, dict[Lang, str]] = {
     "insider": {"zh": "**这是匿名内部人士的说法，不是公开数据。** {who}转述",
                 "en": "**It's an anonymous insiders' figure, not published data.** {who} reports it"},
@@ -134,7 +135,8 @@ def write_reply(inputs: Inputs) -> str:
 
 
 def _mark_stale(parts: list[str], lang: Lang, lookup: Any) -> list[str]:
-    """Beside the first citation of an entry past its review date: "this may be out of date (as of …)"."""
+    """Once per reply, beside the first citation of an entry past its review date and not re-checked
+    since: "may be out of date, last checked …" (a re-check moves `review_by` past `reviewed`)."""
     marked: set[str] = set()
     out = []
     for part in parts:
@@ -144,10 +146,20 @@ def _mark_stale(parts: list[str], lang: Lang, lookup: Any) -> list[str]:
                 continue
             marked.add(entry_id)
             mark = STALE_MARK[lang].format(date=entry.reviewed.isoformat())
-            part = re.sub(rf"{re.escape(cite(entry_id))}(（[^（）]*）| \([^()]*\))?",
-                          lambda m: _with_mark(m.group(0), m.group(1), mark, lang), part, count=1)
+            part = _cited_with_label(entry_id).sub(lambda m: _with_mark(m.group(0), m.group(1), mark, lang), part, count=1)
         out.append(part)
     return out
+
+
+def flags_staleness(text: str, entry_id: str) -> bool:
+    """`text` already says, beside the entry's first citation, that the entry may be out of date."""
+    found = _cited_with_label(entry_id).search(text)
+    return bool(found and found.group(1) and any(words in found.group(1) for words in STALE_WORDS.values()))
+
+
+def _cited_with_label(entry_id: str) -> re.Pattern[str]:
+    """The citation `[id]` and the bracketed label that may follow it (`（…）` or ` (…)`)."""
+    return re.compile(rf"{re.escape(cite(entry_id))}(（[^（）]*）| \([^()]*\))?")
 
 
 def _with_mark(found: str, label: str | None, mark: str, lang: Lang) -> str:

@@ -96,7 +96,7 @@ def restore(advisor: Advisor, rows: list[StoredMessage]) -> tuple[History, list[
             act=row.meta.get("act"),
             lang=lang,
             provider=row.meta.get("provider", ""),
-            citations=[advisor.citation(i, lang, set(ids)) for i in ids],
+            citations=[advisor.citation(i, lang, set(ids), row.content) for i in ids],
             tool_calls=calls,
             warnings=row.meta.get("warnings", []),
         )
