@@ -155,6 +155,14 @@ def test_the_audits_stale_entries_were_rechecked_and_say_what_was_found() -> Non
         ("cost-ratio-ai-vs-original", "ai-video-tool-cost"),
         ("unlabeled-ai-evasion", "tiktok-aigc-labeling"),
         ("tts-aigc-policy-us", "ai-account-throttling"),
+        # kb-audit-2026-12-07 §2.5 and P1
+        ("tts-quality-live-rules", "aigc-label-scope"),
+        ("tts-quality-live-rules", "reposted-douyin-videos"),
+        ("ai-models-tryons-testimonials", "tts-aigc-policy-us"),
+        ("tts-original-content-rules", "ai-video-for-testing"),
+        ("tts-original-content-rules", "category-fit"),
+        ("appeals-timeline", "ai-account-throttling"),
+        ("playbook-protect-main-account", "multiple-accounts-policy"),
     ],
 )
 def test_the_audits_tensions_are_linked_both_ways(a: str, b: str) -> None:
@@ -220,3 +228,33 @@ def test_answers_say_undated_and_flag_stale_citations(lang: str) -> None:
     fresh = compose(lang, [Evidence(make_entry(), 1.0)], [], lambda _id: ())  # type: ignore[arg-type]
     assert "2025-01-01" in fresh and "out of date" not in fresh and "过时" not in fresh
 
+
+
+CLAIM_MARKERS = {"zh": ("作者", "内部人士", "据"), "en": ("Author", "The author", "Insider", "Reportedly")}
+
+
+@pytest.mark.parametrize("entry", [e for e in KB if e.kind == "claim"], ids=lambda e: e.id)
+def test_claim_titles_state_claims_as_claims(entry: Entry) -> None:
+    """The audit's T1: a claim of the article is attributed in its title, in both languages."""
+    assert entry.title.zh.startswith(CLAIM_MARKERS["zh"]), entry.title.zh
+    assert entry.title.en.startswith(CLAIM_MARKERS["en"]), entry.title.en
+
+
+def test_no_guidance_suggests_posting_unlabelled_ai() -> None:
+    """The audit's R3: aigc-label-reach told sellers (zh only) to post one batch unlabelled."""
+    reach = KB["aigc-label-reach"].guidance
+    assert "标与不标" not in reach.zh and "打标的前提下" in reach.zh and "never test it by posting videos without the label" in reach.en
+    assert not any("标与不标" in e.guidance.zh or "unlabelled batch" in e.guidance.en for e in KB)
+
+
+def test_the_us_creator_threshold_is_the_current_policy() -> None:
+    """The audit's N1: 1,000 followers (Creator Eligibility Policy, 12/16/2025), pilot under 5,000."""
+    entry = KB["follower-thresholds-penalties"]
+    assert entry.numbers["affiliate_min_followers"] == 1000 and entry.numbers["pilot_below_followers"] == 5000
+    assert entry.source.date == dt.date(2025, 12, 16) and PAGES[entry.source.url or ""].contains("Have a minimum of 1,000 followers")
+
+
+def test_the_exchange_rate_is_a_2026_central_parity() -> None:
+    """The audit's N14: the engine reads numbers.usd_cny; it is the 2026-02-12 parity, not 2023's."""
+    rate = KB["usd-cny-rate"]
+    assert rate.numbers["usd_cny"] == 6.9457 and rate.source.date == dt.date(2026, 2, 12)
