@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from assistant.cli import main
 from assistant.config import PACKAGE_ROOT
 from assistant.engine.writer import Evidence, compose
-from assistant.kb.archive import ArchiveError, load_archive, read_page
+from assistant.kb.archive import ArchiveError, load_archive, quote_in, read_page, unquoted_clauses
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.schema import Entry
 from tests.factories import entry_data, make_entry
@@ -55,6 +55,37 @@ def test_every_excerpt_is_checked_against_the_article_or_an_archived_page() -> N
     unchecked = {e.id for e in KB if e.source.url != ARTICLE_URL and e.source.url not in PAGES}
     assert unchecked == set(UNARCHIVED), "archive the page, or list the entry in UNARCHIVED with the reason"
     assert all(KB[i].source.excerpt in RESEARCH for i in UNARCHIVED), "an unarchived excerpt must match the research record"
+
+
+PARAPHRASED_CLAUSES = {
+    "tiktok-aigc-labeling/global-label-ai-content": "no stored page has these words; the AP report has 'requires users to "
+    "label all AI-generated content where it contains realistic images, audio, and video' and TikTok's newsroom "
+    "'have required creators to label realistic AIGC for over a year'",
+    "tiktok-aigc-labeling/global-hide-label": "the same quote as global-label-ai-content",
+    "tiktok-aigc-labeling/global-remove-label": "the same quote as global-label-ai-content",
+    "tts-quality-live-rules/us-live-non-realtime-voice": "the stored words are 'Don\u2019t use non-real-time verbal "
+    "interaction such as AI-generated voices, audio recordings, or radio.'",
+    "tts-quality-live-rules/us-live-non-realtime-content": "the same quote as us-live-non-realtime-voice",
+}
+"""Verified rule clauses (knowledge/rules/, owned by the rulings work) whose quote is not word for word in a
+stored page on 2026-12-07, with the stored words: reported in /work/coord/new-rules.md. Fixing a quote
+removes it from this list; a new verified clause must quote a stored page."""
+
+
+def test_verified_clause_quotes_are_in_a_stored_page() -> None:
+    """A clause marked `verified` quotes words a reader can find in an archived page or the article."""
+    unquoted = set(unquoted_clauses(KB, PAGES, ARTICLE))
+    assert unquoted <= set(PARAPHRASED_CLAUSES), f"quote not in any stored page: {sorted(unquoted - set(PARAPHRASED_CLAUSES))}"
+    fixed = set(PARAPHRASED_CLAUSES) - unquoted
+    assert not fixed, f"these quotes now match a stored page; drop them from PARAPHRASED_CLAUSES: {sorted(fixed)}"
+
+
+def test_a_clause_quote_is_matched_across_ellipses_and_typographic_apostrophes() -> None:
+    text = "Don\u2019t use non-real-time verbal interaction such as AI-generated voices, audio recordings, or radio."
+    assert quote_in("Don't use non-real-time verbal interaction such as AI-generated voices", text)
+    assert quote_in("don\u2019t use non-real-time verbal interaction ... audio recordings, or radio.", text)
+    assert not quote_in("Do not use non-real-time verbal interaction such as AI-generated voices", text)
+    assert not quote_in("Don't use AI voices ... or radio.", text)
 
 
 def test_the_archive_is_well_formed() -> None:

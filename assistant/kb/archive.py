@@ -9,6 +9,7 @@ the archive of its own `source.url`, so the check reads the page's words, not re
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,3 +94,27 @@ def unquoted_excerpts(entries: Iterable[Entry], pages: dict[str, ArchivedPage]) 
         if page is not None and not page.contains(entry.source.excerpt):
             problems.append(f"{entry.id}: excerpt not found in the archived page {page.path.name}")
     return problems
+
+
+_TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
+
+
+def quote_in(quote: str, text: str) -> bool:
+    """Every part of `quote` between ellipses is in `text`, word for word (typographic quotes and
+    whitespace runs and letter case aside: a quote may start mid-sentence)."""
+    flat = _squash(text.translate(_TYPOGRAPHIC)).casefold()
+    parts = [p.strip().casefold() for p in _ELLIPSIS.split(quote.translate(_TYPOGRAPHIC))]
+    return all(_squash(p) in flat for p in parts if p)
+
+
+def unquoted_clauses(entries: Iterable[Entry], pages: dict[str, ArchivedPage], article: str = "") -> list[str]:
+    """`entry/clause` for each clause marked `verified` whose quote is in no archived page (nor the
+    article): a verified clause quotes words someone can read in a stored copy."""
+    texts = [page.text for page in pages.values()] + [article]
+    return [
+        f"{entry.id}/{clause.id}"
+        for entry in entries
+        for clause in entry.rules
+        if clause.verified and not any(quote_in(clause.quote, text) for text in texts)
+    ]
