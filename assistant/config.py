@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 MAX_INPUT_CHARS = 4000
+MAX_INPUT_NUMBERS = 40
+"""Numbers one message may carry (real questions hold up to ~16); more is refused before any work."""
 MIN_KEY_CHARS = 16
 
 
@@ -72,7 +74,9 @@ class Settings(BaseModel):
     """API answers in this many worker processes (0: threads of the server process); `auto`: one
     per CPU for the offline engine, which is CPU-bound, and 0 with an LLM, which waits on the network."""
     answer_timeout: float = Field(20.0, gt=0, le=600, json_schema_extra={"env": "TK_ANSWER_TIMEOUT"})
-    """Seconds an API answer may take before the client gets a 503."""
+    """Seconds an API answer may take before the client gets a 503 (its work is then stopped, nothing stored)."""
+    client_concurrency: int = Field(4, ge=1, le=256, json_schema_extra={"env": "TK_CLIENT_CONCURRENCY"})
+    """Answers one client (API key, address) may have computing at once on an instance; the rest wait their turn."""
     max_body_bytes: int = Field(64 * 1024, ge=1024, json_schema_extra={"env": "TK_MAX_BODY_BYTES"})
     usd_cny: float | None = Field(None, gt=0, le=100, json_schema_extra={"env": "TK_USD_CNY"})
     """Yuan per US dollar for converting a seller's ¥ amounts beside $ ones; unset: the dated rate in the knowledge base."""

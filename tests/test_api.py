@@ -6,6 +6,7 @@ import concurrent.futures
 import logging
 import sqlite3
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -288,33 +289,39 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies() -> None:
         assert codes(url) == [200, 200, 200], "behind a trusted proxy each forwarded client has its own bucket"
 
 
-def test_an_answer_worker_exits_when_its_server_is_killed() -> None:
+def test_an_answer_worker_exits_when_its_server_died_before_it_started_watching() -> None:
+    """The race CI hit: a server killed while its worker starts. The worker is handed the server's
+    pid; here it begins to watch only once the server is surely gone (reading its own parent at
+    that point gave init's pid, and the worker outlived its server)."""
     import os
     import signal
     import subprocess
     import sys
 
-    middle = subprocess.Popen([sys.executable, "-c", (
-        "import subprocess, sys, time\n"
-        "child = subprocess.Popen([sys.executable, '-c', 'import os\\nfrom assistant.service.answering import _exit_with_parent\\n"
-        "_exit_with_parent(os.getppid(), 0.05)'])\n"
-        "print(child.pid, flush=True)\ntime.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
-    worker = int(middle.stdout.readline())
-    time.sleep(1.0)  # the worker has started watching
-    os.kill(middle.pid, signal.SIGKILL)
-    middle.wait()
+    worker_code = ("import os, sys, time\nfrom assistant.service.answering import watch_server\n"
+                   "server = int(sys.argv[1])\nwhile os.getppid() == server:\n    time.sleep(0.01)\n"
+                   "watch_server(server, every=0.05)\ntime.sleep(60)\n")
+    server_code = ("import os, subprocess, sys\nworker = subprocess.Popen([sys.executable, '-c', sys.argv[1], str(os.getpid())])\n"
+                   "print(worker.pid, flush=True)\nimport time\ntime.sleep(60)\n")
+    server = subprocess.Popen([sys.executable, "-c", server_code, worker_code], stdout=subprocess.PIPE, text=True)
+    worker = int(server.stdout.readline())
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait()
 
     def alive() -> bool:
         try:
-            state = open(f"/proc/{worker}/status").read()
-        except FileNotFoundError:
+            return Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
             return False
-        return "\nState:\tZ" not in state
 
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while alive() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not alive()
+    try:
+        assert not alive(), "the worker outlived its server"
+    finally:
+        if alive():
+            os.kill(worker, signal.SIGKILL)
 
 
 def test_a_question_with_a_planted_instruction_is_answered_without_it() -> None:

@@ -6,9 +6,10 @@ import re
 import unicodedata
 
 from assistant.answer import InvalidInput
-from assistant.config import MAX_INPUT_CHARS
+from assistant.config import MAX_INPUT_CHARS, MAX_INPUT_NUMBERS
 from assistant.kb.schema import Lang
 from assistant.text import without_surrogates
+from assistant.tools.numbers import find_numbers
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -70,6 +71,16 @@ def check_input(text: str) -> str:
             {
                 "zh": f"消息太长（{len(cleaned):,} 个字符），上限是 {MAX_INPUT_CHARS:,} 个字符。请精简后再发。",
                 "en": f"The message is too long ({len(cleaned):,} characters); the limit is {MAX_INPUT_CHARS:,}. Please shorten it.",
+            },
+        )
+    numbers = len(find_numbers(cleaned))
+    if numbers > MAX_INPUT_NUMBERS:
+        raise InvalidInput(
+            "too_many_numbers",
+            {
+                "zh": f"消息里的数字太多（{numbers} 个），上限是 {MAX_INPUT_NUMBERS} 个。请只留下与问题有关的数字。",
+                "en": f"The message holds too many numbers ({numbers}); the limit is {MAX_INPUT_NUMBERS}. "
+                      "Please keep only the ones the question needs.",
             },
         )
     return cleaned

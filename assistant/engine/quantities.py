@@ -8,7 +8,9 @@ from the last of AI / creator / original named before it in the clause.
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Literal
 
@@ -78,10 +80,23 @@ class Quantity:
     span: tuple[int, int]
 
 
+@functools.lru_cache(maxsize=512)
+def _spans(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None) -> tuple[tuple[int, int], ...]:
+    """Every match of `pattern` in `text[start:end]`, found once per text: looking one up per number
+    keeps reading a message linear in its length (a message of 1,000 numbers took seconds)."""
+    return tuple(m.span() for m in pattern.finditer(text, start, len(text) if end is None else end))
+
+
+def _from(spans: tuple[tuple[int, int], ...], position: int) -> int:
+    """The index of the first span ending at or after `position` (spans do not overlap: ends ascend)."""
+    return bisect_left(spans, position, key=lambda s: s[1])
+
+
 def _clause(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    starts = [m.end() for m in _CLAUSE.finditer(text, 0, span[0])]
-    end = _CLAUSE.search(text, span[1])
-    return (starts[-1] if starts else 0), (end.start() if end else len(text))
+    separators = _spans(_CLAUSE, text)
+    before = _from(separators, span[0] + 1)  # separators ending at or before the number's start
+    after = next((s for s in separators[_from(separators, span[1]):] if s[0] >= span[1]), None)
+    return (separators[before - 1][1] if before else 0), (after[0] if after else len(text))
 
 
 def _nearest(cues: tuple[tuple[str, re.Pattern[str]], ...], text: str, span: tuple[int, int], clause: tuple[int, int],
@@ -89,17 +104,20 @@ def _nearest(cues: tuple[tuple[str, re.Pattern[str]], ...], text: str, span: tup
     """The role whose cue stands nearest the number in its clause (a cue before it counts half the distance)."""
     best: tuple[float, str, tuple[int, int]] | None = None
     for role, pattern in cues:
-        for match in pattern.finditer(text, max(0, clause[0] - _REACH), clause[1]):
-            if match.span() in taken or match.end() < clause[0]:  # a cue may run up to the clause's comma ("14 orders, $35")
+        matches = _spans(pattern, text, max(0, clause[0] - _REACH), clause[1])
+        for start, end in matches[_from(matches, span[0] - 2 * _REACH - 1):]:  # nearer ones only: gap <= _REACH
+            if start > span[1] + _REACH:
+                break
+            if (start, end) in taken or end < clause[0]:  # a cue may run up to the clause's comma ("14 orders, $35")
                 continue
-            if match.end() <= span[0]:
-                gap = (span[0] - match.end()) / 2 - 0.25  # a cue before the number wins a tie
-            elif match.start() >= span[1]:
-                gap = match.start() - span[1]
+            if end <= span[0]:
+                gap = (span[0] - end) / 2 - 0.25  # a cue before the number wins a tie
+            elif start >= span[1]:
+                gap = start - span[1]
             else:
                 continue
             if gap <= _REACH and (best is None or gap < best[0]):
-                best = (gap, role, match.span())
+                best = (gap, role, (start, end))
     return (best[1], best[2]) if best else None
 
 
@@ -111,15 +129,24 @@ def _scope(text: str, span: tuple[int, int], clause: tuple[int, int]) -> Scope |
 def _subject(text: str, span: tuple[int, int], clause: tuple[int, int]) -> Subject | None:
     """The subject named last before the number in its clause, else earlier in its sentence."""
     for start in (clause[0], _sentence_start(text, span[0])):
-        found = [(m.start(), subject) for subject, pattern in _SUBJECTS for m in pattern.finditer(text, start, span[0])]
+        found = []
+        for subject, pattern in _SUBJECTS:
+            matches = _spans(pattern, text)
+            before = _from(matches, span[0] + 1)  # the last match ending by the number
+            if before and matches[before - 1][0] >= start:
+                found.append((matches[before - 1][0], subject))
         if found:
             return max(found)[1]
     return None
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
 def _sentence_start(text: str, position: int) -> int:
-    ends = [m.end() for m in re.finditer(r"[。！？!?\n]", text[:position])]
-    return ends[-1] if ends else 0
+    ends = _spans(_SENTENCE_END, text)
+    before = _from(ends, position + 1)
+    return ends[before - 1][1] if before else 0
 
 
 def _role(mention: NumberMention, text: str, clause: tuple[int, int], taken: set[tuple[int, int]]) -> Role:
@@ -162,8 +189,11 @@ OPTION_NAME = re.compile(
 def _is_name(text: str, mention: NumberMention) -> bool:
     """"链接1", "video 2", "#3": a small number inside an option's name, not an amount."""
     start, end = mention.span
-    return mention.raw.isdigit() and len(mention.raw) <= 2 and any(
-        m.start() <= start and end <= m.end() for m in OPTION_NAME.finditer(text))
+    if not (mention.raw.isdigit() and len(mention.raw) <= 2):
+        return False
+    names = _spans(OPTION_NAME, text)
+    first = _from(names, end)  # the only name that can hold the number: the first ending at or after it
+    return first < len(names) and names[first][0] <= start
 
 
 _CLIP_LENGTHS = ("second", "minute")

@@ -6,29 +6,39 @@ same index (read-only) and the same SQLite store (sessions continue on any worke
 an answer mostly waits on the network, and threads are the right tool (`InProcess`).
 
 Streamed answers stay in the server process: their events must reach the client as they happen.
+
+Every answer has a budget (`TK_ANSWER_TIMEOUT` from its arrival, see `budget.py`): when it is spent,
+or the caller goes away, the work stops and nothing of the turn is stored; the client gets a 503.
+One client has at most `TK_CLIENT_CONCURRENCY` answers computing at once (`FairShare`): its other
+questions wait their turn, so a burst from one key cannot take every worker from the others.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import multiprocessing
 import os
 import signal
 import threading
 import time
-from collections.abc import Awaitable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from fastapi.concurrency import run_in_threadpool
 
 from assistant.answer import LOCAL_OWNER, Answer
 from assistant.config import Settings
+from assistant.service.budget import AnswerAbandoned, AnswerTimedOut, Budget, StoppableCall, interrupting
 from assistant.service.errors import ApiError
+from assistant.store.store import checked_turns
 
 if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import SynchronizedArray
     from multiprocessing.synchronize import Barrier
 
     from assistant.advisor import Advisor, Messages
@@ -38,10 +48,47 @@ T = TypeVar("T")
 
 START_TIMEOUT = 300.0
 """Seconds the workers get to load the knowledge and the models."""
+GRACE = 2.0
+"""Seconds past an answer's deadline the server waits for a worker to report that it stopped."""
+CANCEL_SLOTS = 64
+"""Answers given up recently, as the workers see them (a ring of task ids in shared memory)."""
+
+
+def timed_out(seconds: float) -> ApiError:
+    return ApiError(503, f"No answer within {seconds:g} s; try again or shorten the conversation.",
+                    type="server_error", code="answer_timeout", headers={"Retry-After": "1"})
+
+
+class FairShare:
+    """At most `per_client` answers of one client computing at once; its others wait their turn
+    (until their deadline: then a 503). Clients are the answer's owners (API key, address, channel)."""
+
+    def __init__(self, per_client: int):
+        self.per_client = per_client
+        self._slots: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
+
+    @asynccontextmanager
+    async def slot(self, client: str, deadline: float, timeout: float) -> AsyncIterator[None]:
+        semaphore, users = self._slots.setdefault(client, (asyncio.Semaphore(self.per_client), [0]))
+        users[0] += 1
+        try:
+            try:
+                await asyncio.wait_for(semaphore.acquire(), max(0.0, deadline - time.time()))
+            except TimeoutError:
+                raise timed_out(timeout) from None
+            try:
+                yield
+            finally:
+                semaphore.release()
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._slots[client]
 
 
 class Answerer(Protocol):
-    """Turns a question into an Answer for the API and the chat-app adapters."""
+    """Turns a question into an Answer for the API and the chat-app adapters, within
+    `TK_ANSWER_TIMEOUT` (else `ApiError` 503 `answer_timeout`, the work stopped, nothing stored)."""
 
     async def ask(self, messages: Messages, session_id: str | None = None, owner: str = LOCAL_OWNER) -> Answer: ...
 
@@ -55,14 +102,43 @@ class Answerer(Protocol):
         """Worker processes answering now (0: the server's own threads answer)."""
 
 
+async def answer_in_thread(advisor: Advisor, messages: Messages, session_id: str | None, owner: str, deadline: float) -> Answer:
+    """`advisor.ask` on a threadpool thread, stopped (and not stored) when `deadline` passes or the
+    caller is cancelled; raises `AnswerTimedOut` when stopped."""
+    call = StoppableCall(Budget(deadline))
+
+    def answer() -> Answer:
+        with checked_turns(call.budget.commit):
+            return advisor.ask(messages, session_id=session_id, owner=owner)
+
+    running = asyncio.ensure_future(run_in_threadpool(call.run, answer))
+    try:
+        return await asyncio.wait_for(asyncio.shield(running), max(0.0, deadline - time.time()))
+    except TimeoutError:
+        call.stop()
+        if call.budget.committed:  # stored just in time: the answer is complete, take it
+            return await running
+        raise AnswerTimedOut() from None
+    except asyncio.CancelledError:
+        call.stop()
+        raise
+
+
 class InProcess:
     """Answers on the server's thread pool, with the server's own Advisor."""
 
-    def __init__(self, advisor: Advisor):
+    def __init__(self, advisor: Advisor, timeout: float | None = None, per_client: int | None = None):
         self.advisor = advisor
+        self.timeout = timeout or advisor.settings.answer_timeout
+        self.fair = FairShare(per_client or advisor.settings.client_concurrency)
 
     async def ask(self, messages: Messages, session_id: str | None = None, owner: str = LOCAL_OWNER) -> Answer:
-        return await run_in_threadpool(self.advisor.ask, messages, session_id=session_id, owner=owner)
+        deadline = time.time() + self.timeout
+        async with self.fair.slot(owner, deadline, self.timeout):
+            try:
+                return await answer_in_thread(self.advisor, messages, session_id, owner, deadline)
+            except AnswerTimedOut:
+                raise timed_out(self.timeout) from None
 
     def start(self) -> None:
         pass
@@ -88,6 +164,11 @@ class WorkerPool:
         self.settings = settings
         self.workers = workers
         self.fallback = fallback
+        self.timeout = settings.answer_timeout
+        self.fair = FairShare(settings.client_concurrency)
+        self._context = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
+        self._given_up: SynchronizedArray[int] = self._context.Array("q", CANCEL_SLOTS, lock=False)
+        self._tasks = itertools.count(1)
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._restarting = False
@@ -98,10 +179,9 @@ class WorkerPool:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         """Spawn the workers and wait until every one has its Advisor loaded."""
-        context = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
-        barrier = context.Barrier(self.workers, timeout=START_TIMEOUT)
-        pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_load_advisor,
-                                   initargs=(self.settings, barrier))
+        barrier = self._context.Barrier(self.workers, timeout=START_TIMEOUT)
+        pool = ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_load_advisor,
+                                   initargs=(self.settings, barrier, os.getpid(), self._given_up))
         try:
             for ready in [pool.submit(_ping) for _ in range(self.workers)]:  # one per worker: all start now
                 ready.result(timeout=START_TIMEOUT + 30)
@@ -111,14 +191,29 @@ class WorkerPool:
         return pool
 
     async def ask(self, messages: Messages, session_id: str | None = None, owner: str = LOCAL_OWNER) -> Answer:
+        deadline = time.time() + self.timeout
+        async with self.fair.slot(owner, deadline, self.timeout):
+            try:
+                return await self._ask(messages, session_id, owner, deadline)
+            except AnswerTimedOut:
+                raise timed_out(self.timeout) from None
+
+    async def _ask(self, messages: Messages, session_id: str | None, owner: str, deadline: float) -> Answer:
         pool = self._pool
         if pool is None:
             raise RuntimeError("the worker pool is not started")
+        task = next(self._tasks)
         try:
-            return await asyncio.wrap_future(pool.submit(_ask, messages, session_id, owner))
+            future: Future[Answer] = pool.submit(_ask, messages, session_id, owner, deadline, task)
+            return await _awaited(future, deadline + GRACE - time.time(), lambda: self._give_up(task, future))
         except BrokenProcessPool:
             self._replace(pool)
-            return await run_in_threadpool(self.fallback.ask, messages, session_id=session_id, owner=owner)
+            return await answer_in_thread(self.fallback, messages, session_id, owner, deadline)
+
+    def _give_up(self, task: int, future: Future[Answer]) -> None:
+        """Drop a queued task; tell the worker running it to stop (it checks every `budget.TICK`)."""
+        if not future.cancel():
+            self._given_up[task % CANCEL_SLOTS] = task
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         """Start a new pool in the background, once per broken pool."""
@@ -158,53 +253,82 @@ class WorkerPool:
         return sorted(p.pid for p in (pool._processes or {}).values() if p.pid) if pool else []
 
 
+async def _awaited(future: Future[T], seconds: float, give_up: Callable[[], None]) -> T:
+    """The result of a worker's `future`; `give_up()` when the caller is cancelled or `seconds` pass
+    (a worker that did not stop by its deadline), then `AnswerTimedOut`."""
+    try:
+        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), max(0.0, seconds))
+    except TimeoutError:
+        give_up()
+        raise AnswerTimedOut() from None
+    except asyncio.CancelledError:
+        give_up()
+        raise
+
+
 async def within(seconds: float, answer: Awaitable[T]) -> T:
     """`answer`, or a 503 in the one error shape when it takes longer than `seconds`
     (`TK_ANSWER_TIMEOUT`): one slow question must not hold a client, or the server, forever."""
     try:
         return await asyncio.wait_for(answer, seconds)
     except TimeoutError:
-        raise ApiError(503, f"No answer within {seconds:g} s; try again or shorten the conversation.",
-                       type="server_error", code="answer_timeout", headers={"Retry-After": "1"}) from None
+        raise timed_out(seconds) from None
 
 
 def answerer_for(settings: Settings, advisor: Advisor) -> Answerer:
     """The answerer the settings ask for (`TK_ANSWER_WORKERS`)."""
     workers = settings.answer_processes
-    return WorkerPool(settings, workers, advisor) if workers else InProcess(advisor)
+    if workers:
+        return WorkerPool(settings, workers, advisor)
+    return InProcess(advisor, settings.answer_timeout, settings.client_concurrency)
 
 
 # --- in the worker processes --------------------------------------------------------
 
 _advisor: Advisor | None = None
+_given_up_tasks: Any = ()
 
 
-def _load_advisor(settings: Settings, barrier: Barrier) -> None:
+def _load_advisor(settings: Settings, barrier: Barrier, server: int, given_up: SynchronizedArray[int]) -> None:
     """Worker initializer: the Advisor over the index the server has already synced.
 
     Ctrl-C reaches the whole process group; the server handles it and closes the pool.
     """
-    global _advisor
+    global _advisor, _given_up_tasks
     from assistant.advisor import Advisor
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+    watch_server(server)
+    _given_up_tasks = given_up
     _advisor = Advisor.from_settings(settings, sync_index=False, store_connections=1)  # one answer at a time
     barrier.wait()
 
 
-def _exit_with_parent(parent: int, every: float = 1.0) -> None:
-    """A worker whose server died (even by `kill -9`) exits within `every` seconds instead of lingering."""
-    while os.getppid() == parent:
-        time.sleep(every)
-    os._exit(0)
+def watch_server(server: int, every: float = 1.0) -> None:
+    """Exit this worker within `every` seconds of its server's death (even by `kill -9`) instead of
+    lingering. `server` is the pid the server gave: read here, the parent's pid would already be
+    init's when the server died while this worker was starting."""
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
 
 
 def _ping() -> None:
     """A task every worker takes once the barrier lets them all go."""
 
 
-def _ask(messages: Messages, session_id: str | None, owner: str) -> Answer:
+def _ask(messages: Messages, session_id: str | None, owner: str, deadline: float, task: int) -> Answer:
+    """One answer, stopped (and not stored) when `deadline` passes or the server gives `task` up."""
     if _advisor is None:
         raise RuntimeError("this worker has no Advisor")
-    return _advisor.ask(messages, session_id=session_id, owner=owner)
+    budget = Budget(deadline, cancelled=lambda: task in _given_up_tasks)
+    try:
+        with interrupting(budget), checked_turns(budget.commit):
+            budget.check()  # waited in the queue past its deadline: do not start
+            return _advisor.ask(messages, session_id=session_id, owner=owner)
+    except AnswerAbandoned:
+        raise AnswerTimedOut() from None

@@ -12,7 +12,6 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, InvalidInput
-from assistant.service.answering import within
 from assistant.service.ask_stream import ASK_SAMPLES, STREAM_DOC, Streams, stream_answer
 from assistant.service.errors import ApiError, documented
 from assistant.service.security import Guard, require_json
@@ -59,8 +58,7 @@ def json_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_timeo
             return await stream_answer(advisor, streams, body.question, body.session_id, request.state.client.id, answer_timeout)
         started = time.perf_counter()
         try:
-            answer = await within(answer_timeout,
-                                  answerer.ask(body.question, session_id=body.session_id, owner=request.state.client.id))
+            answer = await answerer.ask(body.question, session_id=body.session_id, owner=request.state.client.id)
         except InvalidInput as exc:
             raise ApiError.from_invalid_input(exc, "question") from None
         log.info("api.ask client=%s chars=%d kind=%s ms=%.0f", request.state.client.id, len(body.question),

@@ -28,6 +28,8 @@ from assistant.answer import (
     TextEvent,
     ToolCall,
 )
+from assistant.advisor import HISTORY_TURNS
+from assistant.engine.guard import check_input
 from assistant.kb.schema import Lang
 from assistant.service.answering import within
 from assistant.service.errors import ApiError, ErrorResponse, documented
@@ -230,12 +232,30 @@ def _refuse_unsupported(body: ChatCompletionRequest) -> None:
                        code="tools_not_supported", param="tool_choice")
 
 
+HISTORY_MESSAGES = 2 * HISTORY_TURNS
+"""Earlier messages an answer reads (as many as a stored conversation replays); older ones are dropped."""
+MAX_REPLY_CHARS = 20_000
+"""An assistant message in the history longer than this is not one of ours."""
+
+
 def _conversation(messages: list[ChatMessage]) -> list[dict[str, str]]:
-    """The user and assistant turns, ending with the user message to answer."""
-    turns = [{"role": m.role, "content": without_surrogates(m.text)} for m in messages if m.role in ("user", "assistant")]
-    if not turns or turns[-1]["role"] != "user":
+    """The user and assistant turns, ending with the user message to answer: at most
+    `HISTORY_MESSAGES` before it, each held to the limits of a question (or of a reply)."""
+    turns = [(i, {"role": m.role, "content": without_surrogates(m.text)}) for i, m in enumerate(messages)
+             if m.role in ("user", "assistant")]
+    if not turns or turns[-1][1]["role"] != "user":
         raise ApiError(400, "The last user or assistant message must come from the user.", param="messages", code="no_user_message")
-    return turns
+    kept = turns[-HISTORY_MESSAGES - 1:]
+    for i, turn in kept[:-1]:
+        if turn["role"] == "user":
+            try:
+                check_input(turn["content"])
+            except InvalidInput as exc:
+                raise ApiError.from_invalid_input(exc, f"messages[{i}]") from None
+        elif len(turn["content"]) > MAX_REPLY_CHARS:
+            raise ApiError(400, f"An assistant message is longer than {MAX_REPLY_CHARS:,} characters.", param=f"messages[{i}]",
+                           code="too_long")
+    return [turn for _, turn in kept]
 
 
 class _Chunks:
@@ -374,7 +394,7 @@ def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_tim
             return await _stream(advisor, question, session_id, request.state.client.id, answer_timeout,
                                  prompt if include_usage else None)
         try:
-            answer = await within(answer_timeout, answerer.ask(question, session_id=session_id, owner=request.state.client.id))
+            answer = await answerer.ask(question, session_id=session_id, owner=request.state.client.id)
         except InvalidInput as exc:
             raise ApiError.from_invalid_input(exc, "messages") from None
         return ChatCompletion(

@@ -8,8 +8,9 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +29,20 @@ from assistant.store.records import Feedback, FeedbackRow, LocatedMessage, Sessi
 
 _FEEDBACK_COLUMNS = ("id", "created_at", "session_id", "rating", "comment", "question", "answer", "citations", "provider", "channel",
                      "message_id")
+
+
+_turn_check: ContextVar[Callable[[], None] | None] = ContextVar("tk_turn_check", default=None)
+
+
+@contextmanager
+def checked_turns(check: Callable[[], None]) -> Iterator[None]:
+    """While the block runs, `check()` is called inside each write that stores a turn, just before
+    it commits; when it raises, nothing of the turn is stored (an answer given up stores nothing)."""
+    token = _turn_check.set(check)
+    try:
+        yield
+    finally:
+        _turn_check.reset(token)
 
 
 class StoreUnavailable(RuntimeError):
@@ -221,6 +236,8 @@ class Store:
                  "meta": json.dumps(msg.meta, ensure_ascii=False, default=str), "created_at": now, "message_id": msg.id}
                 for i, msg in enumerate(messages)
             ])
+            if (check := _turn_check.get()) is not None:
+                check()
 
     def add_feedback(self, feedback: Feedback, message_id: str | None = None) -> FeedbackRow:
         """Store a rating; `message_id` ties it to the stored answer it rates (checked by the caller)."""

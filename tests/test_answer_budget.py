@@ -1,0 +1,149 @@
+"""One client cannot starve the others: the work per message is capped, an answer given up stops
+and stores nothing, and one key's burst of heavy questions leaves another key's questions answered."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from service_support import serving, settings, shared_advisor
+
+from assistant.answer import InvalidInput
+from assistant.config import MAX_INPUT_NUMBERS
+from assistant.service.answering import WorkerPool
+from assistant.service.api import create_app
+from assistant.service.server import BackgroundServer
+
+KEYS = ("budget-test-key-heavy-0001", "budget-test-key-other-0002")
+ORDINARY = ["我的视频20万播放, GPM 12, 能卖多少?", "Do I need to label AI-generated content on TikTok Shop US?",
+            "AI生成的视频GPM比原创低多少？"]
+
+
+def heavy(seed: int, numbers: int = 30) -> str:
+    """A message as costly as any accepted one: 4,000 random Chinese characters (the sentence encoder's
+    work grows with its tokens) and `numbers` numbers, different for every seed (no cache helps)."""
+    rng = random.Random(seed)
+    text = [chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(4000)]
+    for i in rng.sample(range(0, 4000, 10), numbers):
+        text[i : i + 4] = list(f"{rng.randint(2, 99)}万，")
+    return "GPM 12，" + "".join(text)[:3990]
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_a_message_with_too_many_numbers_is_refused_before_any_work() -> None:
+    message = ("20万 " * 1000)[:4000]  # the attack: 1,000 numbers took 4 s of CPU to read
+    with pytest.raises(InvalidInput) as refused:
+        shared_advisor().ask(message)
+    assert refused.value.code == "too_many_numbers"
+    assert "1000" in refused.value.messages["en"] and "数字太多" in refused.value.messages["zh"]
+    assert shared_advisor().ask(heavy(1, numbers=MAX_INPUT_NUMBERS - 10)).answer, "a long message under the cap is answered"
+    with serving() as url:
+        response = httpx.post(url + "/api/ask", json={"question": message}, timeout=30)
+        assert response.status_code == 400 and response.json()["error"]["code"] == "too_many_numbers"
+        assert set(response.json()["error"]["localized"]) == {"zh", "en"}
+        body = {"model": "tk-advisor", "messages": [{"role": "user", "content": message}, {"role": "assistant", "content": "ok"},
+                                                    {"role": "user", "content": ORDINARY[0]}]}
+        replayed = httpx.post(url + "/v1/chat/completions", json=body, timeout=30)
+        assert replayed.status_code == 400 and replayed.json()["error"]["param"] == "messages[0]", "history is held to the same limits"
+
+
+@pytest.fixture(scope="module")
+def two_workers() -> Iterator[tuple[str, WorkerPool]]:
+    config = settings(answer_workers=2, api_keys=KEYS, answer_timeout=15, rate_limit_burst=500)
+    pool = WorkerPool(config, 2, shared_advisor())
+    with BackgroundServer(create_app(shared_advisor(), config, pool)) as server:
+        yield server.url, pool
+
+
+def test_sixteen_heavy_requests_from_one_key_leave_another_keys_questions_answered(two_workers: tuple[str, WorkerPool]) -> None:
+    url, _ = two_workers
+    attack = [("20万 " * 1000)[:4000] if i % 2 else heavy(100 + i) for i in range(16)]
+    heavy_codes: list[int] = []
+    other_codes: list[int] = []
+
+    def send_heavy(question: str) -> None:
+        heavy_codes.append(httpx.post(url + "/api/ask", json={"question": question}, headers=auth(KEYS[0]), timeout=60).status_code)
+
+    with ThreadPoolExecutor(16) as attacker:
+        futures = [attacker.submit(send_heavy, q) for q in attack]
+        time.sleep(0.2)  # the burst is in flight
+        for i in range(6):
+            answer = httpx.post(url + "/api/ask", json={"question": ORDINARY[i % 3]}, headers=auth(KEYS[1]), timeout=60)
+            other_codes.append(answer.status_code)
+        for future in futures:
+            future.result()
+    assert other_codes == [200] * 6, other_codes
+    assert len(heavy_codes) == 16 and set(heavy_codes) <= {200, 400, 503}, heavy_codes  # refused, answered or timed out: never a 500
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes, from /proc (clock ticks of 1/100 s)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / 100
+
+
+def test_answers_given_up_stop_computing_and_store_nothing() -> None:
+    questions = [heavy(200 + i) for i in range(6)]
+    started = time.process_time()
+    for question in questions[:2]:
+        shared_advisor().ask(question)
+    full_cost = (time.process_time() - started) / 2  # one heavy answer computed to the end, measured here and now
+    assert full_cost > 0.15, f"the heavy question must cost well over the 0.05 s budget (it cost {full_cost:.3f} s)"
+
+    config = settings(answer_workers=1, answer_timeout=0.05)
+    pool = WorkerPool(config, 1, shared_advisor())
+    with BackgroundServer(create_app(shared_advisor(), config, pool)) as server:
+        before = cpu_seconds(pool.pids())
+        sessions = [f"budget-{uuid.uuid4().hex}" for _ in questions]
+        for question, session in zip(questions, sessions, strict=True):
+            response = httpx.post(server.url + "/api/ask", json={"question": question, "session_id": session}, timeout=30)
+            assert response.status_code == 503 and response.json()["error"]["code"] == "answer_timeout"
+        time.sleep(1.0)  # what is left of the work, were it still going on
+        spent = cpu_seconds(pool.pids()) - before
+    assert all(shared_advisor().store.history(s) == [] for s in sessions), "a 503 stores nothing"
+    assert spent < len(questions) * full_cost / 2, f"the worker spent {spent:.2f} s on {len(questions)} answers given up"
+
+
+class BusyAdvisor:
+    """The shared Advisor whose `ask` computes in Python for `seconds` first (a stand-in for slow work)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.steps = 0
+        self.lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(shared_advisor(), name)
+
+    def ask(self, *args: Any, **kwargs: Any) -> Any:
+        deadline = time.monotonic() + self.seconds
+        while time.monotonic() < deadline:
+            self.steps += 1
+        return shared_advisor().ask(*args, **kwargs)
+
+
+def test_an_answer_given_up_on_a_server_thread_stops_and_stores_nothing() -> None:
+    busy = BusyAdvisor(3.0)
+    with serving(busy, answer_timeout=0.3) as url:
+        session = f"budget-{uuid.uuid4().hex}"
+        response = httpx.post(url + "/api/ask", json={"question": ORDINARY[0], "session_id": session}, timeout=30)
+        assert response.status_code == 503 and response.json()["error"]["code"] == "answer_timeout"
+        time.sleep(0.2)
+        stopped_at = busy.steps
+        time.sleep(0.5)
+        assert busy.steps == stopped_at, "the thread went on computing after its request was given up"
+    assert shared_advisor().store.history(session) == []
