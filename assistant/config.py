@@ -15,6 +15,7 @@ MAX_INPUT_CHARS = 4000
 MAX_INPUT_NUMBERS = 40
 """Numbers one message may carry (real questions hold up to ~16); more is refused before any work."""
 MIN_KEY_CHARS = 16
+MIN_PASSWORD_CHARS = 12
 
 
 class ConfigError(ValueError):
@@ -178,6 +179,11 @@ class Settings(BaseModel):
         malformed = [pair for pair in settings.web_users if not all(part.strip() for part in pair.partition(":")[::2])]
         if malformed:
             raise ConfigError(f"TK_WEB_USERS: each entry is user:password (got {len(malformed)} without both)")
+        weak = [pair.partition(":")[0] for pair in settings.web_users
+                if len(pair.partition(":")[2]) < MIN_PASSWORD_CHARS or pair.partition(":")[2] == pair.partition(":")[0]]
+        if weak:
+            raise ConfigError(f"TK_WEB_USERS: the password of {', '.join(weak)} is weak: use {MIN_PASSWORD_CHARS}+ characters, "
+                              "not the user name (e.g. `openssl rand -base64 18`)")
         if settings.provider == "openai" and not settings.llm_configured:
             raise ConfigError("TK_PROVIDER=openai needs OPENAI_API_KEY or TK_LLM_BASE_URL")
         if settings.embeddings == "openai" and not settings.llm_configured:

@@ -118,6 +118,22 @@ def test_answers_given_up_stop_computing_and_store_nothing() -> None:
     assert spent < len(questions) * full_cost / 2, f"the worker spent {spent:.2f} s on {len(questions)} answers given up"
 
 
+def test_an_answer_whose_client_leaves_stops_computing_and_stores_nothing() -> None:
+    config = settings(answer_workers=1, answer_timeout=30)
+    pool = WorkerPool(config, 1, shared_advisor())
+    question, session = heavy(300), f"budget-{uuid.uuid4().hex}"
+    with BackgroundServer(create_app(shared_advisor(), config, pool)) as server:
+        before = cpu_seconds(pool.pids())
+        with pytest.raises(httpx.ReadTimeout):  # the client gives up long before the server would
+            httpx.post(server.url + "/api/ask", json={"question": question, "session_id": session}, timeout=0.02)
+        time.sleep(1.5)
+        after_leaving = cpu_seconds(pool.pids())
+        time.sleep(1.0)
+        assert cpu_seconds(pool.pids()) == after_leaving, "the worker went on computing for a client that left"
+        assert before <= after_leaving
+    assert shared_advisor().store.history(session) == []
+
+
 class BusyAdvisor:
     """The shared Advisor whose `ask` computes in Python for `seconds` first (a stand-in for slow work)."""
 

@@ -53,8 +53,10 @@ def test_images_are_pinned_and_chroma_matches_the_client() -> None:
     assert services["chroma"]["image"] == f"chromadb/chroma:{pinned}"
 
 
-def test_the_proxy_balances_over_both_instances_by_readiness() -> None:
+def test_the_proxy_keeps_browsers_on_one_instance_and_balances_by_readiness() -> None:
+    """Checked here as text; tests/services/test_instances.py runs this Caddyfile in front of two instances."""
     caddyfile = (DEPLOY / "Caddyfile").read_text()
-    assert re.search(r"reverse_proxy app-a:7860 app-b:7860", caddyfile) and "health_uri /readyz" in caddyfile
+    assert "reverse_proxy {$TK_UPSTREAMS:app-a:7860 app-b:7860}" in caddyfile and "health_uri /readyz" in caddyfile
+    assert re.search(r"lb_policy cookie tk_upstream", caddyfile) and "lb_retries" in caddyfile and "max_fails" in caddyfile
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert 'CMD ["tk-advisor", "serve"]' in dockerfile and "/readyz" in dockerfile and "USER tk" in dockerfile

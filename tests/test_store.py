@@ -126,3 +126,20 @@ def test_migration_0002_keeps_a_title_column_already_there(tmp_path: Path) -> No
     db.commit()
     db.close()
     assert Store(tmp_path / "titled.db").sessions("web:me") == []
+
+
+def test_no_text_with_lone_surrogates_or_nul_breaks_a_store_or_an_export(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    store.add_feedback(Feedback(rating=1, question="q\x00\udfff", answer="a", citations=["gpm\udfff", "x\x00y"], provider="p\ud800"))
+    raw = sqlite3.connect(tmp_path / "s.sqlite3")  # a row written before the rule, by hand
+    raw.execute("INSERT INTO feedback (id, created_at, rating, question, answer, citations) VALUES "
+                "('old', 1, -1, 'q', 'a', '[\"\\udfff\"]')")
+    raw.commit()
+    raw.close()
+    for fmt in ("jsonl", "csv"):
+        exported = store.export_feedback(fmt)
+        exported.encode("utf-8")  # what writing it to a file or a pipe needs
+        assert "\x00" not in exported and "gpm" in exported
+    assert sorted(r.citations for r in store.feedback()) == [[""], ["gpm", "xy"]]
+    store.append("s\x00id", StoredMessage(role="user", content="hi\udfff\x00"), owner="web:x\x00")
+    assert store.history("s\x00id")[0].content == "hi" and store.claim("s\x00id", "web:x")

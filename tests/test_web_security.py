@@ -119,3 +119,76 @@ def test_user_text_is_shown_as_typed_not_as_markdown() -> None:
     user = next(m for m in shown if m["role"] == "user")
     content = json.dumps(user["content"], ensure_ascii=False)
     assert "](http" not in content and "**GPM" not in content and "\\\\!\\\\[t\\\\]" in content
+
+
+def _join(url: str, session_hash: str, cookie: str, fn_index: int = 0) -> httpx.Response:
+    body = {"data": [], "event_data": None, "fn_index": fn_index, "trigger_id": None, "session_hash": session_hash}
+    return httpx.post(url + "/gradio_api/queue/join", json=body, headers={"Cookie": f"{COOKIE}={cookie}"})
+
+
+def test_a_tabs_session_hash_is_no_bearer_token_for_another_browser() -> None:
+    with serving() as url:
+        victim, attacker = _cookie(url), _cookie(url)
+        client = Client(url, headers={"Cookie": f"{COOKIE}={victim}"}, verbose=False, download_files=False)
+        try:
+            client.predict(QUESTION, "zh", api_name="/chat")
+            stolen = client.session_hash
+        finally:
+            client.close()
+        refused = _join(url, stolen, attacker)  # event 0 is the page load: it returns the tab's history
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "session_not_yours"
+        listen = httpx.get(url + f"/gradio_api/queue/data?session_hash={stolen}", headers={"Cookie": f"{COOKIE}={attacker}"})
+        assert listen.status_code == 403
+        assert httpx.get(url + f"/gradio_api/heartbeat/{stolen}", headers={"Cookie": f"{COOKIE}={attacker}"}).status_code == 403
+        assert _join(url, stolen, victim).status_code == 200, "the tab's own browser goes on"
+        unknown = _join(url, "fresh-hash-1", attacker, fn_index=10_000)
+        assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "unknown_fn_index"
+
+
+def test_a_lone_surrogate_typed_in_the_chat_box_is_dropped() -> None:
+    """A browser sends it as the JSON escape \\udfff (no client library will encode one)."""
+    body = b'{"data": ["\\u6211\\u7684\\u89c6\\u9891 20\\u4e07\\u64ad\\u653e, GPM 12\\udfff", "zh"]}'
+    with serving() as url:
+        headers = {"Cookie": f"{COOKIE}={_cookie(url)}", "Content-Type": "application/json"}
+        started = httpx.post(url + "/gradio_api/call/chat", content=body, headers=headers)
+        assert started.status_code == 200, started.text
+        events = httpx.get(url + f"/gradio_api/call/chat/{started.json()['event_id']}", headers=headers, timeout=60).text
+    assert "event: complete" in events and "2,400" in events and "event: error" not in events
+
+
+def test_sign_in_is_rate_limited_and_bounded_and_weak_passwords_are_refused() -> None:
+    with serving(api_keys=(KEY,), web_users=("ops:correct-horse-battery",)) as url:
+        big = httpx.post(url + "/login", data={"username": "ops", "password": "x" * 200_000})
+        assert big.status_code == 413, "a 48 MB form was read"
+        codes = [httpx.post(url + "/login", data={"username": "ops", "password": f"guess-{i}"}).status_code for i in range(13)]
+        assert codes[:9] == [400] * 9 and set(codes[9:]) == {429}, codes
+    from assistant.config import ConfigError, Settings
+
+    for weak in ("ops:short", "ops:ops", "admin:admin12345"[:10]):
+        with pytest.raises(ConfigError, match="TK_WEB_USERS"):
+            Settings.from_env(environ={"TK_API_KEYS": KEY, "TK_WEB_USERS": weak})
+
+
+def test_conversations_belong_to_the_signed_in_user_not_the_browser() -> None:
+    users = ("alice:alice-long-password", "bob:bob-long-password-2")
+
+    def signed_in(url: str, cookie: str, user: str, password: str) -> str:
+        """The browser's Cookie header after signing in as `user` (its own cookie kept)."""
+        login = httpx.post(url + "/login", data={"username": user, "password": password}, headers={"Cookie": f"{COOKIE}={cookie}"})
+        assert login.status_code == 200
+        return "; ".join([f"{COOKIE}={cookie}", *(f"{k}={v}" for k, v in login.cookies.items())])
+
+    def chat(url: str, question: str, cookies: str) -> None:
+        client = Client(url, headers={"Cookie": cookies}, verbose=False, download_files=False)
+        try:
+            client.predict(question, "zh", api_name="/chat")
+        finally:
+            client.close()
+
+    with serving(api_keys=(KEY,), web_users=users) as url:
+        cookie = _cookie(url)  # one browser: Alice signs out, Bob signs in
+        chat(url, QUESTION, signed_in(url, cookie, "alice", "alice-long-password"))
+        chat(url, "Do I need to label AI-generated content on TikTok Shop US?", signed_in(url, cookie, "bob", "bob-long-password-2"))
+    alice, bob = _history("web:user:alice"), _history("web:user:bob")
+    assert "20万" in alice[0].content and "label" in bob[0].content
+    assert not _history(f"web:{cookie.split('.')[0]}"), "nothing belongs to the browser itself"

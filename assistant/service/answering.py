@@ -29,6 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 
 from assistant.answer import LOCAL_OWNER, Answer
@@ -263,6 +264,29 @@ async def _awaited(future: Future[T], seconds: float, give_up: Callable[[], None
         raise AnswerTimedOut() from None
     except asyncio.CancelledError:
         give_up()
+        raise
+
+
+class ClientGone(ApiError):
+    """The client closed the connection before its answer: the answer was given up."""
+
+    def __init__(self) -> None:
+        super().__init__(499, "The client closed the connection; the answer was given up.", code="client_closed_request")
+
+
+async def unless_gone(request: Request, answer: Awaitable[T], every: float = 0.25) -> T:
+    """`answer`, given up (cancelled, so its work stops) when the client disconnects first."""
+    task = asyncio.ensure_future(answer)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=every)
+            if done:
+                return task.result()
+            if await request.is_disconnected():
+                task.cancel()
+                raise ClientGone()
+    except asyncio.CancelledError:
+        task.cancel()
         raise
 
 

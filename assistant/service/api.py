@@ -24,7 +24,7 @@ from assistant.service.ask_stream import Streams, streams_router
 from assistant.service.channels.setup import Channel, install_channels
 from assistant.service.conversations_api import conversations_router
 from assistant.service.errors import ApiError, install_error_handlers
-from assistant.service.health import health_router
+from assistant.service.health import dependency_monitor, health_router
 from assistant.service.json_api import json_router
 from assistant.service.openai_compat import openai_router
 from assistant.service.security import BodyLimit, RateLimiter, api_guard, install_cors
@@ -49,8 +49,8 @@ DESCRIPTION = """Sourced, bilingual (zh/en) answers for TikTok Shop sellers.
 
 
 API_PATHS = ("/api/", "/v1/", "/channels/")
-WEB_CHAT_PATHS = ("/gradio_api/",)
-"""The web chat's own endpoints (queue, events): the same body limit as the API."""
+WEB_CHAT_PATHS = ("/gradio_api/", "/login")
+"""The web chat's own endpoints (queue, events, sign-in): the same body limit as the API."""
 _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
@@ -91,12 +91,15 @@ def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Ans
     answerer = answerer or answerer_for(settings, advisor)
     http = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
     channels: list[Channel] = []
+    limiter = RateLimiter.from_settings(settings)
+    monitor = dependency_monitor(advisor, limiter)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(answerer.start)
         for channel in channels:
             await channel.start()
+        await run_in_threadpool(monitor.start)
         retention = asyncio.create_task(purge_daily(advisor.store, settings.retention_days)) if settings.retention_days else None
         try:
             yield
@@ -105,14 +108,14 @@ def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Ans
                 retention.cancel()
             for channel in channels:
                 await channel.stop()
+            monitor.stop()
             await http.aclose()
             await run_in_threadpool(answerer.close)
 
     app = FastAPI(title="tk-advisor", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    limiter = RateLimiter.from_settings(settings)
     guard = api_guard(settings, limiter)
-    app.include_router(health_router(advisor, answerer, limiter))
+    app.include_router(health_router(advisor, answerer, monitor))
     streams = Streams()
     app.include_router(json_router(advisor, answerer, guard, settings.answer_timeout, streams))
     app.include_router(streams_router(streams, guard))

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, InvalidInput
 from assistant.service.ask_stream import ASK_SAMPLES, STREAM_DOC, Streams, stream_answer
+from assistant.service.answering import unless_gone
 from assistant.service.errors import ApiError, documented
 from assistant.service.security import Guard, require_json
 from assistant.service.sessions import CLIENT_SESSION_PATTERN
@@ -58,7 +59,7 @@ def json_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_timeo
             return await stream_answer(advisor, streams, body.question, body.session_id, request.state.client.id, answer_timeout)
         started = time.perf_counter()
         try:
-            answer = await answerer.ask(body.question, session_id=body.session_id, owner=request.state.client.id)
+            answer = await unless_gone(request, answerer.ask(body.question, session_id=body.session_id, owner=request.state.client.id))
         except InvalidInput as exc:
             raise ApiError.from_invalid_input(exc, "question") from None
         log.info("api.ask client=%s chars=%d kind=%s ms=%.0f", request.state.client.id, len(body.question),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import time
 from collections.abc import Callable, Coroutine
@@ -28,6 +29,7 @@ from assistant.config import Settings
 from assistant.service.errors import ApiError
 
 SESSION_HEADER = "X-Session-Id"
+log = logging.getLogger(__name__)
 
 
 def key_id(key: str) -> str:
@@ -47,45 +49,57 @@ class RateLimiter:
     """At most `burst` calls per client in any `burst * 60 / per_minute` seconds (a moving window of
     the `limits` library): the same sustained rate and burst as a token bucket. Counts live in this
     process, or in Redis (`TK_REDIS_URL`) where every instance shares them.
+
+    Redis down fails open to this process's own counts: each instance then limits on its own (a
+    client's budget is at most the instances' count times the limit) for `FALLBACK_SECONDS` before
+    Redis is tried again. Refusing every request while Redis is down made it a single point of
+    failure for the whole service; a looser limit for a minute is the smaller harm.
     """
+
+    FALLBACK_SECONDS = 5.0
 
     def __init__(self, per_minute: float, burst: int, redis_url: str | None = None):
         self.item = RateLimitItemPerSecond(burst, max(1, math.ceil(burst * 60 / per_minute)))
+        local = MovingWindowRateLimiter(MemoryStorage())
         if redis_url:
             self.storage: Storage = RedisStorage(redis_url, key_prefix="tk-limits", wrap_exceptions=True,
                                                  socket_connect_timeout=1.0, socket_timeout=1.0, health_check_interval=5)
+            self._window = MovingWindowRateLimiter(self.storage)
         else:
-            self.storage = MemoryStorage()
+            self.storage, self._window = local.storage, local
+        self._local = local
         self.shared = redis_url is not None
         """True when the counts are in Redis: a call waits on the network (run it off the event loop)."""
-        self._window = MovingWindowRateLimiter(self.storage)
+        self._shared_down_until = 0.0
+        self.fallbacks = 0
+        """Calls counted in this process because Redis was down."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimiter:
         return cls(settings.rate_limit_per_minute, settings.rate_limit_burst, settings.redis_url)
 
     def take(self, client: str) -> float:
-        """Spend one call: 0.0 when allowed, else the seconds until one is. Raises `LimiterUnavailable`
-        when Redis does not answer within a second."""
-        try:
-            if self._window.hit(self.item, client):
-                return 0.0
-            reset = self._window.get_window_stats(self.item, client).reset_time
-        except StorageError as exc:
-            raise LimiterUnavailable() from exc.storage_error
+        """Spend one call: 0.0 when allowed, else the seconds until one is."""
+        if self.shared and time.monotonic() >= self._shared_down_until:
+            try:
+                return self._spend(self._window, client)
+            except StorageError as exc:
+                self._shared_down_until = time.monotonic() + self.FALLBACK_SECONDS
+                log.warning("rate limits: Redis unavailable (%s); counting in this process for %g s",
+                            type(exc.storage_error).__name__, self.FALLBACK_SECONDS)
+        if self.shared:
+            self.fallbacks += 1
+        return self._spend(self._local, client)
+
+    def _spend(self, window: MovingWindowRateLimiter, client: str) -> float:
+        if window.hit(self.item, client):
+            return 0.0
+        reset = window.get_window_stats(self.item, client).reset_time
         return max(reset - time.time(), 0.001)
 
     def ready(self) -> bool:
         """The counts' storage answers (always, in this process)."""
         return self.storage.check()
-
-
-class LimiterUnavailable(ApiError):
-    """Redis, which holds the shared rate limits, is down: requests are refused, not let through."""
-
-    def __init__(self) -> None:
-        super().__init__(503, "The rate limiter's storage (Redis) is unavailable; try again shortly.",
-                         type="server_error", code="dependency_unavailable", headers={"Retry-After": "5"})
 
 
 _bearer = HTTPBearer(auto_error=False, description="One of the keys in TK_API_KEYS")

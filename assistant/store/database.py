@@ -4,6 +4,15 @@ is brought up to date by Alembic (`tk-advisor db upgrade`, and on start when it 
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +20,92 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, exc, make_url
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 READ_ONLY = "tk_read_only"
 """Execution option of read connections: on SQLite they take no write lock."""
+
+CONNECT_SECONDS = 3
+"""A new PostgreSQL connection is up within this, or fails (libpq's connect_timeout)."""
+STATEMENT_SECONDS = 5.0
+"""A transaction on PostgreSQL ends within this, or fails: the server's statement and lock timeouts
+for a slow query or a held lock, and a client-side deadline for a server that does not answer at all
+(stopped, or its host gone), which no server-side timeout can catch."""
+
+
+class _Deadlines:
+    """One thread that closes the socket of a database connection whose deadline passes: the query
+    waiting on it fails at once ("server closed the connection"), instead of waiting for a server
+    that is hung (psycopg has no client-side query timeout). The connection is then discarded."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, Any]] = []
+        self._armed: dict[int, bool] = {}
+        self._ids = itertools.count()
+        self._wake = threading.Condition()
+        threading.Thread(target=self._run, name="db-deadlines", daemon=True).start()
+
+    @contextmanager
+    def bounded(self, dbapi_connection: Any, seconds: float) -> Iterator[dict[str, bool]]:
+        """Within the block, `dbapi_connection` is cut when `seconds` pass; the yielded dict's
+        `expired` tells whether it was."""
+        token = next(self._ids)
+        state = {"expired": False}
+        with self._wake:
+            self._armed[token] = False
+            heapq.heappush(self._heap, (time.monotonic() + seconds, token, (dbapi_connection, state)))
+            self._wake.notify()
+        try:
+            yield state
+        finally:
+            with self._wake:
+                self._armed.pop(token, None)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._heap or self._heap[0][0] > time.monotonic():
+                    self._wake.wait(self._heap[0][0] - time.monotonic() if self._heap else None)
+                _, token, (connection, state) = heapq.heappop(self._heap)
+                if token not in self._armed:
+                    continue
+                state["expired"] = True
+            _cut(connection)
+
+
+def _cut(dbapi_connection: Any) -> None:
+    try:
+        with socket.socket(fileno=os.dup(dbapi_connection.fileno())) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+        log.warning("database: no answer within %g s; connection closed", STATEMENT_SECONDS)
+    except (OSError, ValueError, AttributeError):  # already closed
+        pass
+
+
+_deadlines: _Deadlines | None = None
+_deadlines_lock = threading.Lock()
+
+
+def deadlines() -> _Deadlines:
+    global _deadlines
+    with _deadlines_lock:
+        if _deadlines is None:
+            _deadlines = _Deadlines()
+        return _deadlines
+
+
+@contextmanager
+def bounded(connection: Connection, seconds: float = STATEMENT_SECONDS) -> Iterator[None]:
+    """The statements of the block run within `seconds` on PostgreSQL, or fail; SQLite is local."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    with deadlines().bounded(connection.connection.dbapi_connection, seconds):
+        yield
 
 
 def database_url(target: str | Path) -> URL:
@@ -41,8 +130,29 @@ def open_engine(target: str | Path, *, pool_size: int = 5) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=5, pool_pre_ping=True,
-                         pool_recycle=1800, connect_args={"connect_timeout": 3})
+    options = (f"-c statement_timeout={int(STATEMENT_SECONDS * 1000)} -c lock_timeout={int(STATEMENT_SECONDS * 1000)}"
+               " -c idle_in_transaction_session_timeout=60000")
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=5, pool_recycle=1800,
+                           connect_args={"connect_timeout": CONNECT_SECONDS, "options": options})
+    event.listen(engine, "checkout", _ping_within_deadline)
+    return engine
+
+
+def _ping_within_deadline(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """SQLAlchemy's pre-ping, bounded: a connection the server closed (a restart) is replaced, and
+    a server that does not answer fails the checkout within `CONNECT_SECONDS`."""
+    used = record.info.get("tk_used", False)  # `info` is emptied when a connection is replaced
+    record.info["tk_used"] = True
+    if not used:
+        return
+    with deadlines().bounded(dbapi_connection, CONNECT_SECONDS) as state:
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception as error:
+            if state["expired"]:
+                raise exc.OperationalError("SELECT 1", {}, TimeoutError("the database did not answer")) from error
+            raise exc.DisconnectionError() from error  # closed: the pool retries on a fresh connection
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from assistant.text import without_surrogates
+from assistant.text import storable
 
 
 class StoredMessage(BaseModel):
@@ -39,8 +39,9 @@ class SessionSummary(BaseModel):
 
 
 class Feedback(BaseModel):
-    """A rating of one answer. Text is bounded and cleaned of lone surrogates; `rating` is -1 or 1
-    as a number (JSON `true` is refused)."""
+    """A rating of one answer. Text is bounded and every text field cleaned of lone surrogates and
+    NUL (`storable`), also when a row is read back, so one bad row cannot break an export; `rating`
+    is -1 or 1 as a number (JSON `true` is refused)."""
 
     rating: Literal[-1, 1]
     question: str = Field(max_length=4000)
@@ -58,10 +59,10 @@ class Feedback(BaseModel):
             raise ValueError("rating is -1 or 1, not true/false")
         return value
 
-    @field_validator("question", "answer", "comment", "session_id", mode="before")
+    @field_validator("question", "answer", "comment", "session_id", "citations", "provider", "channel", mode="before")
     @classmethod
     def _clean(cls, value: Any) -> Any:
-        return without_surrogates(value) if isinstance(value, str) else value
+        return storable(value)
 
 
 class FeedbackRow(Feedback):

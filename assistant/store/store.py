@@ -16,11 +16,12 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Insert, Table, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from assistant.store import tables
 from assistant.store.database import (
     READ_ONLY,
+    bounded,
     database_url,
     open_engine,
     upgrade_if_behind,
@@ -53,8 +54,8 @@ class StoreUnavailable(RuntimeError):
 def _reachable() -> Iterator[None]:
     try:
         yield
-    except (OperationalError, InterfaceError) as exc:
-        raise StoreUnavailable(f"the database is unavailable: {type(exc.orig or exc).__name__}") from exc
+    except (OperationalError, InterfaceError, DisconnectionError) as exc:
+        raise StoreUnavailable(f"the database is unavailable: {type(getattr(exc, 'orig', None) or exc).__name__}") from exc
 
 
 class Store:
@@ -72,12 +73,13 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with _reachable(), self.engine.begin() as db:
+        """One transaction, committed at the end of the block (within `STATEMENT_SECONDS` on PostgreSQL)."""
+        with _reachable(), self.engine.connect() as db, bounded(db), db.begin():
             yield db
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with _reachable(), self.engine.connect().execution_options(**{READ_ONLY: True}) as db:
+        with _reachable(), self.engine.connect().execution_options(**{READ_ONLY: True}) as db, bounded(db):
             yield db
 
     def _insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:

@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    Dialect,
     Float,
     Index,
     Integer,
     MetaData,
     Table,
-    Text,
 )
+from sqlalchemy import Text as _Text
+from sqlalchemy.types import TypeDecorator
+
+from assistant.text import storable
+
+
+class Text(TypeDecorator[str]):
+    """Text as every column stores it: lone surrogates and NUL characters dropped on the way in
+    (PostgreSQL refuses them: a 500 on a feedback or a session id) and on the way out (rows written
+    before this rule). Parameters compared with a column are cleaned alike, so lookups still match."""
+
+    impl = _Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return storable(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return storable(value)
+
 
 metadata = MetaData()
 

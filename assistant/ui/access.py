@@ -5,9 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
 from collections.abc import Callable
 
+from fastapi.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 from assistant.config import Settings
+from assistant.service.errors import ApiError
+from assistant.service.security import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +54,28 @@ def describe(mode: str) -> str:
         "users": "web chat: protected, sign in with a TK_WEB_USERS user",
         "api-key": "web chat: protected, sign in with an API key as the password (set TK_WEB_PUBLIC=true to open it)",
     }[mode]
+
+
+LOGINS_PER_MINUTE = 10
+"""Sign-in attempts one address may make (a burst of 10, then one every 6 s)."""
+
+
+class LimitLogins:
+    """ASGI middleware: POST /login (Gradio's sign-in) is rate-limited per client address, in the
+    instances' shared storage (Redis) when there is one: 500 guesses a second went through before."""
+
+    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, path: str = "/login"):
+        self.app = app
+        self.limiter = limiter
+        self.paths = (path, path + "/")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in self.paths:
+            client = scope.get("client")
+            key = f"login:{client[0] if client else 'unknown'}"
+            wait = await run_in_threadpool(self.limiter.take, key) if self.limiter.shared else self.limiter.take(key)
+            if wait > 0:
+                refused = ApiError(429, "Too many sign-in attempts; try again later.", type="rate_limit_error",
+                                   code="rate_limit_exceeded", headers={"Retry-After": str(max(1, math.ceil(wait)))})
+                return await refused.response()(scope, receive, send)
+        await self.app(scope, receive, send)

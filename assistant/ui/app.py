@@ -12,7 +12,7 @@ from assistant.config import Settings
 from assistant.kb.schema import Lang
 from assistant.service.errors import ApiError
 from assistant.service.security import RateLimiter
-from assistant.ui.access import describe, web_auth
+from assistant.ui.access import LOGINS_PER_MINUTE, LimitLogins, describe, web_auth
 from assistant.ui.browser import BrowserBinding, IssueBrowserCookie, browser_secret
 from assistant.ui.calculators_tab import CalculatorsTab
 from assistant.ui.chat import ChatTab, open_session, restore
@@ -21,6 +21,7 @@ from assistant.ui.i18n import BROWSER_LANG_JS, LANG_CHOICES, Labels, normalize_l
 from assistant.ui.knowledge_tab import KnowledgeTab
 from assistant.ui.page_script import PAGE_SCRIPT, REVEAL_JS
 from assistant.ui.render import esc
+from assistant.ui.session_binding import BindSessionHashes
 from assistant.ui.styles import CSS, PAGE_CSS, theme
 
 if TYPE_CHECKING:
@@ -126,7 +127,11 @@ def mount_ui(
 
     mode, auth = web_auth(settings)
     log.info(describe(mode))
-    app.add_middleware(IssueBrowserCookie, binding=binding, skip=("/api/", "/v1/", "/channels/", "/healthz", "/readyz"))
+    logins = RateLimiter(LOGINS_PER_MINUTE, LOGINS_PER_MINUTE, settings.redis_url)
+    app.add_middleware(LimitLogins, limiter=logins)
+    app.add_middleware(BindSessionHashes, binding=binding, max_body=settings.max_body_bytes,
+                       functions=lambda index: index in blocks.fns)
+    app.add_middleware(IssueBrowserCookie, binding=binding, skip=("/api/", "/v1/", "/channels/", "/healthz", "/readyz", "/metrics"))
     return gr.mount_gradio_app(app, blocks, path=path, auth=auth, **page_options())
 
 

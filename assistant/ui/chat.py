@@ -15,6 +15,7 @@ from assistant.answer import Answer, AnswerEvent, InvalidInput, TextEvent, ToolC
 from assistant.kb.schema import Lang
 from assistant.service.security import RateLimiter
 from assistant.store import Feedback, Store, StoredMessage
+from assistant.text import without_surrogates
 from assistant.ui.browser import BrowserBinding
 from assistant.ui.i18n import EXAMPLES, Labels, t
 from assistant.ui.render import answer_content, md_text, notice, plain_text, thought
@@ -31,13 +32,24 @@ class WebSession(BaseModel):
     """The page's conversation, kept on the server (`gr.State`): the page never sends it."""
 
     owner: str
-    """`web:<browser id>` from the signed cookie, or `web:tab:<random>` for a client without one."""
+    """`web:user:<name>` when signed in, `web:<browser id>` from the signed cookie, or
+    `web:tab:<random>` for a client without either."""
     session_id: str
 
 
+def owner_of(binding: BrowserBinding, request: gr.Request | None) -> str | None:
+    """Whose conversations a request sees: the signed-in user's (`web:user:<name>`, when the chat
+    needs a login: another user of the same browser sees their own), else the browser's, by its
+    signed cookie; None without either."""
+    username = getattr(request, "username", None)
+    if username:
+        return f"web:user:{username}"
+    return binding.owner(request.headers.get("cookie") if request is not None else None)
+
+
 def open_session(store: Store, binding: BrowserBinding, request: gr.Request | None) -> WebSession:
-    """The browser's latest conversation (a new one when it has none), from its cookie alone."""
-    owner = binding.owner(request.headers.get("cookie") if request is not None else None)
+    """The user's or browser's latest conversation (a new one when it has none)."""
+    owner = owner_of(binding, request)
     if owner is None:
         return WebSession(owner=f"web:tab:{Store.new_session_id()}", session_id=Store.new_session_id())
     return WebSession(owner=owner, session_id=store.latest_session(owner) or Store.new_session_id())
@@ -259,6 +271,7 @@ class ChatTab:
         request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat; input errors, limits and failures become a notice, the text is kept."""
+        message = without_surrogates(message or "")  # a lone surrogate typed in the box broke the tab
         web = web or open_session(self.advisor.store, self.binding, request)
         wait = self.limiter.take(client_of(request))
         if wait > 0:
@@ -282,10 +295,18 @@ class ChatTab:
             log.exception("chat: the advisor failed")
             yield shown, message, notice(t("notice.error", lang), "error"), turns, web, shown
 
+    def allowed(self, request: gr.Request | None) -> bool:
+        """Spend one call of the caller's rate limit (shared with questions and the API): every web
+        event that writes counts, not only questions (200 empty conversations took 3.6 s)."""
+        return self.limiter.take(client_of(request)) <= 0
+
     def open_feedback(
-        self, lang: Lang, turns: list[TurnRecord], web: WebSession | None, shown: History, data: gr.LikeData
+        self, lang: Lang, turns: list[TurnRecord], web: WebSession | None, shown: History, data: gr.LikeData,
+        request: gr.Request,
     ) -> tuple[Any, ...]:
         """A thumb was clicked: store the rating at once, then offer an optional comment."""
+        if not self.allowed(request):
+            return None, gr.update(visible=False), gr.skip(), gr.skip()
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         turn = turn_of(shown or [], index) if isinstance(index, int) else -1
         if data.liked not in (True, False) or not 0 <= turn < len(turns):
@@ -306,8 +327,10 @@ class ChatTab:
         prompt = t("feedback.up" if rating == 1 else "feedback.down", lang)
         return row.id, gr.update(visible=True), f"**{prompt}**", ""
 
-    def save_feedback(self, feedback_id: str | None, comment: str, lang: Lang) -> tuple[Any, ...]:
+    def save_feedback(self, feedback_id: str | None, comment: str, lang: Lang, request: gr.Request) -> tuple[Any, ...]:
         """Attach the optional comment to the stored rating, then thank the user."""
+        if not self.allowed(request):
+            return gr.skip(), gr.skip(), notice(t("notice.rate_limited", lang).format(seconds=1), "error")
         if feedback_id and (comment or "").strip():
             self.advisor.store.set_comment(feedback_id, comment.strip())
         return None, gr.update(visible=False), notice(t("feedback.saved", lang), "info")
@@ -317,12 +340,13 @@ class ChatTab:
         history, turns = restore(self.advisor, self.advisor.store.history(web.session_id))
         return web, history, history, turns, "", gr.update(visible=False)
 
-    def new_session(self, web: WebSession | None) -> tuple[Any, ...]:
-        """A new stored conversation for the same browser, shown empty (outputs as `show`)."""
+    def new_session(self, web: WebSession | None, request: gr.Request) -> tuple[Any, ...]:
+        """A new conversation for the same browser, shown empty (outputs as `show`). It is stored
+        with its first question: an empty one costs nothing and is listed nowhere."""
+        if not self.allowed(request):
+            return tuple(gr.skip() for _ in self.views)
         owner = web.owner if web else f"web:tab:{Store.new_session_id()}"
-        fresh = WebSession(owner=owner, session_id=Store.new_session_id())
-        self.advisor.store.claim(fresh.session_id, owner)
-        return self.show(fresh)
+        return self.show(WebSession(owner=owner, session_id=Store.new_session_id()))
 
     @property
     def views(self) -> list[Any]:

@@ -63,21 +63,22 @@ class ConversationsPanel:
     def refresh(self, web: WebSession | None) -> tuple[Any, ...]:
         return listing(self.store, web)
 
-    def open(self, position: int | None, ids: list[str], web: WebSession | None) -> tuple[Any, ...]:
+    def open(self, position: int | None, ids: list[str], web: WebSession | None, request: gr.Request) -> tuple[Any, ...]:
         """Show the conversation at `position` of this owner's list."""
-        if web is None or not isinstance(position, int) or not 0 <= position < len(ids):
+        if web is None or not isinstance(position, int) or not 0 <= position < len(ids) or not self.chat.allowed(request):
             return tuple(gr.skip() for _ in self.chat.views)
         if not self.store.claim(ids[position], web.owner):  # deleted and taken meanwhile: stay put
             return tuple(gr.skip() for _ in self.chat.views)
         return self.chat.show(WebSession(owner=web.owner, session_id=ids[position]))
 
-    def rename(self, title: str, web: WebSession | None) -> tuple[Any, ...]:
-        if web is not None:
+    def rename(self, title: str, web: WebSession | None, request: gr.Request) -> tuple[Any, ...]:
+        if web is not None and self.chat.allowed(request):
             self.store.rename_session(web.session_id, web.owner, title or "")
         return ("", *listing(self.store, web))
 
-    def delete(self, web: WebSession | None) -> tuple[Any, ...]:
+    def delete(self, web: WebSession | None, request: gr.Request) -> tuple[Any, ...]:
         """Delete the conversation shown and start a new one."""
-        if web is not None:
-            self.store.delete_session(web.session_id, owner=web.owner)
-        return self.chat.new_session(web)
+        if web is None or not self.chat.allowed(request):
+            return tuple(gr.skip() for _ in self.chat.views)
+        self.store.delete_session(web.session_id, owner=web.owner)
+        return self.chat.show(WebSession(owner=web.owner, session_id=Store.new_session_id()))

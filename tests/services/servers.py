@@ -47,7 +47,21 @@ def missing_binaries() -> list[str]:
         missing.append("postgresql")
     if shutil.which("redis-server") is None:
         missing.append("redis-server")
+    if shutil.which("caddy") is None:
+        missing.append("caddy")
     return missing
+
+
+def children_of(parents: list[int]) -> list[int]:
+    """The processes whose parent is one of `parents`, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) in parents:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 class Service:
@@ -125,6 +139,21 @@ class Postgres(Service):
         super().stop()
         wait_for(lambda: not self.ready(), "postgres shutdown", seconds=20)
 
+    def processes(self) -> list[int]:
+        """The postmaster and its children (each backend runs in a session of its own)."""
+        assert self.process is not None
+        top = [self.process.pid, *children_of([self.process.pid])]  # runuser, when root, then postgres
+        postmasters = [pid for pid in top if Path(f"/proc/{pid}/comm").read_text().strip() == "postgres"]
+        return postmasters + children_of(postmasters)
+
+    def signal_all(self, signum: int) -> None:
+        """Send `signum` to the postmaster and every backend (SIGSTOP: a server that hangs, not one that stopped)."""
+        for pid in self.processes():
+            try:
+                os.kill(pid, signum)
+            except ProcessLookupError:
+                pass
+
 
 class Redis(Service):
     name = "redis"
@@ -191,3 +220,32 @@ class Instance(Service):
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
             self.process = None
+
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+
+
+class Caddy(Service):
+    """The shipped `deploy/Caddyfile`, unchanged, in front of `upstreams` (its environment variables)."""
+
+    name = "caddy"
+
+    def __init__(self, workdir: Path, upstreams: Sequence[str]):
+        workdir.mkdir(parents=True, exist_ok=True)
+        super().__init__(workdir)
+        self.env = {**os.environ, "TK_PROXY_ADDRESS": f":{self.port}", "TK_UPSTREAMS": " ".join(upstreams),
+                    "TK_PROXY_SECRET": "proxy-test-secret", "CADDY_ADMIN": f"127.0.0.1:{free_port()}",
+                    "HOME": str(workdir), "XDG_CONFIG_HOME": str(workdir / "config"), "XDG_DATA_HOME": str(workdir / "data")}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> Sequence[str]:
+        return ["caddy", "run", "--config", str(DEPLOY / "Caddyfile"), "--adapter", "caddyfile"]
+
+    def popen_options(self) -> dict:
+        return {"env": self.env}
+
+    def ready(self) -> bool:
+        return httpx.get(self.url + "/healthz", timeout=1).status_code == 200

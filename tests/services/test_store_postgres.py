@@ -82,3 +82,70 @@ def test_a_stopped_database_gives_a_clear_error_fast_and_recovers(postgres: Post
     store.ping()
     store.append("after", StoredMessage(role="user", content="back"))
     assert [m.content for m in store.history("after")] == ["back"]
+
+
+@pytest.fixture
+def hung(postgres: Postgres):
+    """`hang()` stops every PostgreSQL process (SIGSTOP: connections stay open, nothing answers);
+    the server is continued after the test whatever happens."""
+    import signal
+
+    def hang() -> None:
+        postgres.signal_all(signal.SIGSTOP)
+
+    try:
+        yield hang
+    finally:
+        postgres.signal_all(signal.SIGCONT)
+
+
+def test_a_hung_postgres_fails_each_call_within_seconds_then_recovers(postgres: Postgres, hung) -> None:
+    import time
+
+    store = Store(_fresh_database(postgres))
+    store.add_feedback(Feedback(rating=1, question="before", answer="a"))  # a pooled connection, used once
+    hung()
+    timings = []
+    for call in (lambda: store.add_feedback(Feedback(rating=1, question="during", answer="a")), lambda: store.history("s"),
+                 store.ping):
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable):
+            call()
+        timings.append(time.monotonic() - started)
+    print(f"hung PostgreSQL: calls failed after {', '.join(f'{t:.1f}' for t in timings)} s")
+    assert max(timings) < 12, timings  # a new connection: connect_timeout 3 s; a pooled one: 5 s deadline
+    import signal
+
+    postgres.signal_all(signal.SIGCONT)
+    store.add_feedback(Feedback(rating=1, question="after", answer="a"))
+    assert [row.question for row in store.feedback()] == ["before", "after"], "the cut transaction left nothing"
+
+
+def test_a_held_lock_fails_a_write_within_the_lock_timeout(postgres: Postgres) -> None:
+    import time
+
+    url = _fresh_database(postgres)
+    store = Store(url)
+    holder = create_engine(database_url(url))
+    with holder.connect() as db:
+        db.execute(text("LOCK TABLE feedback IN ACCESS EXCLUSIVE MODE"))
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable):
+            store.add_feedback(Feedback(rating=1, question="q", answer="a"))
+        waited = time.monotonic() - started
+        db.rollback()
+    holder.dispose()
+    assert waited < 8, waited
+    assert store.add_feedback(Feedback(rating=1, question="q", answer="a")).id
+
+
+def test_nul_and_lone_surrogates_in_any_field_are_stored_on_postgres(postgres: Postgres) -> None:
+    """PostgreSQL's text refuses NUL: a feedback, a `user`/X-Session-Id or a Slack event id with one was a 500."""
+    store = Store(_fresh_database(postgres))
+    store.add_feedback(Feedback(rating=1, question="q\x00", answer="a\udfff", comment="c\x00", citations=["id\x00"]))
+    assert store.feedback()[0].question == "q" and store.feedback()[0].citations == ["id"]
+    assert store.claim("openai:a\x00b", "key:k") and store.claim("openai:a\x00b", "key:k")
+    store.append("openai:a\x00b", StoredMessage(role="user", content="x\x00"), owner="key:k")
+    assert store.history("openai:a\x00b")[0].content == "x"
+    assert store.first_event("slack:Ev\x00", ttl=60) and not store.first_event("slack:Ev\x00", ttl=60)
+    store.export_feedback("jsonl").encode("utf-8")
