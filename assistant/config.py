@@ -78,6 +78,10 @@ class Settings(BaseModel):
     """Seconds an API answer may take before the client gets a 503 (its work is then stopped, nothing stored)."""
     client_concurrency: int = Field(4, ge=1, le=256, json_schema_extra={"env": "TK_CLIENT_CONCURRENCY"})
     """Answers one client (API key, address) may have computing at once on an instance; the rest wait their turn."""
+    otlp_endpoint: str | None = Field(None, pattern=r"^https?://", json_schema_extra={"env": "TK_OTLP_ENDPOINT"})
+    """OpenTelemetry traces go to this OTLP/HTTP endpoint (`http://collector:4318`); unset: none are made."""
+    log_format: Literal["text", "json"] = Field("text", json_schema_extra={"env": "TK_LOG_FORMAT"})
+    """`serve`'s logs: plain lines, or one JSON object a line (with the request id either way)."""
     max_body_bytes: int = Field(64 * 1024, ge=1024, json_schema_extra={"env": "TK_MAX_BODY_BYTES"})
     usd_cny: float | None = Field(None, gt=0, le=100, json_schema_extra={"env": "TK_USD_CNY"})
     """Yuan per US dollar for converting a seller's ¥ amounts beside $ ones; unset: the dated rate in the knowledge base."""
@@ -161,6 +165,8 @@ class Settings(BaseModel):
             raw = env.get(var, "").strip()
             if name == "llm_base_url" and not raw:
                 raw = env.get("OPENAI_BASE_URL", "").strip()
+            if name == "otlp_endpoint" and not raw:
+                raw = env.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip()
             if raw:
                 values[name] = tuple(p.strip() for p in raw.split(",") if p.strip()) if field.annotation == tuple[str, ...] else raw
         if env.get("TK_API_KEYS", "").strip() and not values.get("api_keys"):

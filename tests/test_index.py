@@ -74,7 +74,7 @@ def test_persisted_collection_reopens_with_its_registered_function(settings: Set
     assert reopened.sync(KnowledgeBase(entries)).unchanged == 3
 
     client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=reopened.client.get_settings())
-    collection = client.get_collection(COLLECTION_PREFIX + embedding_key(settings))  # no function passed
+    collection = client.get_collection(reopened.name_for(KnowledgeBase(entries)))  # no function passed
     found = collection.query(query_texts=["japan-deposit title"], n_results=1)
     assert found["ids"] == [["japan-deposit"]]
 

@@ -229,6 +229,8 @@ def open_retriever(settings: Settings, *, sync: bool = True, mode: Mode = "hybri
     index = KnowledgeIndex(settings)
     if sync:
         index.sync(kb)
+    else:
+        index.use(kb)
     if settings.chroma_url:
         _wait_until_served(index, kb)
     retriever = Retriever(kb, index, mode=mode)

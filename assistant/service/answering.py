@@ -35,7 +35,10 @@ from fastapi.concurrency import run_in_threadpool
 from assistant.answer import LOCAL_OWNER, Answer
 from assistant.config import Settings
 from assistant.service.budget import AnswerAbandoned, AnswerTimedOut, Budget, StoppableCall, interrupting
+from assistant.service import metrics
 from assistant.service.errors import ApiError
+from assistant.service.logs import configure_logging, request_id
+from assistant.service.tracing import answer_span, incoming, setup_tracing
 from assistant.store.store import checked_turns
 
 if TYPE_CHECKING:
@@ -55,7 +58,13 @@ CANCEL_SLOTS = 64
 """Answers given up recently, as the workers see them (a ring of task ids in shared memory)."""
 
 
+def surface_of(owner: str) -> str:
+    """Where an answer goes, from its owner: a chat app's name, else the API."""
+    return owner if owner in ("slack", "feishu") else "api"
+
+
 def timed_out(seconds: float) -> ApiError:
+    metrics.ANSWERS_GIVEN_UP.labels("timeout").inc()
     return ApiError(503, f"No answer within {seconds:g} s; try again or shorten the conversation.",
                     type="server_error", code="answer_timeout", headers={"Retry-After": "1"})
 
@@ -74,11 +83,13 @@ class FairShare:
         users[0] += 1
         try:
             try:
-                await asyncio.wait_for(semaphore.acquire(), max(0.0, deadline - time.time()))
+                with metrics.ANSWERS_WAITING.track_inprogress():
+                    await asyncio.wait_for(semaphore.acquire(), max(0.0, deadline - time.time()))
             except TimeoutError:
                 raise timed_out(timeout) from None
             try:
-                yield
+                with metrics.ANSWERS_RUNNING.track_inprogress():
+                    yield
             finally:
                 semaphore.release()
         finally:
@@ -107,9 +118,10 @@ async def answer_in_thread(advisor: Advisor, messages: Messages, session_id: str
     """`advisor.ask` on a threadpool thread, stopped (and not stored) when `deadline` passes or the
     caller is cancelled; raises `AnswerTimedOut` when stopped."""
     call = StoppableCall(Budget(deadline))
+    carrier = incoming.get()
 
     def answer() -> Answer:
-        with checked_turns(call.budget.commit):
+        with answer_span(surface_of(owner), carrier), checked_turns(call.budget.commit):
             return advisor.ask(messages, session_id=session_id, owner=owner)
 
     running = asyncio.ensure_future(run_in_threadpool(call.run, answer))
@@ -205,7 +217,7 @@ class WorkerPool:
             raise RuntimeError("the worker pool is not started")
         task = next(self._tasks)
         try:
-            future: Future[Answer] = pool.submit(_ask, messages, session_id, owner, deadline, task)
+            future: Future[Answer] = pool.submit(_ask, messages, session_id, owner, deadline, task, request_id.get(), incoming.get())
             return await _awaited(future, deadline + GRACE - time.time(), lambda: self._give_up(task, future))
         except BrokenProcessPool:
             self._replace(pool)
@@ -272,6 +284,7 @@ class ClientGone(ApiError):
 
     def __init__(self) -> None:
         super().__init__(499, "The client closed the connection; the answer was given up.", code="client_closed_request")
+        metrics.ANSWERS_GIVEN_UP.labels("client_gone").inc()
 
 
 async def unless_gone(request: Request, answer: Awaitable[T], every: float = 0.25) -> T:
@@ -323,6 +336,8 @@ def _load_advisor(settings: Settings, barrier: Barrier, server: int, given_up: S
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     watch_server(server)
+    configure_logging(settings.log_format)
+    setup_tracing(settings)
     _given_up_tasks = given_up
     _advisor = Advisor.from_settings(settings, sync_index=False, store_connections=1)  # one answer at a time
     barrier.wait()
@@ -345,13 +360,16 @@ def _ping() -> None:
     """A task every worker takes once the barrier lets them all go."""
 
 
-def _ask(messages: Messages, session_id: str | None, owner: str, deadline: float, task: int) -> Answer:
-    """One answer, stopped (and not stored) when `deadline` passes or the server gives `task` up."""
+def _ask(messages: Messages, session_id: str | None, owner: str, deadline: float, task: int, rid: str = "-",
+         carrier: dict[str, str] | None = None) -> Answer:
+    """One answer, stopped (and not stored) when `deadline` passes or the server gives `task` up;
+    its log lines carry the request id `rid`, its span continues the trace in `carrier`."""
     if _advisor is None:
         raise RuntimeError("this worker has no Advisor")
+    request_id.set(rid)
     budget = Budget(deadline, cancelled=lambda: task in _given_up_tasks)
     try:
-        with interrupting(budget), checked_turns(budget.commit):
+        with answer_span(surface_of(owner), carrier), interrupting(budget), checked_turns(budget.commit):
             budget.check()  # waited in the queue past its deadline: do not start
             return _advisor.ask(messages, session_id=session_id, owner=owner)
     except AnswerAbandoned:

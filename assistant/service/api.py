@@ -24,7 +24,10 @@ from assistant.service.ask_stream import Streams, streams_router
 from assistant.service.channels.setup import Channel, install_channels
 from assistant.service.conversations_api import conversations_router
 from assistant.service.errors import ApiError, install_error_handlers
+from assistant.service import metrics
 from assistant.service.health import dependency_monitor, health_router
+from assistant.service.logs import RequestLog
+from assistant.service.metrics import metrics_router
 from assistant.service.json_api import json_router
 from assistant.service.openai_compat import openai_router
 from assistant.service.security import BodyLimit, RateLimiter, api_guard, install_cors
@@ -54,7 +57,7 @@ WEB_CHAT_PATHS = ("/gradio_api/", "/login")
 _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-def refuse_unrouted(app: FastAPI, probes: tuple[str, ...] = ("/healthz", "/readyz")) -> None:
+def refuse_unrouted(app: FastAPI, probes: tuple[str, ...] = ("/healthz", "/readyz", "/metrics")) -> None:
     """404 or 405 in the error shape for API paths no route takes, instead of the web chat's 404.
 
     Needed because the chat is mounted at `/`, which would otherwise claim every such request.
@@ -116,6 +119,8 @@ def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Ans
     install_error_handlers(app)
     guard = api_guard(settings, limiter)
     app.include_router(health_router(advisor, answerer, monitor))
+    app.include_router(metrics_router())
+    metrics.ANSWER_WORKERS.set_function(lambda: answerer.processes)
     streams = Streams()
     app.include_router(json_router(advisor, answerer, guard, settings.answer_timeout, streams))
     app.include_router(streams_router(streams, guard))
@@ -125,4 +130,6 @@ def create_app(advisor: Advisor, settings: Settings | None = None, answerer: Ans
     refuse_unrouted(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, prefixes=API_PATHS + WEB_CHAT_PATHS)
     install_cors(app, settings.cors_origins)
-    return mount_ui(app, advisor, settings, limiter)
+    mount_ui(app, advisor, settings, limiter)
+    app.add_middleware(RequestLog)  # outermost: every request gets its id and its access line
+    return app

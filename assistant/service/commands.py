@@ -32,6 +32,8 @@ def _serve(args: argparse.Namespace) -> int:
     from assistant.advisor import Advisor
     from assistant.config import Settings
     from assistant.service.api import create_app
+    from assistant.service.logs import configure_logging
+    from assistant.service.tracing import setup_tracing
     from assistant.service.preflight import preflight
     from assistant.service.server import serve
 
@@ -43,7 +45,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"tk-advisor: {problem}", file=sys.stderr)
     if problems:
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_format)
+    setup_tracing(settings)
     advisor = Advisor.from_settings(settings)
     workers = settings.answer_processes
     where = f"{workers} worker processes" if workers else "the server's threads"

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from assistant.answer import InvalidInput, SessionNotFound
+from assistant.service import metrics
 from assistant.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class ApiError(Exception):
         return {"error": detail}
 
     def response(self) -> JSONResponse:
+        metrics.ERRORS.labels(str(self.status), self.detail.code or self.detail.type).inc()
         return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
 
 

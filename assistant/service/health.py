@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from assistant.kb.index import knowledge_version
+from assistant.service import metrics
 
 if TYPE_CHECKING:
     from assistant.advisor import Advisor
@@ -89,6 +90,7 @@ class DependencyMonitor:
         if previous is None or previous.ok != ok:
             (log.info if ok else log.warning)("dependency %s: %s%s", name, "up" if ok else "down", f" ({error})" if error else "")
         self._results[name] = result = _Result(ok, time.monotonic(), error)
+        metrics.DEPENDENCY_UP.labels(name).set(1 if ok else 0)
         return result
 
     def start(self) -> None:

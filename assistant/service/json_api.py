@@ -12,8 +12,9 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, InvalidInput
-from assistant.service.ask_stream import ASK_SAMPLES, STREAM_DOC, Streams, stream_answer
+from assistant.service import metrics
 from assistant.service.answering import unless_gone
+from assistant.service.ask_stream import ASK_SAMPLES, STREAM_DOC, Streams, stream_answer
 from assistant.service.errors import ApiError, documented
 from assistant.service.security import Guard, require_json
 from assistant.service.sessions import CLIENT_SESSION_PATTERN
@@ -59,7 +60,8 @@ def json_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_timeo
             return await stream_answer(advisor, streams, body.question, body.session_id, request.state.client.id, answer_timeout)
         started = time.perf_counter()
         try:
-            answer = await unless_gone(request, answerer.ask(body.question, session_id=body.session_id, owner=request.state.client.id))
+            with metrics.answering("api"):
+                answer = await unless_gone(request, answerer.ask(body.question, session_id=body.session_id, owner=request.state.client.id))
         except InvalidInput as exc:
             raise ApiError.from_invalid_input(exc, "question") from None
         log.info("api.ask client=%s chars=%d kind=%s ms=%.0f", request.state.client.id, len(body.question),

@@ -31,6 +31,7 @@ from assistant.answer import (
 from assistant.advisor import HISTORY_TURNS
 from assistant.engine.guard import check_input
 from assistant.kb.schema import Lang
+from assistant.service import metrics
 from assistant.service.answering import unless_gone, within
 from assistant.service.errors import ApiError, ErrorResponse, documented
 from assistant.service.render import as_text, footnotes
@@ -394,7 +395,8 @@ def openai_router(advisor: Advisor, answerer: Answerer, guard: Guard, answer_tim
             return await _stream(advisor, question, session_id, request.state.client.id, answer_timeout,
                                  prompt if include_usage else None)
         try:
-            answer = await unless_gone(request, answerer.ask(question, session_id=session_id, owner=request.state.client.id))
+            with metrics.answering("openai"):
+                answer = await unless_gone(request, answerer.ask(question, session_id=session_id, owner=request.state.client.id))
         except InvalidInput as exc:
             raise ApiError.from_invalid_input(exc, "messages") from None
         return ChatCompletion(

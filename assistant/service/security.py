@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.config import Settings
+from assistant.service import metrics
 from assistant.service.errors import ApiError
 
 SESSION_HEADER = "X-Session-Id"
@@ -89,11 +90,13 @@ class RateLimiter:
                             type(exc.storage_error).__name__, self.FALLBACK_SECONDS)
         if self.shared:
             self.fallbacks += 1
+            metrics.RATE_LIMIT_LOCAL.inc()
         return self._spend(self._local, client)
 
     def _spend(self, window: MovingWindowRateLimiter, client: str) -> float:
         if window.hit(self.item, client):
             return 0.0
+        metrics.RATE_LIMITED.inc()
         reset = window.get_window_stats(self.item, client).reset_time
         return max(reset - time.time(), 0.001)
 

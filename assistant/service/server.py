@@ -15,14 +15,14 @@ def config(
     trusted_proxies: tuple[str, ...] = (),
 ) -> uvicorn.Config:
     """Uvicorn's settings; X-Forwarded-For is read only from `trusted_proxies` (TK_TRUSTED_PROXIES), else never."""
-    return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=access_log,
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=access_log, log_config=None,
                           timeout_graceful_shutdown=graceful_seconds, server_header=False,
                           proxy_headers=bool(trusted_proxies), forwarded_allow_ips=list(trusted_proxies) or None)
 
 
 def serve(app: FastAPI, host: str, port: int, trusted_proxies: tuple[str, ...] = ()) -> None:
-    """Serve until interrupted."""
-    uvicorn.Server(config(app, host, port, trusted_proxies=trusted_proxies)).run()
+    """Serve until interrupted; the app logs each request itself (`logs.RequestLog`), with its id."""
+    uvicorn.Server(config(app, host, port, access_log=False, trusted_proxies=trusted_proxies)).run()
 
 
 class BackgroundServer:

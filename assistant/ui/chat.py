@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from assistant.answer import Answer, AnswerEvent, InvalidInput, TextEvent, ToolCall, ToolEvent
 from assistant.kb.schema import Lang
+from assistant.service import metrics
 from assistant.service.security import RateLimiter
 from assistant.store import Feedback, Store, StoredMessage
 from assistant.text import without_surrogates
@@ -278,22 +279,29 @@ class ChatTab:
             yield shown, message, notice(t("notice.rate_limited", lang).format(seconds=max(1, round(wait))), "error"), turns, web, shown
             return
         try:
-            for history, answer in stream_turn(self.advisor, message or "", shown or [], web, lang):
-                if answer is None:
-                    yield history, "", "", turns, web, gr.skip()
-                    continue
-                record = TurnRecord(
-                    question=message.strip(),
-                    answer=answer.answer,
-                    citations=[c.id for c in answer.citations],
-                    provider=answer.provider,
-                )
-                yield history, "", "", [*turns, record], web, history
+            with metrics.answering("web"):
+                yield from self._stream(message, lang, turns, web, shown)
         except InvalidInput as exc:
             yield shown, message, notice(exc.messages[lang], "error"), turns, web, shown
         except Exception:
             log.exception("chat: the advisor failed")
             yield shown, message, notice(t("notice.error", lang), "error"), turns, web, shown
+
+    def _stream(
+        self, message: str, lang: Lang, turns: list[TurnRecord], web: WebSession, shown: History
+    ) -> Iterator[tuple[Any, ...]]:
+        """The answer's snapshots as outputs of `respond`."""
+        for history, answer in stream_turn(self.advisor, message or "", shown or [], web, lang):
+            if answer is None:
+                yield history, "", "", turns, web, gr.skip()
+                continue
+            record = TurnRecord(
+                question=message.strip(),
+                answer=answer.answer,
+                citations=[c.id for c in answer.citations],
+                provider=answer.provider,
+            )
+            yield history, "", "", [*turns, record], web, history
 
     def allowed(self, request: gr.Request | None) -> bool:
         """Spend one call of the caller's rate limit (shared with questions and the API): every web

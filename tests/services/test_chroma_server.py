@@ -29,3 +29,20 @@ def test_instances_indexing_at_once_leave_one_complete_index(chroma: Chroma, tmp
     assert not (tmp_path / "reader" / "chroma").exists(), "nothing is kept locally with a Chroma server"
     again = subprocess.run([TK, "index"], env={**env, "TK_DATA_DIR": str(tmp_path / "0")}, capture_output=True, text=True)
     assert f"0 added, 0 updated, 0 removed, {len(kb)} unchanged" in again.stdout
+
+
+def test_an_old_release_restarting_during_an_upgrade_leaves_the_new_knowledge_alone(chroma: Chroma, tmp_path: Path) -> None:
+    """One collection per knowledge version: the old release re-syncing its knowledge (its instance
+    restarted mid-upgrade) no longer rewrote the collection the new release reads."""
+    from factories import make_entry
+
+    settings = Settings.from_env(environ={"TK_CHROMA_URL": chroma.url}, data_dir=tmp_path)
+    old = KnowledgeBase([make_entry("gpm-basis"), make_entry("fee", topics=["cost"])])
+    new = KnowledgeBase([make_entry("gpm-basis", markets=["SEA"]), make_entry("fee", topics=["cost"])])
+    KnowledgeIndex(settings).sync(old)
+    upgraded = KnowledgeIndex(settings)
+    report = upgraded.sync(new)
+    assert (report.updated, report.unchanged) == (["gpm-basis"], 1), "the unchanged entry's vector was reused"
+    KnowledgeIndex(settings).sync(old)  # an old instance restarts
+    assert upgraded.serves(new) and KnowledgeIndex(settings).serves(old)
+    assert upgraded.collection.get(ids=["gpm-basis"])["metadatas"][0]["markets"] == "SEA"

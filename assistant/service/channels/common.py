@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.answer import Answer, InvalidInput
 from assistant.config import ChannelPolicy
+from assistant.service import metrics
 
 if TYPE_CHECKING:
     from assistant.service.answering import Answerer
@@ -72,7 +73,8 @@ async def answer_or_notice(answerer: Answerer, text: str, session_id: str, chann
     """The advisor's Answer for one chat message, or a bilingual notice saying why there is none."""
     started = time.perf_counter()
     try:
-        answer = await answerer.ask(text, session_id=session_id, owner=channel)
+        with metrics.answering(channel):
+            answer = await answerer.ask(text, session_id=session_id, owner=channel)
     except InvalidInput as exc:
         return f"{exc.messages['zh']}\n{exc.messages['en']}"
     except Exception:
