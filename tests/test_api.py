@@ -378,3 +378,34 @@ def test_sessions_can_be_deleted_by_their_owner_and_expire(tmp_path, monkeypatch
     assert store.history("ancient") == [] and store.history(kept)
     assert main(["sessions", "delete", kept]) == 0 and store.history(kept) == []
     assert main(["sessions", "delete", "no-such-session"]) == 1
+
+
+def test_the_browser_secret_file_is_readable_by_its_owner_only(tmp_path) -> None:
+    from assistant.ui.browser import browser_secret
+
+    first = browser_secret(tmp_path)
+    assert (tmp_path / "ui-browser-secret").stat().st_mode & 0o777 == 0o600
+    (tmp_path / "ui-browser-secret").chmod(0o644)  # written by an older version
+    assert browser_secret(tmp_path) == first and (tmp_path / "ui-browser-secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_daily_retention_survives_a_database_error(caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    from assistant.service.api import purge_daily
+
+    class FailingStore:
+        calls = 0
+
+        def purge(self, days: float) -> int:
+            FailingStore.calls += 1
+            raise RuntimeError("database down")
+
+    async def run_briefly() -> None:
+        task = asyncio.create_task(purge_daily(FailingStore(), 30))  # type: ignore[arg-type]
+        await asyncio.sleep(0.5)
+        assert not task.done(), "the task died with the database error"
+        task.cancel()
+
+    asyncio.run(run_briefly())
+    assert FailingStore.calls == 1 and "retention: the purge failed" in caplog.text

@@ -15,7 +15,7 @@ from assistant.config import PACKAGE_ROOT
 
 
 def serve(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "TK_DATA_DIR": str(tmp_path / "data"), "TK_PROVIDER": "offline", **env}
+    environ = {**os.environ, "TK_DATA_DIR": str(tmp_path / "data"), "TK_PROVIDER": "offline", "TK_PORT": str(free_port()), **env}
     return subprocess.run([sys.executable, "-m", "assistant.cli", "serve", *args], capture_output=True, text=True,
                           env=environ, timeout=60)
 
@@ -68,3 +68,12 @@ def test_shared_services_that_do_not_answer_are_named_without_the_password(tmp_p
     lines = done.stderr.strip().splitlines()
     assert [line.split(":")[1].strip() for line in lines] == ["TK_DATABASE_URL", "TK_REDIS_URL", "TK_CHROMA_URL"]
     assert "hunter2-secret" not in done.stderr and f"127.0.0.1:{closed}/tk" in done.stderr
+
+
+def test_a_busy_port_is_named_before_anything_loads(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = serve(tmp_path, TK_PORT=str(taken.getsockname()[1]))
+    assert done.returncode == 2 and "TK_PORT" in done.stderr and "in use" in done.stderr and "Traceback" not in done.stderr
+    assert "serving on" not in done.stdout, "refused by the start-up checks, before the knowledge and the models load"

@@ -79,8 +79,11 @@ def refuse_unrouted(app: FastAPI, probes: tuple[str, ...] = ("/healthz", "/ready
 async def purge_daily(store: Store, days: float) -> None:
     """`TK_RETENTION_DAYS`: delete old conversations now, then once a day."""
     while True:
-        deleted = await run_in_threadpool(store.purge, days)
-        log.info("retention: %d conversations older than %g days deleted", deleted, days)
+        try:
+            deleted = await run_in_threadpool(store.purge, days)
+            log.info("retention: %d conversations older than %g days deleted", deleted, days)
+        except Exception:  # a database outage at purge time: try again tomorrow, do not end the task
+            log.exception("retention: the purge failed; next try in a day")
         await asyncio.sleep(86400)
 
 

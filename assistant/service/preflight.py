@@ -51,6 +51,17 @@ def _host(host: str) -> list[str]:
     return []
 
 
+def _port(host: str, port: int) -> list[str]:
+    """The port is free now, not found busy after the knowledge and models load (30 s later)."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+    except OSError as exc:
+        return [f"TK_PORT: {host}:{port} cannot be used ({exc.strerror or exc}); is another server on it?"]
+    return []
+
+
 def _channels(settings: Settings) -> list[str]:
     problems = []
     for name, *fields in _CHANNELS:
@@ -73,7 +84,7 @@ def _shared_services(settings: Settings) -> list[str]:
             engine.dispose()
         except SQLAlchemyError as exc:
             problems.append(f"TK_DATABASE_URL: cannot connect to {url.render_as_string(hide_password=True)} "
-                            f"({type(getattr(exc, 'orig', None) or exc).__name__})")
+                            f"({type(getattr(exc, 'orig', None) or exc).__name__}; percent-encode @ : / # ? in the password)")
     if settings.redis_url:
         try:
             redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2).ping()
@@ -89,5 +100,6 @@ def _shared_services(settings: Settings) -> list[str]:
 
 def preflight(settings: Settings) -> list[str]:
     """Every start-up problem found, as lines naming the variable; empty when the server can start."""
-    return [*_knowledge(settings.knowledge_dir), *_data_dir(settings.data_dir), *_host(settings.host), *_channels(settings),
-            *_shared_services(settings)]
+    host = _host(settings.host)
+    return [*_knowledge(settings.knowledge_dir), *_data_dir(settings.data_dir), *host,
+            *(_port(settings.host, settings.port) if not host else []), *_channels(settings), *_shared_services(settings)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -30,7 +31,9 @@ def browser_secret(data_dir: Path, configured: str | None = None) -> str:
     path = data_dir / _SECRET_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as file:
+            file.write(secrets.token_hex(32))
+    path.chmod(0o600)  # only the server's user reads it (one written world-readable before is closed too)
     return path.read_text(encoding="utf-8").strip()
 
 
