@@ -81,4 +81,4 @@ class ConversationsPanel:
         if web is None or not self.chat.allowed(request):
             return tuple(gr.skip() for _ in self.chat.views)
         self.store.delete_session(web.session_id, owner=web.owner)
-        return self.chat.show(WebSession(owner=web.owner, session_id=Store.new_session_id()))
+        return self.chat.new_session(web, request)
