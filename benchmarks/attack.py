@@ -42,15 +42,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def cpu_of(checkout: Path, message: str) -> float:
-    """CPU seconds one in-process answer (or refusal) of `message` costs, best of 3, in a fresh process."""
-    code = ("import sys, time, tempfile\nfrom assistant.advisor import Advisor\nfrom assistant.config import Settings\n"
+def cpu_of(checkout: Path, messages: list[str]) -> float:
+    """Median CPU seconds one in-process answer (or refusal) costs over `messages` (each new to the
+    process: no cache helps), in a fresh process of `checkout`."""
+    code = ("import json, statistics, sys, time, tempfile\nfrom assistant.advisor import Advisor\nfrom assistant.config import Settings\n"
             "a = Advisor.from_settings(Settings.from_env(environ={}, data_dir=tempfile.mkdtemp(), provider='offline'))\n"
-            "a.ask('warm up GPM 12')\nmsg = sys.stdin.read()\nbest = 1e9\nfor _ in range(3):\n"
-            "    t = time.process_time()\n    try:\n        a.ask(msg)\n    except Exception:\n        pass\n"
-            "    best = min(best, time.process_time() - t)\nprint(best)\n")
-    out = subprocess.run([sys.executable, "-c", code], input=message, capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(checkout)}, timeout=600, cwd=checkout)
+            "a.ask('warm up GPM 12')\ncosts = []\nfor msg in json.load(sys.stdin):\n    t = time.process_time()\n    try:\n"
+            "        a.ask(msg)\n    except Exception:\n        pass\n    costs.append(time.process_time() - t)\n"
+            "print(statistics.median(costs))\n")
+    out = subprocess.run([sys.executable, "-c", code], input=json.dumps(messages), capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(checkout)}, timeout=900, cwd=checkout)
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -61,9 +62,9 @@ def main() -> int:
     checkout = args.checkout.resolve()
     findings: list[tuple[str, str, bool]] = []  # (severity, what, still open)
 
-    ordinary_cpu = cpu_of(checkout, ORDINARY[0])
-    heavy_cpu = cpu_of(checkout, HEAVY)
-    accepted_cpu = cpu_of(checkout, accepted_heavy(1))
+    ordinary_cpu = cpu_of(checkout, ORDINARY)
+    heavy_cpu = cpu_of(checkout, [(f"{n}万 " * 1000)[:4000] for n in (20, 30, 40)])
+    accepted_cpu = cpu_of(checkout, [accepted_heavy(seed) for seed in (1, 2, 3)])
     print(f"CPU per message: ordinary {ordinary_cpu * 1000:.0f} ms, '20万 ' x 1000 {heavy_cpu * 1000:.0f} ms, "
           f"heaviest accepted shape {accepted_cpu * 1000:.0f} ms")
     findings.append(("high", "a 4,000-character message of numbers costs over 1 s of CPU", heavy_cpu > 1.0))
