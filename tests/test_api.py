@@ -218,12 +218,13 @@ def test_cors_allows_only_listed_origins() -> None:
 
 
 def test_the_event_loop_stays_responsive_while_answers_run() -> None:
-    with serving(SlowAdvisor(1.0)) as url, concurrent.futures.ThreadPoolExecutor(4) as pool:
-        asks = [pool.submit(httpx.post, f"{url}/api/ask", json={"question": QUESTION}, timeout=30) for _ in range(4)]
-        time.sleep(0.2)
-        started = time.perf_counter()
-        assert httpx.get(f"{url}/healthz").status_code == 200
-        assert time.perf_counter() - started < 0.5
+    """A probe is answered while four slow answers are still running: judged by order, not by a
+    time limit, which a loaded machine broke (the probe waited for a core, not for the answers)."""
+    with serving(SlowAdvisor(5.0)) as url, concurrent.futures.ThreadPoolExecutor(4) as pool:
+        asks = [pool.submit(httpx.post, f"{url}/api/ask", json={"question": QUESTION}, timeout=60) for _ in range(4)]
+        time.sleep(0.5)
+        assert httpx.get(f"{url}/healthz", timeout=30).status_code == 200
+        assert not any(f.done() for f in asks), "the probe waited for the answers"
         assert [f.result().status_code for f in asks] == [200] * 4
 
 

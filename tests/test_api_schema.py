@@ -39,7 +39,7 @@ def test_spec_documents_every_endpoint_and_error(base_url: str) -> None:
     assert set(spec["paths"]) == {"/healthz", "/readyz", "/api/ask", "/api/feedback", "/v1/models", "/v1/models/{model_id}",
                                   "/v1/chat/completions", "/api/sessions/{session_id}", "/api/conversations",
                                   "/api/conversations/{conversation_id}", "/api/messages/{message_id}/feedback",
-                                  "/api/streams/{stream_id}/stop"}
+                                  "/api/streams/{stream_id}/stop", "/metrics"}
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["type"] == "http"
     ask = spec["paths"]["/api/ask"]["post"]
     assert {"200", "400", "401", "413", "415", "422", "429"} <= set(ask["responses"])
@@ -50,7 +50,7 @@ def test_spec_documents_every_endpoint_and_error(base_url: str) -> None:
     for path in ("/api/ask", "/api/conversations", "/api/messages/{message_id}/feedback", "/api/streams/{stream_id}/stop"):
         (operation,) = spec["paths"][path].values()
         assert operation["x-codeSamples"][0]["source"].startswith("curl "), path
-    assert "security" not in spec["paths"]["/healthz"]["get"]
+        assert "security" not in spec["paths"]["/healthz"]["get"] and "security" not in spec["paths"]["/metrics"]["get"]
 
 
 @pytest.mark.parametrize("stream", [False, True])
