@@ -139,7 +139,10 @@ STREAM_DOC: dict[int | str, dict[str, Any]] = {
         "description": "The Answer, or with `stream: true` server-sent events: `start` {stream_id, session_id}, "
         "`text` {delta}..., `tool_start`/`tool_end` {call}, then `answer` (the Answer with `usage`); "
         "`stopped` when stopped, `error` on a failure part-way",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {"text/event-stream": {"schema": {
+            "type": "object", "required": ["data"],
+            "properties": {"event": {"type": "string"}, "data": {"type": "string", "contentMediaType": "application/json"}},
+        }}},
     }
 }
 
