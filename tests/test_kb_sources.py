@@ -57,16 +57,7 @@ def test_every_excerpt_is_checked_against_the_article_or_an_archived_page() -> N
     assert all(KB[i].source.excerpt in RESEARCH for i in UNARCHIVED), "an unarchived excerpt must match the research record"
 
 
-PARAPHRASED_CLAUSES = {
-    "tiktok-aigc-labeling/global-label-ai-content": "no stored page has these words; the AP report has 'requires users to "
-    "label all AI-generated content where it contains realistic images, audio, and video' and TikTok's newsroom "
-    "'have required creators to label realistic AIGC for over a year'",
-    "tiktok-aigc-labeling/global-hide-label": "the same quote as global-label-ai-content",
-    "tiktok-aigc-labeling/global-remove-label": "the same quote as global-label-ai-content",
-    "tts-quality-live-rules/us-live-non-realtime-voice": "the stored words are 'Don\u2019t use non-real-time verbal "
-    "interaction such as AI-generated voices, audio recordings, or radio.'",
-    "tts-quality-live-rules/us-live-non-realtime-content": "the same quote as us-live-non-realtime-voice",
-}
+PARAPHRASED_CLAUSES: dict[str, str] = {}
 """Verified rule clauses (knowledge/rules/, owned by the rulings work) whose quote is not word for word in a
 stored page on 2026-12-07, with the stored words: reported in /work/coord/new-rules.md. Fixing a quote
 removes it from this list; a new verified clause must quote a stored page."""

@@ -192,9 +192,13 @@ class _Hit:
         """A term inside a longer one yields ("打标" in "不打标"), and so does a shorter term of the same
         name; terms that only partly overlap both stand ("real customer" + "customer review"; the AI
         voice and the voice clone of "AI给自己的声音做了克隆", where `subsumes` then keeps the clone)."""
-        if len(self.spans) > 1 and longer.kind == "concept" and any(_Hit(self.kind, self.name, (s,)).within(longer) for s in self.spans):
+        if self.kind == "concept" and len(self.spans) > 1 and longer.kind == "concept" and any(
+                _Hit(self.kind, self.name, (s,)).within(longer) for s in self.spans):
             return True  # a word a longer concept already uses is not free to pair ("AI product video" … "size")
-        return self.overlaps(longer) and (self.within(longer) or (self.kind, self.name) == (longer.kind, longer.name))
+        same = (self.kind, self.name) == (longer.kind, longer.name)
+        if len(longer.spans) > 1:  # a pair's two words never swallow a term that stands between or on them
+            return same and self.overlaps(longer)
+        return self.overlaps(longer) and (self.within(longer) or same)
 
 
 @dataclass(frozen=True)

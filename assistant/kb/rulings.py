@@ -223,7 +223,8 @@ def _matches(
             governs = clause.governs
             if action.concept not in governs.actions or (governs.with_ai and not action.with_ai):
                 continue
-            if action.qualifiers & set(governs.unless):
+            stated = bool(action.qualifiers & set(governs.depends_on))  # "颜色一样，但尺寸P大了": the alteration decides
+            if action.qualifiers & set(governs.unless) and not stated:
                 excluded.append(ClauseMatch(entry, clause, action, "excluded"))
                 continue
             if not set(governs.when) <= action.qualifiers:

@@ -103,7 +103,8 @@ class Governs(_Strict):
     The clause applies to an action the message names (`actions`, concepts of the lexicon) when every
     qualifier of `when` is read with it, and none of `unless`. `depends_on` are qualifiers the ruling
     hangs on: when none of them is read (neither stated nor ruled out by `unless`), the match is
-    conditional and the answer says it depends on the clause's `condition`."""
+    conditional and the answer says it depends on the clause's `condition`; when one is read it
+    outweighs `unless` ("颜色和实物一样，但尺寸P大了": the alteration decides)."""
 
     actions: list[str] = Field(min_length=1)
     when: list[str] = Field(default_factory=list)
