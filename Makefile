@@ -8,7 +8,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test setup index eval bench clean
+.PHONY: run test setup index eval bench clean model corpus-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,18 @@ run: index
 
 test: setup
 	$(BIN)/tk-advisor kb validate
+	$(BIN)/tk-advisor corpus check
 	$(BIN)/python -m pytest -q
 	$(BIN)/tk-advisor eval --out evals/results/latest
+
+corpus-check: setup
+	$(BIN)/tk-advisor corpus check
+
+# Fit the reader's models on corpus/ (train split), calibrate on dev, report on test: writes
+# assistant/engine/reading/model/*.npz and metrics.json. Deterministic; commit what it writes.
+model: setup
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python -m assistant.engine.reading.train
 
 bench: index
 	$(BIN)/python benchmarks/retrieval.py

@@ -28,18 +28,14 @@ from assistant.answer import (
 from assistant.config import Settings
 from assistant.engine import prompts
 from assistant.engine.agent import CANNED, OFFLINE, RunContext, build_agent, turn_messages
-from assistant.engine.conversation import KIND_KEY, mark_kind, parse_tool_result
+from assistant.engine.conversation import KIND_KEY, READING_KEY, mark_kind, parse_tool_result
 from assistant.engine.grounding import SEARCH_TOOL, cited_ids, retrieved_ids
-from assistant.engine.guard import (
-    check_input,
-    detect_lang,
-    looks_like_follow_up,
-    mentions_domain,
-    without_injection,
-)
+from assistant.engine.guard import check_input, detect_lang, mentions_domain, without_injection
 from assistant.engine.llm import build_llm
 from assistant.engine.offline import OfflineModel
 from assistant.engine.reply import flags_staleness
+from assistant.engine.reading.reading import read
+from assistant.kb.positions import Positions
 from assistant.kb.retrieve import RELEVANCE_FLOOR, Retriever, open_retriever
 from assistant.kb.schema import Lang
 from assistant.store import Store, StoredMessage
@@ -74,7 +70,8 @@ class Advisor:
         self.retriever = retriever
         self.kb = retriever.kb
         self.store = store
-        self.offline = OfflineModel(kb=self.kb, relevance_floor=RELEVANCE_FLOOR, usd_cny=settings.usd_cny)
+        self.offline = OfflineModel(kb=self.kb, relevance_floor=RELEVANCE_FLOOR, usd_cny=settings.usd_cny,
+                                    positions=Positions.load(settings.knowledge_dir / "positions"))
         self.provider = f"openai:{settings.llm_model}" if llm is not None else OFFLINE
         entries = list(self.kb)
         tools = build_tools(retriever, Defaults.from_entries(entries), entries)
@@ -149,13 +146,15 @@ class Advisor:
             question = check_input(str(last.get("content", "")) if last.get("role") == "user" else "")
             history = [_from_role(m) for m in messages[:-1] if m.get("role") in ("user", "assistant")]
         question, dropped = _screened(question)
-        earlier_lang = next((detect_lang(m.text) for m in reversed(history) if isinstance(m, HumanMessage)), "en")
-        lang = detect_lang(question, fallback=earlier_lang)
-        follow_up = looks_like_follow_up(question) and any(isinstance(m, AIMessage) and not m.tool_calls for m in history)
-        context = RunContext(lang=lang, user_text=question, follow_up=follow_up, provider=self.provider)
+        previous = next((m.text for m in reversed(history) if isinstance(m, HumanMessage)), "")
+        reading = read(question, fallback_lang=detect_lang(previous) if previous else "en", previous=previous)
+        answered_before = any(isinstance(m, AIMessage) and not m.tool_calls for m in history)
+        context = RunContext(lang=reading.lang, user_text=question, follow_up=answered_before and reading.continues,
+                             provider=self.provider, reading=reading)
         if dropped:
             context.warnings.append(prompts.IGNORED_INSTRUCTION)
-        return _Turn(session_id, question, [*history, HumanMessage(question)], context, owner)
+        message = HumanMessage(question, additional_kwargs={READING_KEY: reading.to_dict()})
+        return _Turn(session_id, question, [*history, message], context, owner)
 
     def _history(self, session_id: str) -> list[BaseMessage]:
         """Stored turns as agent messages, with each turn's tool calls and results replayed."""
@@ -163,7 +162,8 @@ class Advisor:
         messages: list[BaseMessage] = []
         for m in stored:
             if m.role == "user":
-                messages.append(HumanMessage(m.content))
+                reading = m.meta.get("reading")
+                messages.append(HumanMessage(m.content, additional_kwargs={READING_KEY: reading} if reading else {}))
                 continue
             calls = m.meta.get("tool_calls", [])
             if calls:
@@ -188,7 +188,7 @@ class Advisor:
         cited = cited_ids(f"{reply}\n{details}")
         citations = [self.citation(i, ctx.lang, available, reply) for i in cited if i in available and i in self.kb]
         warnings = [*(prompts.REPAIRED_NOTE.format(reason=r) for r in ctx.repairs), *ctx.warnings]
-        answer = Answer(answer=reply, details=details, act=ctx.act, lang=ctx.lang, kind=kind,
+        answer = Answer(answer=reply, details=details, act=ctx.reading.act if ctx.reading else None, lang=ctx.lang, kind=kind,
                         provider=CANNED if kind in CANNED_KINDS else ctx.provider, citations=citations, tool_calls=calls,
                         warnings=warnings, session_id=turn.session_id, usage=_provider_usage(produced, ctx))
         if turn.session_id:
@@ -214,7 +214,8 @@ class Advisor:
             "tool_calls": [c.model_dump(include={"id", "name", "args", "result"}) for c in answer.tool_calls],
         }
         answer.message_id = Store.new_message_id()
-        self.store.append(turn.session_id, StoredMessage(role="user", content=turn.question, id=Store.new_message_id()),
+        self.store.append(turn.session_id, StoredMessage(role="user", content=turn.question, id=Store.new_message_id(),
+                                                                       meta={"reading": turn.context.reading.to_dict() if turn.context.reading else {}}),
                           StoredMessage(role="assistant", content=answer.answer, meta=meta, id=answer.message_id), owner=turn.owner)
 
     def _in_scope(self, text: str) -> bool:

@@ -164,7 +164,7 @@ def test_advice_too_short_to_stand_alone_is_kept_with_what_follows(
     """The reply rules on hiding the label; the details' guidance opens with "Don't." / "别这么干。",
     which alone would be a step that says nothing."""
     answer = advisor.ask(question)
-    assert answer.lang == lang and answer.act == "comply" and answer.answer.startswith(ruling)
+    assert answer.lang == lang and answer.act in ("comply", "decide") and answer.answer.startswith(ruling)
     assert fragment in answer.details
     lines = [line.strip() for line in answer.details.splitlines()]
     assert not [line for line in lines if line.endswith(fragment) or line.endswith(fragment.rstrip("."))]

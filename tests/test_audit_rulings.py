@@ -8,7 +8,7 @@ import pytest
 
 from assistant.advisor import Advisor
 from assistant.config import PACKAGE_ROOT
-from assistant.engine.scope import scope_of
+from assistant.engine.reading.reading import read
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.rulings import RulingResult, Rulebook
 
@@ -17,8 +17,9 @@ BOOK = Rulebook(KB)
 
 
 def rule(text: str) -> RulingResult:
-    scope = scope_of(text)
-    return BOOK.rule_on(text, "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en", scope.market, scope.format)
+    reading = read(text)
+    market, fmt = reading.market or "US", reading.format or "short-video"
+    return BOOK.rule_on(text, "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en", market, fmt)
 
 
 def rests_on(result: RulingResult) -> set[str]:

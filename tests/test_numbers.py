@@ -274,3 +274,10 @@ def test_fast_scans_find_what_a_full_search_finds(text: str) -> None:
         for fast, full in ((scanning.next_amount, grammar.AMOUNT), (scanning.next_date, grammar.DATE_LIKE)):
             found, expected = fast(text, pos), full.search(text, pos)
             assert (found and found.span()) == (expected and expected.span())
+
+
+def test_a_plus_between_two_amounts_adds_them_and_does_not_open_a_range() -> None:
+    """"坑位费300刀+15%佣金": a fee plus a commission, not "300 or more"."""
+    found = find_numbers("坑位费300刀+15%佣金")
+    assert [(m.raw, m.number.low) for m in found] == [("300刀", None), ("15%", None)]
+    assert find_numbers("GPM 100+ 的原创")[0].number.low == 100

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from assistant.config import PACKAGE_ROOT
-from assistant.engine.scope import scope_of
+from assistant.engine.reading.reading import read
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.rulings import Rulebook
 
@@ -19,8 +19,9 @@ BOOK = Rulebook(KnowledgeBase.from_dir(PACKAGE_ROOT / "knowledge"))
 
 
 def _verdict(question: str) -> str | None:
-    scope = scope_of(question)
-    return BOOK.rule_on(question, "zh", scope.market, scope.format).verdict
+    reading = read(question)
+    market, fmt = reading.market or "US", reading.format or "short-video"
+    return BOOK.rule_on(question, "zh", market, fmt).verdict
 
 
 @pytest.mark.parametrize("question", PROBES["banned"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.engine.scope import scope_of
+from assistant.engine.reading.reading import read
 from assistant.kb.rulings import RulingResult, Rulebook
 from assistant.kb.schema import Clause, Lang
 from assistant.config import PACKAGE_ROOT
@@ -17,8 +17,9 @@ CLAUSES = [c for e in KB for c in e.rules]
 
 
 def _rule(text: str, lang: Lang) -> RulingResult:
-    scope = scope_of(text)
-    return BOOK.rule_on(text, lang, scope.market, scope.format)
+    reading = read(text)
+    market, fmt = reading.market or "US", reading.format or "short-video"
+    return BOOK.rule_on(text, lang, market, fmt)
 
 
 def _describe(result: RulingResult) -> str:

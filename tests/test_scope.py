@@ -8,9 +8,11 @@ import pytest
 
 from assistant.advisor import Advisor
 from assistant.config import PACKAGE_ROOT
-from assistant.engine.scope import CLEARLY_BETTER, Scope, format_of, scope_of
-from assistant.engine.stances import decision_stance
+from assistant.engine.positions import stance
+from assistant.engine.reading.reading import State, read
+from assistant.engine.scope import CLEARLY_BETTER, Scope
 from assistant.kb.loader import KnowledgeBase
+from assistant.kb.positions import Positions
 from assistant.kb.rulings import Rulebook
 
 KB = KnowledgeBase.from_dir(Path(PACKAGE_ROOT) / "knowledge")
@@ -28,13 +30,21 @@ KB = KnowledgeBase.from_dir(Path(PACKAGE_ROOT) / "knowledge")
     ],
 )
 def test_the_format_is_read_in_seller_words(question: str, fmt: str) -> None:
-    assert format_of(question) == fmt
+    assert (read(question).format or "short-video") == fmt
+
+
+def _state(*texts: str) -> State:
+    state = State()
+    for text in texts:
+        state = state.after(read(text))
+    return state
 
 
 def test_the_format_carries_over_like_the_market() -> None:
-    assert format_of("那配音呢", ["美区准备开播了"]) == "LIVE"
-    assert format_of("那图文呢", ["直播间能用数字人吗"]) == "image"
-    assert scope_of("英国呢", ["直播间能用数字人吗"]) == Scope("UK", "LIVE")
+    assert _state("美区准备开播了", "那配音呢").format == "LIVE"
+    assert _state("直播间能用数字人吗", "那图文呢").format == "image"
+    uk = _state("直播间能用数字人吗", "英国呢")
+    assert (uk.market, uk.format) == ("UK", "LIVE")
 
 
 def test_narrow_keeps_the_format_and_takes_another_only_when_nothing_fits_or_it_is_far_better() -> None:
@@ -69,9 +79,12 @@ def test_rulings_follow_the_question_format() -> None:
     assert {"LIVE", "short-video"} <= {f for m in (*both.rests_on, *both.also) for f in m.clause.formats}
 
 
+POSITIONS = Positions.load(Path(PACKAGE_ROOT) / "knowledge" / "positions")
+
+
 def test_the_ai_video_stance_is_not_a_live_decision() -> None:
-    assert decision_stance("直播间上AI值不值", "zh", [], "LIVE") is None
-    assert decision_stance("AI视频值不值得做", "zh", [], "short-video")
+    assert stance(POSITIONS, "直播间上AI值不值", _state("直播间上AI值不值"), "decide") is None
+    assert stance(POSITIONS, "AI视频值不值得做", _state("AI视频值不值得做"), "decide") is not None
 
 
 def test_a_live_question_cites_no_short_video_only_entry(advisor: Advisor) -> None:

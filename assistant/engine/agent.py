@@ -18,10 +18,10 @@ from langgraph.runtime import Runtime
 
 from assistant.answer import DETAILS_MARKER
 from assistant.engine import prompts
-from assistant.engine.acts import read_act
 from assistant.engine.conversation import INTERNAL_KEY, KIND_KEY, is_user_message, mark_kind, parse_tool_result
 from assistant.engine.grounding import SEARCH_TOOL, check_grounding
 from assistant.engine.guard import is_injection, mentions_domain
+from assistant.engine.reading.reading import Reading
 from assistant.engine.reply import SMALL_TALK
 from assistant.engine.tool_threads import reuse_tool_threads
 from assistant.kb.schema import Lang
@@ -57,8 +57,8 @@ class RunContext:
     """Round trips to the language model this turn (0 offline)."""
     fallback_from: int | None = None
     """Where the offline engine took over: the number of messages the turn had then."""
-    act: str | None = None
-    """What the question asks for (`acts.read_act`), read once before the agent runs."""
+    reading: Reading | None = None
+    """The message read once (`reading.read`) before the agent runs: every step reads this, not the text."""
 
 
 class ModelGaveUp(Exception):
@@ -75,12 +75,15 @@ class InputGuard(AgentMiddleware):
     @hook_config(can_jump_to=["end"])
     def before_agent(self, state: dict[str, Any], runtime: Runtime[RunContext]) -> dict[str, Any] | None:
         ctx = runtime.context
-        ctx.act = read_act(ctx.user_text)
+        reading = ctx.reading
+        acts = [a.act for a in reading.asks] if reading else []
         if is_injection(ctx.user_text):
             log.info("guard: injection attempt declined (%d chars)", len(ctx.user_text))
             reply = mark_kind(AIMessage(prompts.INJECTION_REPLY[ctx.lang]), "injection")
-        elif ctx.act in SMALL_TALK:
-            reply = mark_kind(AIMessage(SMALL_TALK[ctx.act][ctx.lang]), "small_talk")
+        elif acts and all(a in SMALL_TALK for a in acts):
+            reply = mark_kind(AIMessage(SMALL_TALK[acts[0]][ctx.lang]), "small_talk")
+        elif acts and all(a == "out_of_scope" for a in acts) and not ctx.follow_up:
+            reply = mark_kind(AIMessage(prompts.SCOPE_REPLY[ctx.lang]), "out_of_scope")
         elif not (mentions_domain(ctx.user_text) or ctx.follow_up or self._in_scope(ctx.user_text)):
             reply = mark_kind(AIMessage(prompts.SCOPE_REPLY[ctx.lang]), "out_of_scope")
         else:

@@ -12,6 +12,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     ask.add_argument("--session", help="continue this conversation (its id is printed with --json)")
     ask.add_argument("--provider", choices=["offline", "openai"], help="override TK_PROVIDER")
     ask.add_argument("--json", action="store_true", help="print the Answer object as one JSON document")
+    ask.add_argument("--trace", action="store_true",
+                     help="first print what the engine read, the shape it chose and why the others lost")
     ask.set_defaults(handler=_ask)
     corpus = sub.add_parser("corpus", help="the labelled seller corpus (corpus/)")
     corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True)
@@ -25,6 +27,11 @@ def _ask(args: argparse.Namespace) -> int:
     from assistant.answer import InvalidInput
 
     advisor = Advisor.from_settings(provider=args.provider)
+    if args.trace:
+        from assistant.engine.trace import trace
+
+        earlier = [m.content for m in advisor.store.history(args.session) if m.role == "user"] if args.session else []
+        print(trace(args.question, earlier), end="\n\n")
     try:
         answer = advisor.ask(args.question, session_id=args.session)
     except InvalidInput as exc:

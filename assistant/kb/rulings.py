@@ -175,13 +175,13 @@ class Rulebook:
 
     def _example_vectors(self, clause: Clause, positive: bool) -> np.ndarray:
         """The clause's example questions (`rules` or `not`, both languages) as unit vectors, cached."""
-        from assistant.kb.embeddings import unit, use_model
+        from assistant.kb.embeddings import encode
 
         key = (clause.id, positive)
         with self._lock:
             if key not in self._vectors:
                 examples = [q for ex in clause.examples.values() for q in (ex.rules if positive else ex.not_)]
-                self._vectors[key] = unit(np.asarray(use_model().encode(examples), dtype=np.float32))
+                self._vectors[key] = encode(examples)
             return self._vectors[key]
 
     def _nearest(self, text: str, scope: Sequence[tuple[Entry, Clause]]) -> list[ClauseMatch]:
@@ -207,9 +207,9 @@ class Rulebook:
 
 
 def _encode(text: str) -> np.ndarray:
-    from assistant.kb.embeddings import unit, use_model
+    from assistant.kb.embeddings import encode
 
-    return unit(np.asarray(use_model().encode([text]), dtype=np.float32))[0]
+    return encode([text])[0]
 
 
 def _matches(

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, Field, ValidationError
 
-from assistant.engine.scope import format_of
+from assistant.engine.reading.named import format_named
 from assistant.kb.rulings import Rulebook
 from assistant.kb.schema import Entry, Format, Lang, Market
 from assistant.tools.calc_base import Defaults, input_error
@@ -252,7 +252,7 @@ def policy_tool(entries: Sequence[Entry]) -> StructuredTool:
             query = CheckPolicyInput.model_validate(args)
         except ValidationError as exc:
             raise ToolException(input_error(exc, CheckPolicyInput, args).payload(POLICY_TOOL)) from None
-        return book.rule_on(query.action, query.lang, query.market, query.format or format_of(query.action)).as_payload()
+        return book.rule_on(query.action, query.lang, query.market, query.format or format_named(query.action) or "short-video").as_payload()
 
     description = (
         "Rule on what a seller wants to do with AI content ('can I make the product look bigger with AI?', '要不要打AI标'), "

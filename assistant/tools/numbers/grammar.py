@@ -67,7 +67,7 @@ AMOUNT = re.compile(
       |(?i:{_alternation([*CODES, *(k for k in SUFFIX_CURRENCIES if k.isascii())])})(?![A-Za-z])))?
     (?P<tenths>(?<={YUAN_WITH_TENTHS})[\d{DIG}](?![\d{DIG}{UNIT}.点{MEASURES}]))?
     (?P<more>(?<=[{_CURRENCY_ENDS}])[{MORE_WORDS}](?![{NOT_AFTER_MORE}]))?
-    (?P<plus>\+|以上)?
+    (?P<plus>\+(?![\d.$¥])|以上)?
     """,
     re.VERBOSE,
 )

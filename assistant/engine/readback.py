@@ -1,0 +1,70 @@
+"""Say what was read: the seller's figures by what they measure, and the one figure still needed.
+
+When a calculation cannot run on what was read with confidence, the reply says in one line what it
+read ("按：客单9.9刀、坑位费未给") and asks for the one missing or unsure figure, instead of
+computing on a guess or on defaults the seller did not choose.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from assistant.engine.lexicon import load
+from assistant.kb.schema import Lang
+
+READ_AS: dict[Lang, str] = {"zh": "按你给的数：{items}。", "en": "What I read: {items}."}
+NOT_GIVEN: dict[Lang, str] = {"zh": "{name}未给", "en": "no {name} given"}
+UNSURE: dict[Lang, str] = {"zh": "{raw}是{name}吗", "en": "is {raw} the {name}"}
+ASK_MISSING: dict[Lang, str] = {
+    "zh": "还差一个数：{name}。发我就能算。", "en": "One figure is missing: the {name}. Send it and I'll work it out.",
+}
+ASK_UNSURE: dict[Lang, str] = {
+    "zh": "确认一下：{question}？确认后我就算。", "en": "Just to check: {question}? Confirm and I'll work it out.",
+}
+UNUSED: dict[Lang, str] = {"zh": "（没用上：{items}）", "en": "(not used here: {items})"}
+DATA_ONLY: dict[Lang, str] = {
+    "zh": "收到：{items}。想让我算什么？比如GMV、GPM或多少播放回本。",
+    "en": "Got it: {items}. What should I work out: GMV, GPM, or the views to break even?",
+}
+
+
+@functools.cache
+def _names() -> dict[str, dict[str, str]]:
+    return load("role_names")
+
+
+def role_name(role: str, lang: Lang) -> str:
+    return _names().get(role, {}).get(lang, role)
+
+
+def _items(figures: list[dict[str, str]], lang: Lang) -> str:
+    separator = "、" if lang == "zh" else ", "
+    if lang == "zh":
+        return separator.join(f"{role_name(f['role'], lang)}{f['raw']}" for f in figures)
+    return separator.join(f"{role_name(f['role'], lang)} {f['raw']}" for f in figures)
+
+
+def read_back(ask: dict[str, Any], lang: Lang) -> str:
+    """For a question whose calculation lacks a figure: what was read, then the one question back."""
+    bound = ask.get("bound", [])
+    missing, unsure = ask.get("missing", []), ask.get("unsure", [])
+    parts = [_items(bound, lang)] if bound else []
+    parts += [NOT_GIVEN[lang].format(name=role_name(r, lang)) for r in missing[:1]]
+    line = READ_AS[lang].format(items=("、" if lang == "zh" else ", ").join(parts)) if parts else ""
+    if unsure:
+        first = unsure[0]
+        question = UNSURE[lang].format(raw=first["raw"], name=role_name(first["role"], lang))
+        return f"{line}{'' if lang == 'zh' else ' '}{ASK_UNSURE[lang].format(question=question)}".strip()
+    ask_line = ASK_MISSING[lang].format(name=role_name(missing[0], lang)) if missing else ""
+    return f"{line}{'' if lang == 'zh' else ' '}{ask_line}".strip()
+
+
+def unused_note(figures: list[dict[str, str]], lang: Lang) -> str:
+    """The seller's figures a calculation did not use, named so none silently disappears."""
+    return UNUSED[lang].format(items=_items(figures, lang)) if figures else ""
+
+
+def data_only(figures: list[dict[str, str]], lang: Lang) -> str:
+    """A message of figures with no question: what was read, and what it could be used for."""
+    return DATA_ONLY[lang].format(items=_items(figures, lang))

@@ -1,0 +1,270 @@
+"""Solve: bind the seller's numbers to a shape's inputs by role, and decide whether it may run.
+
+Precision first: a shape runs only when the question asks for what it gives and every input it
+needs is bound to a number whose role was read with at least `BIND_CONFIDENCE`. Otherwise the
+nearest shape says what was read and which one figure is missing (or unsure), and nothing is
+computed on a guess. Numbers the chosen shape does not use are returned, to be named as unused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from assistant.engine.lexicon import Terms, load, terms
+from assistant.engine.reading.reading import Ask, Number, Reading, State
+from assistant.engine.shapes import Shape, shapes
+from assistant.engine.shapes.bind import BIND_CONFIDENCE, Binding, bind, required_figure
+from assistant.engine.shapes.special import special
+from assistant.tools.numbers import NumberParseError, parse_number
+
+COMPUTING_ACTS = ("compute", "diagnose", "decide")
+"""Acts whose questions a calculation may answer (a decision: only with the seller's own numbers)."""
+DECISION_WANTS = ("which", "per_dollar", "profit", "break_even", "loss", "split", "videos", "gmv", "views", "roas", "creator_cost")
+"""What a decision may ask a calculator for; other decisions calculate only when their own numbers fill a shape."""
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What one question gets from the calculators: the calls to make, or what to ask for."""
+
+    ask: Ask | None
+    binding: Binding | None = None
+    """The shape that runs (complete), or the nearest one (incomplete: say what was read, ask for the rest)."""
+    calls: tuple[tuple[str, dict[str, Any]], ...] = ()
+    unused: tuple[Number, ...] = field(default=())
+    considered: tuple[tuple[str, str], ...] = ()
+    """Every shape looked at and why it lost (for `--trace`)."""
+
+    @property
+    def shape_id(self) -> str:
+        if self.calls and self.binding:
+            return self.binding.shape.id
+        if self.binding and (self.binding.missing or self.binding.unsure):
+            ref = (self.binding.missing or [r for r, _ in self.binding.unsure])[0]
+            return f"missing:{ref.roles[0]}"
+        return "none"
+
+
+_BASIS = terms("basis")
+_FOLLOW_UP = Terms({"follow_up": [w for key in ("follow_up", "double", "half") for w in load("conversation")[key]]})
+
+
+def _value(number: Number) -> Any:
+    """What the calculator receives: the seller's own text when it reads as one amount, else the value."""
+    if number.role == "duration" or (number.value == 0 and not number.raw[:1].isdigit()):
+        return number.value
+    try:
+        parse_number(number.raw)
+        return number.raw
+    except NumberParseError:
+        symbol = {"USD": "$", "CNY": "¥"}.get(number.currency or "", "")
+        return f"{number.value * 100:g}%" if number.percent else f"{symbol}{number.value:g}"
+
+
+def _context(shape: Shape, binding: Binding, reading: Reading, state: State) -> dict[str, Any]:
+    """Arguments worked out from the reading rather than one number."""
+    args: dict[str, Any] = {}
+    numbers = list(binding.bound.values())
+    if "subject" in shape.context:
+        subjects = {n.subject for n in numbers if n.subject}
+        if len(subjects) == 1:
+            args["subject"] = subjects.pop()
+    if "gpm_basis" in shape.context:
+        if (state.format or reading.format) == "LIVE":
+            args["gpm_basis"] = "views"
+        elif any(h.label == "impressions" for h in _BASIS.find(reading.text)):
+            args["gpm_basis"] = "impressions"
+    if "days" in shape.context:
+        videos = binding.bound.get("videos")
+        if videos is not None and videos.period == "per_day":
+            days = next((n for n in state.known if n.role == "duration" and n.confidence >= BIND_CONFIDENCE), None)
+            args["days"] = days.value if days is not None and days.value > 1 else 30
+    return args
+
+
+WANTS_FLOOR = 0.15
+"""A quantity the question asks for with at least this probability may be calculated."""
+ASKED = 0.6
+"""A quantity asked for with at least this probability is plainly asked for (`bind.ASKED_CONFIDENCE`)."""
+
+
+_WANTS = terms("wants")
+NAMED = 0.75
+"""The probability given to a quantity the question names in so many words ("哪个更划算": per dollar)."""
+
+
+def _wanted(ask: Ask) -> dict[str, float]:
+    """The quantities the question may ask for, with their probabilities; those it names outright
+    (the `wants` lexicon) count as at least `NAMED`."""
+    wanted = {ask.wants: ask.wants_confidence} | {w: p for w, p in ask.wants_alternatives if p >= WANTS_FLOOR}
+    for label in _WANTS.labels(ask.text):
+        wanted[label] = max(wanted.get(label, 0.0), NAMED)
+    if ask.act == "diagnose":
+        wanted.setdefault("verdict", WANTS_FLOOR)
+    return wanted
+
+
+def _rank(b: Binding, current: set[tuple[int, int]], wanted: dict[str, float]) -> tuple[float, ...]:
+    """Complete bindings first, then those using more of this message's numbers, then the likelier asked-for
+    quantity, then fewer inputs lacking, then more numbers."""
+    likelihood = sum(wanted.get(g, 0.0) for g in b.shape.gives)
+    return (not b.complete, -len(b.used() & current), -likelihood, len(b.missing) + len(b.unsure), -len(b.bound))
+
+
+def _pool(reading: Reading, state: State) -> list[Number]:
+    """This message's numbers first, then what the conversation established before it."""
+    current = set(reading.numbers)
+    return [*reading.numbers, *(n for n in reversed(state.known) if n not in current)]
+
+
+def _call(binding: Binding, reading: Reading, state: State) -> tuple[str, dict[str, Any]]:
+    shape = binding.shape
+    args = {arg: _value(n) for arg, n in binding.bound.items() if not arg.startswith("_")}
+    args |= _context(shape, binding, reading, state) | dict(shape.fixed)
+    if shape.expression:
+        return shape.tool, {"expression": shape.expression, "values": args, "unit": shape.unit, "label": shape.label}
+    return shape.tool, args
+
+
+def _unused(reading: Reading, used: set[tuple[int, int]]) -> tuple[Number, ...]:
+    return tuple(n for n in reading.numbers if n.span not in used and n.role not in ("other", "duration"))
+
+
+def _as_input_of(number: Number, roles: set[str]) -> Number:
+    """A follow-up's figure read as the input of the last calculation it can be ("50万呢?": not a GMV there,
+    but the views the calculation took): its runner-up role when its own is none of the calculation's."""
+    runner = number.runner_up
+    if number.role in roles or runner is None or runner[0] not in roles:
+        return number
+    return replace(number, role=runner[0], confidence=number.confidence + runner[1], runner_up=(number.role, number.confidence))
+
+
+def _follow_up(reading: Reading, state: State) -> Binding | None:
+    """"那如果GPM是20呢": the previous turn's calculation again, with the numbers this message changes
+    ("what about creators?", naming none, runs it again as it was)."""
+    doubled = [n for n in state.known if n.span in {span for _, span in reading.doubled}]
+    if not state.last_tools or not state.readings[:-1]:
+        return None
+    for shape in (s for s in shapes() if s.tool in state.last_tools):
+        changed = [*(_as_input_of(n, shape.roles()) for n in reading.numbers), *doubled]
+        roles = {n.role for n in changed if n.role not in ("other", "duration")}
+        if not roles <= shape.roles() or not (roles or _FOLLOW_UP.find(reading.text)):
+            continue
+        pool = [*changed, *_pool(reading, state)]
+        if any(r.nth for g in shape.groups for alt in g for r in alt):  # a series goes on: the last value, then the new one
+            pool = [*[n for n in state.readings[-2].numbers if n.role in roles][-1:], *changed]
+        binding = bind(shape, pool, asked=True)
+        if binding.complete and (binding.used() & {n.span for n in changed} or not roles):
+            return binding
+    return None
+
+
+def _nearly_first(ranked: list[Binding]) -> list[Binding]:
+    """A calculation that would use more of the seller's figures, lacking only figures read unsurely, goes
+    before a complete one that leaves them out ("做100条能卖多少" is not one video's GMV): ask, don't guess."""
+    complete = next((b for b in ranked if b.complete), None)
+    nearly = [b for b in ranked if not b.missing and b.unsure]
+    if complete is None or not nearly:
+        return ranked
+    best = max(nearly, key=lambda b: len(b.bound) + len(b.unsure))
+    if len(best.bound) + len(best.unsure) > len(complete.bound):
+        return [best, *(b for b in ranked if b is not best)]
+    return ranked
+
+
+def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
+    """The calculation one question asks for, bound to the seller's numbers (this message's first).
+
+    A decision runs a calculation only when the seller's own numbers in this message fill it."""
+    if ask.act not in COMPUTING_ACTS and not _WANTS.find(ask.text):  # a quantity named outright is asked for
+        return Solution(ask)
+    current = {n.span for n in reading.numbers}
+    pool = _pool(reading, state)
+    deciding = ask.act == "decide"
+    wanted = _wanted(ask)
+    considered: list[tuple[str, str]] = []
+    candidates = []
+    for shape in shapes():
+        if not (deciding and ask.wants not in DECISION_WANTS) and not set(wanted) & set(shape.gives):
+            considered.append((shape.id, f"gives {'/'.join(shape.gives)}, asked {'/'.join(sorted(wanted))}"))
+            continue
+        if any(required_figure(pool, role, value) is None for role, value in shape.requires):
+            continue
+        asked = max((wanted.get(g, 0.0) for g in shape.gives), default=0.0) >= ASKED
+        if shape.special:
+            candidates += [b for b in special(shape, reading, state, asked) if b.complete]
+            continue
+        candidates.append(bind(shape, pool, asked))
+    if deciding:  # a decision calculates on the seller's own figures; on cited defaults only what it names
+        candidates = [b for b in candidates if b.complete and (
+            len(b.used() & current) >= 2 or (ask.wants in DECISION_WANTS and len(b.bound) >= 1)
+            or max((wanted.get(g, 0.0) for g in b.shape.gives if g != "which"), default=0.0) >= NAMED)]
+    if terms("sources").find(f"{ask.context} {ask.text}"):  # "按文章的GPM": the cited defaults are asked for
+        candidates = [replace(b, missing=tuple(r for r in b.missing if r.arg not in b.shape.defaults)) for b in candidates]
+    ranked = sorted(candidates, key=lambda b: _rank(b, current, wanted))
+    ranked = _nearly_first(ranked)
+    for b in ranked[1:]:
+        why = "incomplete: " + ", ".join(r.arg for r in [*b.missing, *(r for r, _ in b.unsure)]) if not b.complete else "fewer numbers"
+        considered.append((b.shape.id, why))
+    if not ranked:
+        return Solution(ask, considered=tuple(considered))
+    best = ranked[0]
+    if not best.complete:
+        lacking = len(best.missing) + len(best.unsure)
+        if lacking > 1 or not best.required_bound & current:
+            return Solution(ask, considered=(*considered, (best.shape.id, f"too little of it given ({lacking} missing)")))
+        return Solution(ask, best, unused=_unused(reading, best.used()), considered=tuple(considered))
+    calls = tuple(_call(b, reading, state) for b in ranked if b.complete and b.shape.id == best.shape.id
+                  and (b is best or b.shape.special == "options"))
+    return Solution(ask, best, calls, _unused(reading, set().union(*(b.used() for b in ranked[: len(calls)]))),
+                    tuple(considered))
+
+
+def solve(reading: Reading, state: State) -> list[Solution]:
+    """A solution per question of the message. A follow-up ("那如果GPM是20呢") re-runs the last
+    calculation with the numbers it changes, before any new calculation is looked for."""
+    short = len(reading.text.split()) <= 6 if reading.lang == "en" else len(reading.text) <= 15
+    varies = bool(_FOLLOW_UP.find(reading.text)) or not reading.asks or (
+        short and all(a.act in ("compute", "diagnose") for a in reading.asks))
+    again = _follow_up(reading, state)
+    if again and varies:
+        return [_again(reading, state, again)]
+    solutions: list[Solution] = []
+    for ask in reading.asks:
+        solution = solve_ask(ask, reading, state)
+        if solutions and (varied := _varied(ask, solutions[-1], reading, state)):
+            solution = varied
+        solutions.append(solution)
+    if again and not any(s.calls for s in solutions):
+        return [_again(reading, state, again)]
+    return solutions
+
+
+def _varied(ask: Ask, before: Solution, reading: Reading, state: State) -> Solution | None:
+    """"做3万刀要多少播放？换成GPM 15的AI视频又要多少？": a later question of the same message that changes
+    a figure of the calculation before it runs that calculation again with it."""
+    if not before.calls or before.binding is None or not _FOLLOW_UP.find(f"{ask.context} {ask.text}"):
+        return None
+    own = [n for n in reading.numbers if ask.unit_start <= n.span[0] < ask.span[1]]
+    if not own:
+        return None
+    binding = bind(before.binding.shape, [*own, *_pool(reading, state)], asked=True)
+    if not binding.complete or not binding.used() & {n.span for n in own}:
+        return None
+    return Solution(ask, binding, (_call(binding, reading, state),), (),
+                    (("variation", f"re-runs {binding.shape.id} with this question's numbers"),))
+
+
+def _again(reading: Reading, state: State, binding: Binding) -> Solution:
+    ask = reading.asks[0] if reading.asks else None
+    return Solution(ask, binding, (_call(binding, reading, state),), _unused(reading, binding.used()),
+                    (("follow-up", f"re-runs {binding.shape.id} with this message's numbers"),))
+
+
+def shape_of(reading: Reading, state: State) -> str:
+    """The shape of the message's first question that solves to something (for the corpus metrics)."""
+    for solution in solve(reading, state):
+        if solution.shape_id != "none":
+            return solution.shape_id
+    return "none"

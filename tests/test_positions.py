@@ -1,0 +1,47 @@
+"""The knowledge base's positions (knowledge/positions/): every example reaches its position, no near
+miss does, and a correction needs the message to state what it corrects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.config import PACKAGE_ROOT
+from assistant.engine.positions import correction, stance
+from assistant.engine.reading.reading import State, read
+from assistant.kb.loader import KnowledgeBase
+from assistant.kb.positions import Positions
+
+KNOWLEDGE = Path(PACKAGE_ROOT) / "knowledge"
+POSITIONS = Positions.load(KNOWLEDGE / "positions")
+EXAMPLES = [(p, text, True) for p in POSITIONS.items for text in p.examples.all()]
+EXAMPLES += [(p, text, False) for p in POSITIONS.items for text in p.near_misses.all()]
+
+
+def _state(text: str) -> State:
+    return State().after(read(text))
+
+
+def test_every_position_rests_on_an_entry_and_has_examples_in_both_languages() -> None:
+    assert not POSITIONS.problems(set(KnowledgeBase.from_dir(KNOWLEDGE).ids))
+    for position in POSITIONS.items:
+        assert len(position.examples.zh) >= 4 and len(position.examples.en) >= 4, position.id
+        assert position.near_misses.zh and position.near_misses.en, position.id
+
+
+@pytest.mark.parametrize(("position", "text", "positive"), EXAMPLES, ids=[f"{p.id}-{i}" for i, (p, _, _) in enumerate(EXAMPLES)])
+def test_an_example_reaches_its_position_and_a_near_miss_does_not(position, text: str, positive: bool) -> None:
+    state = _state(text)
+    if position.kind == "stance":
+        found = stance(POSITIONS, text, state, "decide")
+    else:
+        found = correction(POSITIONS, read(text), state)
+    assert (found is not None and found.id == position.id) == positive, found.id if found else None
+
+
+def test_a_correction_needs_the_figure_stated() -> None:
+    """Like its examples, but stating no large share: nothing to correct."""
+    assert correction(POSITIONS, read("AI视频占GMV不到1%对吗"), _state("AI视频占GMV不到1%对吗")) is None
+    claimed = "听说美区一半的GMV都是AI视频带来的"
+    assert correction(POSITIONS, read(claimed), _state(claimed)).id == "ai-gmv-share-not-big"

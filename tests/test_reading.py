@@ -1,0 +1,120 @@
+"""The reader on sellers' words: acts, markets, formats, other marketplaces, claims, and its cost.
+
+The corpus measures the reader (`tk-advisor`'s `make model` reports its test split); these are the
+shapes of message every release must keep reading right, in phrasings written apart from the corpus.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from assistant.engine.lexicon import load
+from assistant.engine.reading.reading import State, read
+
+ROLE_EXAMPLES = [(role, e) for role, data in load("roles").items() for e in data.get("examples", [])]
+SUBJECT_EXAMPLES = [(subject, e) for subject, data in load("subjects").items() for e in data.get("examples", [])]
+
+
+@pytest.mark.parametrize(("role", "example"), ROLE_EXAMPLES, ids=[f"{r}-{i}" for i, (r, _) in enumerate(ROLE_EXAMPLES)])
+def test_every_role_example_of_the_lexicon_reads_as_its_role(role: str, example: dict) -> None:
+    reading = read(example["text"])
+    found = [n for n in reading.numbers if example["number"] in n.raw or n.raw in example["number"]]
+    assert found, [n.raw for n in reading.numbers]
+    assert found[0].role == role, (found[0].role, found[0].confidence)
+
+
+@pytest.mark.parametrize(("subject", "example"), SUBJECT_EXAMPLES)
+def test_every_subject_example_of_the_lexicon_reads_as_its_subject(subject: str, example: dict) -> None:
+    found = [n for n in read(example["text"]).numbers if example["number"] in n.raw]
+    assert found and found[0].subject == subject
+
+
+ACT_EXAMPLES = [(e["text"], e["act"]) for e in load("acts").get("examples", [])]
+
+
+@pytest.mark.parametrize(("question", "act"), ACT_EXAMPLES)
+def test_every_act_example_of_the_lexicon_reads_as_its_act(question: str, act: str) -> None:
+    assert read(question).act == act
+
+
+@pytest.mark.parametrize(
+    ("question", "act"),
+    [
+        ("哈喽", "greeting"), ("Hello there", "greeting"), ("辛苦了", "thanks"), ("cheers!", "thanks"),
+        ("你是干什么的", "help"), ("你能帮我干啥", "help"),
+        ("15个视频一共3万播放卖了450刀 这个转化正常吗", "diagnose"),
+        ("my GPM is 6 on AI clips, is that too low?", "diagnose"),
+        ("一条视频20万播放GPM 12能卖多少钱", "compute"), ("how much do 350k views at GPM 14 bring in", "compute"),
+        ("新手要不要all in AI", "decide"), ("should we move our budget from creators to AI videos?", "decide"),
+        ("AI生成的模特图能直接当主图吗 会不会违规", "comply"), ("is it allowed to use an AI voice in my LIVE?", "comply"),
+        ("GPM 10-16这个说法从哪来的", "source"), ("is the 5% figure real data or a guess?", "source"),
+        ("GPM是按曝光算还是按播放算", "explain"), ("why do AI videos convert worse than real ones", "explain"),
+        ("推荐3部好看的电影", "out_of_scope"),
+    ],
+)
+def test_phrasings_written_apart_from_the_corpus_land_on_their_act(question: str, act: str) -> None:
+    assert read(question).act == act
+
+
+def test_several_questions_in_one_message_are_read_in_order() -> None:
+    reading = read("AI视频要打标吗？打了会限流吗？还有我这条3万播放出了9单 客单20 正常吗")
+    assert [a.act for a in reading.asks] == ["comply", "risk", "diagnose"]
+
+
+def test_a_question_about_another_marketplace_is_out_of_the_field_unless_it_names_tiktok() -> None:
+    mixed = read("亚马逊的广告费贵吗？另外AI视频在tiktok要不要打标")
+    assert [a.act for a in mixed.asks][0] == "out_of_scope" and mixed.asks[-1].act == "comply"
+    both = read("shopee的佣金比tiktok高吗")
+    assert both.marketplace == "shopee" and both.asks[0].act != "out_of_scope"
+
+
+def test_the_market_is_the_one_named_now_or_before() -> None:
+    assert read("AI视频要打标吗").market is None
+    state = State()
+    for text in ("我做的是日本站", "那要打标吗"):
+        state = state.after(read(text))
+    assert state.market == "JP"
+    assert read("英国站呢").market == "UK"
+
+
+def test_a_follow_up_changes_the_figure_it_names_and_keeps_the_rest() -> None:
+    state = State().after(read("我的视频20万播放, GPM 12, 能卖多少?"))
+    state = state.after(read("那如果GPM是20呢"))
+    known = {n.role: n.raw for n in state.known}
+    assert known["gpm"] == "20" and known["views"] == "20万"
+
+
+def test_a_doubled_figure_is_twice_the_last_one() -> None:
+    state = State().after(read("150k views at GPM 10, how much GMV?"))
+    state = state.after(read("and if the views double?"))
+    assert [n.value for n in state.known if n.role == "views"] == [300_000]
+
+
+def test_figures_given_in_words_as_zero_are_figures() -> None:
+    reading = read("找达人纯佣20%，不给坑位费，产品卖25刀")
+    assert any(n.role == "flat_fee" and n.value == 0 for n in reading.numbers)
+
+
+def test_claims_the_seller_asserts_are_read_as_claims() -> None:
+    assert read("听说美区一半的带货视频都是AI做的了？").claims
+
+
+def _best_of(text: str, runs: int = 5) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        read(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_reading_is_linear_in_the_message_length() -> None:
+    """A message four times as long (1,000 against 4,000 characters of numbers, which the number cap
+    keeps from all being read) costs at most six times as much: linear, not quadratic (the figure in
+    ms is benchmarks/ask_latency.py's)."""
+    short, long = ("20万 " * 1000)[:1000], ("20万 " * 1000)[:4000]
+    assert read(long).unread_numbers > 0
+    ratio = _best_of(long) / _best_of(short)
+    assert ratio < 6, f"4x the text took {ratio:.1f}x the time"

@@ -1,0 +1,35 @@
+"""Every worked example of every calculation shape (assistant/engine/shapes/shapes.yaml) runs here
+through the real reader and solver: the seller's words → the calculator and its inputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine.reading.reading import State, read
+from assistant.engine.shapes import shapes
+from assistant.engine.shapes.solve import solve
+
+EXAMPLES = [(shape, example) for shape in shapes() for example in shape.examples]
+
+
+def _calls(turns: list[str]) -> list[tuple[str, dict]]:
+    state = State()
+    calls: list[tuple[str, dict]] = []
+    for text in turns:
+        reading = read(text)
+        state = state.after(reading)
+        calls = [call for solution in solve(reading, state) for call in solution.calls]
+        state = state.ran(tuple(tool for tool, _ in calls))
+    return calls
+
+
+@pytest.mark.parametrize(("shape", "example"), EXAMPLES, ids=[f"{s.id}-{i}" for i, (s, _) in enumerate(EXAMPLES)])
+def test_a_shape_example_runs_its_calculator_with_the_sellers_numbers(shape, example):
+    calls = _calls(example.get("turns") or [example["q"]])
+    matching = [args for tool, args in calls if tool == shape.tool]
+    assert matching, f"{shape.tool} did not run; calls: {calls}"
+    assert any(all(str(args.get(k)) == str(v) for k, v in example["args"].items()) for args in matching), matching
+
+
+def test_every_shape_has_a_worked_example():
+    assert all(shape.examples for shape in shapes())
