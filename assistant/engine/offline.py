@@ -177,6 +177,8 @@ class OfflineModel(BaseChatModel):
             act = "compute"
         if act == "compute" and "diagnose" in lexicon().act_cues.labels(ask["text"]):
             act = "diagnose"  # "whats my ROAS, is that ok?": the figure, then whether it is good
+        if act == "explain" and any(r.get("role") == "verdict" and r.get("strength") == "strong" for r in rulings):
+            act = "comply"  # a question about a use of AI that a clause rules on plainly gets the ruling
         if ask["missing"] or ask["unsure"]:
             return read_back(ask, lang)  # type: ignore[arg-type]
         question = f"{ask['context']} {ask['text']}".strip() if len(reading.asks) > 1 else reading.text

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from assistant.engine.ai_actions import read_ai_actions
 from assistant.engine.lexicon import lexicon
 from assistant.engine.reading.questions import says_anything
 from assistant.engine.reading.reading import Reading, State
@@ -107,7 +108,7 @@ def plan_turn(reading: Reading, state: State, lang: Lang) -> Plan:
     previous = ""
     for ask in reading.asks:  # each rule question is ruled on in its own words (with the one before it when it says nothing itself)
         own = f"{ask.context} {ask.text}".strip()
-        if ask.act in POLICY_ACTS:
+        if ask.act in POLICY_ACTS or (ask.act == "explain" and read_ai_actions(own)):  # "can my AI presenter wear a lab coat?"
             action = own if says_anything(own) or not previous else f"{previous} {own}"
             policies[ask.span] = len(calls)
             calls.append(Call("check_policy", {"action": action, "market": state.market or "US", "format": state.format}))

@@ -40,6 +40,7 @@ class Lexicon:
     subjects: Terms
     periods: Terms
     markets: Terms
+    not_markets: Terms
     formats: Terms
     not_formats: Terms
     act_cues: Terms
@@ -59,7 +60,8 @@ def lexicon() -> Lexicon:
     options = load("options")
     return Lexicon(
         units=terms("roles", "units"), cues=terms("roles", "cues"), subjects=terms("subjects", "words"),
-        periods=terms("periods", "words"), markets=terms("markets", "words"), formats=terms("formats", "words"),
+        periods=terms("periods", "words"), markets=terms("markets", "words"),
+        not_markets=Terms({"not": load("markets").get("not", [])}), formats=terms("formats", "words"),
         not_formats=Terms({"not": [w for v in formats.values() for w in v.get("not", [])]}),
         act_cues=terms("acts", "cues"), act_only=terms("acts", "only"), wants=terms("wants"),
         conversation=terms("conversation"), claims=terms("claims"), scope=terms("scope"),

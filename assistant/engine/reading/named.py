@@ -11,7 +11,10 @@ if TYPE_CHECKING:  # the market and format words are read without the models (ch
 
 
 def market_named(text: str) -> str | None:
-    hits = lexicon().markets.find(text)
+    """The first market named ("西班牙语配音" names a language, not Spain)."""
+    lex = lexicon()
+    excluded = lex.not_markets.find(text)
+    hits = [h for h in lex.markets.find(text) if not any(e.start <= h.start < e.end for e in excluded)]
     return hits[0].label if hits else None
 
 
