@@ -29,6 +29,7 @@ from assistant.config import Settings
 from assistant.engine import prompts
 from assistant.engine.agent import CANNED, OFFLINE, RunContext, build_agent, turn_messages
 from assistant.engine.conversation import KIND_KEY, READING_KEY, mark_kind, parse_tool_result
+from assistant.engine.follow_ups import follow_ups
 from assistant.engine.grounding import SEARCH_TOOL, cited_ids, retrieved_ids
 from assistant.engine.guard import check_input, detect_lang, mentions_domain, without_injection
 from assistant.engine.llm import build_llm
@@ -188,7 +189,10 @@ class Advisor:
         cited = cited_ids(f"{reply}\n{details}")
         citations = [self.citation(i, ctx.lang, available, reply) for i in cited if i in available and i in self.kb]
         warnings = [*(prompts.REPAIRED_NOTE.format(reason=r) for r in ctx.repairs), *ctx.warnings]
-        answer = Answer(answer=reply, details=details, act=ctx.reading.act if ctx.reading else None, lang=ctx.lang, kind=kind,
+        act = ctx.reading.act if ctx.reading else None
+        asked = [c.name for c in calls if c.error is None and c.name not in (SEARCH_TOOL, "check_policy")]
+        suggested = follow_ups(act, asked, turn.question, ctx.lang) if kind in ("advice", "clarification") else []
+        answer = Answer(answer=reply, details=details, act=act, lang=ctx.lang, kind=kind, follow_ups=suggested,
                         provider=CANNED if kind in CANNED_KINDS else ctx.provider, citations=citations, tool_calls=calls,
                         warnings=warnings, session_id=turn.session_id, usage=_provider_usage(produced, ctx))
         if turn.session_id:

@@ -45,3 +45,19 @@ def test_a_correction_needs_the_figure_stated() -> None:
     assert correction(POSITIONS, read("AI视频占GMV不到1%对吗"), _state("AI视频占GMV不到1%对吗")) is None
     claimed = "听说美区一半的GMV都是AI视频带来的"
     assert correction(POSITIONS, read(claimed), _state(claimed)).id == "ai-gmv-share-not-big"
+
+
+@pytest.mark.parametrize(
+    ("question", "opens"),
+    [("can I test products with AI videos first", "**Yes: testing"), ("能不能先用AI视频测品", "**可以，用来测品"),
+     ("How do I test products with AI videos?", None), ("AI视频怎么测品？", None)],
+)
+def test_a_stance_answers_a_rule_shaped_decision_but_not_a_how_question(advisor, question: str, opens: str | None) -> None:
+    """"Can I test with AI first?" is a decision no clause restricts: the stance leads, not the label
+    clause; "how do I test?" wants steps, so no stance's "Yes" opens it."""
+    answer = advisor.ask(question)
+    assert "ai-video-for-testing" in {c.id for c in answer.citations}
+    if opens:
+        assert answer.answer.startswith(opens)
+    else:
+        assert not answer.answer.startswith(("**Yes", "**可以", "**No", "**不"))

@@ -102,7 +102,8 @@ class OfflineModel(BaseChatModel):
         used += [fixed] if fixed else []
         for ask in summary["asks"]:
             text = reading.text if len(summary["asks"]) == 1 else f"{ask['context']} {ask['text']}"
-            held = stance(self.positions, text, state, ask["act"]) if ask["act"] in STANCE_ACTS else None
+            takes_stance = ask["act"] in STANCE_ACTS and ask["wants"] != "how"  # "how do I test with AI?" wants steps, not "Yes"
+            held = stance(self.positions, text, state, ask["act"]) if takes_stance else None
             ask["stance"] = held.id if held else None
             used += [held] if held else []
         entries = dict.fromkeys(e for p in used for e in p.cites() if e in self.kb)
@@ -177,8 +178,11 @@ class OfflineModel(BaseChatModel):
             act = "compute"
         if act == "compute" and "diagnose" in lexicon().act_cues.labels(ask["text"]):
             act = "diagnose"  # "whats my ROAS, is that ok?": the figure, then whether it is good
-        if act == "explain" and any(r.get("role") == "verdict" and r.get("strength") == "strong" for r in rulings):
+        verdicts = {r.get("ruling") for r in rulings if r.get("role") == "verdict" and r.get("strength") == "strong"}
+        if act == "explain" and verdicts:
             act = "comply"  # a question about a use of AI that a clause rules on plainly gets the ruling
+        elif act == "comply" and stance and verdicts <= {"label-required"}:
+            act = "decide"  # "can I test with AI first?": no clause restricts it (AI videos need a label anyway)
         if ask["missing"] or ask["unsure"]:
             return read_back(ask, lang)  # type: ignore[arg-type]
         question = f"{ask['context']} {ask['text']}".strip() if len(reading.asks) > 1 else reading.text

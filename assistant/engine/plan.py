@@ -108,7 +108,7 @@ def plan_turn(reading: Reading, state: State, lang: Lang) -> Plan:
     previous = ""
     for ask in reading.asks:  # each rule question is ruled on in its own words (with the one before it when it says nothing itself)
         own = f"{ask.context} {ask.text}".strip()
-        if ask.act in POLICY_ACTS or (ask.act == "explain" and read_ai_actions(own)):  # "can my AI presenter wear a lab coat?"
+        if ask.act in POLICY_ACTS or (ask.act == "explain" and ask.wants == "ruling" and read_ai_actions(own)):  # "can my AI presenter wear a lab coat?"
             action = own if says_anything(own) or not previous else f"{previous} {own}"
             policies[ask.span] = len(calls)
             calls.append(Call("check_policy", {"action": action, "market": state.market or "US", "format": state.format}))

@@ -11,17 +11,18 @@ from assistant.engine.lexicon import lexicon
 from assistant.engine.reading.reading import Reading, State
 from assistant.kb.positions import Position, Positions
 
-STANCE_ACTS = ("decide", "risk", "explain", "diagnose")
-"""Questions a stance may open ("AI视频是不是凉了" reads as a decision, a risk or a diagnosis)."""
+STANCE_ACTS = ("decide", "risk", "explain", "diagnose", "comply")
+"""Questions a stance may open ("AI视频是不是凉了" reads as a decision, a risk or a diagnosis; "can I test
+with AI first?" as a rule question no clause rules on)."""
 PLAIN_FLOOR = 0.75
-"""A risk or explain question ("will they throttle me?", "why do they sell so little?") takes a stance only
+"""A risk, explain or rule question ("will they throttle me?", "why do they sell so little?") takes a stance only
 when it is plainly one of its examples ("AI视频是不是凉了" may read as either)."""
 
 
 def stance(positions: Positions, text: str, state: State, act: str) -> Position | None:
     """The position the knowledge base takes on the decision `text` asks about, if any."""
     found = positions.nearest(text, "stance", state.format or "short-video", state.market or "US")
-    found = [(score, p) for score, p in found if act not in ("risk", "explain") or score >= PLAIN_FLOOR]
+    found = [(score, p) for score, p in found if act not in ("risk", "explain", "comply") or score >= PLAIN_FLOOR]
     return found[0][1] if found else None
 
 
