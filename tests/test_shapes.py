@@ -33,3 +33,20 @@ def test_a_shape_example_runs_its_calculator_with_the_sellers_numbers(shape, exa
 
 def test_every_shape_has_a_worked_example():
     assert all(shape.examples for shape in shapes())
+
+
+@pytest.mark.parametrize(("shape", "example"), [(s, e) for s, e in EXAMPLES if s.expression or s.special == "sum"],
+                         ids=lambda v: getattr(v, "id", None) or "")
+def test_an_expression_shape_answers_with_its_result_named_and_worked(advisor, shape, example):
+    """A `calculate` shape (a sum, orders × price) is answered like a calculator: the figure named in the
+    reader's language, then its worked line."""
+    *earlier, last = example.get("turns") or [example["q"]]
+    session = f"shape-{shape.id}-{abs(hash(last))}"
+    for text in earlier:
+        advisor.ask(text, session_id=session)
+    answer = advisor.ask(last, session_id=session)
+    call = next(c for c in answer.tool_calls if c.name == "calculate")
+    headline, worked = answer.answer.split("\n\n")[:2]
+    assert headline.startswith("**") and call.result["shown"][answer.lang] in headline
+    assert worked == f"*{call.result['worked'][answer.lang]}*"
+    assert "other figure" not in headline and "其他数字" not in headline

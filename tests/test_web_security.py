@@ -147,7 +147,7 @@ def test_a_tabs_session_hash_is_no_bearer_token_for_another_browser() -> None:
 
 def test_a_lone_surrogate_typed_in_the_chat_box_is_dropped() -> None:
     """A browser sends it as the JSON escape \\udfff (no client library will encode one)."""
-    body = b'{"data": ["\\u6211\\u7684\\u89c6\\u9891 20\\u4e07\\u64ad\\u653e, GPM 12\\udfff", "zh"]}'
+    body = b'{"data": ["\\u6211\\u7684\\u89c6\\u9891 20\\u4e07\\u64ad\\u653e, GPM 12, \\u80fd\\u5356\\u591a\\u5c11\\udfff", "zh"]}'
     with serving() as url:
         headers = {"Cookie": f"{COOKIE}={_cookie(url)}", "Content-Type": "application/json"}
         started = httpx.post(url + "/gradio_api/call/chat", content=body, headers=headers)

@@ -20,7 +20,7 @@ from assistant.engine.grounding import SEARCH_TOOL, retrieved_ids
 from assistant.engine.lexicon import lexicon
 from assistant.engine.plan import Call, Plan, plan_turn
 from assistant.engine.positions import STANCE_ACTS, correction, stance
-from assistant.engine.readback import data_only, read_back, unused_note
+from assistant.engine.readback import as_calculation, data_only, read_back, unused_note
 from assistant.engine.reading.reading import Reading
 from assistant.engine.reply import OUT_OF_SCOPE_LINE, Inputs, write_reply
 from assistant.engine.scope import Scope
@@ -28,6 +28,7 @@ from assistant.engine.writer import Evidence, compose
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.positions import Position, Positions
 from assistant.tools.calc_base import FX_RATE_ENTRY
+from assistant.tools.calculate import CALCULATE_TOOL
 from assistant.tools.calculators import CALCULATORS
 from assistant.tools.registry import POLICY_TOOL
 
@@ -131,6 +132,8 @@ class OfflineModel(BaseChatModel):
         results = [(m.name, parse_tool_result(m)) for m in conversation.tool_results if m.name != SEARCH_TOOL]
         rulings = [r for m in conversation.tool_results if m.name == POLICY_TOOL for r in ruled_on(m)]
         calculations = [self._judged_in_scope(p, scope) for name, p in results if name != POLICY_TOOL and isinstance(p, dict)]
+        calculations = [as_calculation(c) if c.get("tool") == CALCULATE_TOOL and "result" in c else c
+                        for c in calculations]
         asks = [a for a in plan["asks"] if a["act"] != "out_of_scope"]
         off_topic = next((a["text"] for a in plan["asks"] if a["act"] == "out_of_scope"), None)
         if not evidence and not rulings and not any("error" not in c for c in calculations) and not _asks_back(asks):

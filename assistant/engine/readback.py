@@ -38,6 +38,21 @@ def role_name(role: str, lang: Lang) -> str:
     return _names().get(role, {}).get(lang, role)
 
 
+SUM_HEADLINE: dict[Lang, str] = {"zh": "{name}合计{shown}。", "en": "Total {name}: {shown}."}
+RESULT_HEADLINE: dict[Lang, str] = {"zh": "{name}约{shown}。", "en": "{name}: about {shown}."}
+
+
+def as_calculation(calc: dict[str, Any]) -> dict[str, Any]:
+    """A `calculate` result in a calculator's form: a headline named by its label ("播放合计8.3万次"), the
+    expression as its formula, the worked line as its one step."""
+    added = set(calc["expression"].replace(" ", "")) <= set("abcdefghijklmnopqrstuvwxyz+")
+    template = SUM_HEADLINE if added else RESULT_HEADLINE
+    label = calc.get("label") or "other"
+    headline = {lang: template[lang].format(name=role_name(label, lang) if label in _names() else label, shown=calc["shown"][lang])
+                for lang in ("zh", "en")}  # fmt: skip
+    return {**calc, "headline": headline, "formula": calc["expression"], "steps": {lang: [calc["worked"][lang]] for lang in ("zh", "en")}}
+
+
 def _items(figures: list[dict[str, str]], lang: Lang) -> str:
     separator = "、" if lang == "zh" else ", "
     if lang == "zh":
