@@ -10,7 +10,10 @@ export ANONYMIZED_TELEMETRY := False
 
 .PHONY: run test setup index eval bench clean model corpus-check
 
+RUN_STARTED := $(shell date +%s)
+
 $(STAMP): pyproject.toml
+	@echo "tk-advisor: installing the Python packages into $(VENV) (the first time: about a minute with a warm pip cache, a few without)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -22,7 +25,7 @@ index: setup
 	$(BIN)/tk-advisor index
 
 run: index
-	$(BIN)/tk-advisor serve
+	TK_RUN_STARTED=$(RUN_STARTED) $(BIN)/tk-advisor serve
 
 test: setup
 	$(BIN)/tk-advisor kb validate

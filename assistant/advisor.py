@@ -40,6 +40,7 @@ from assistant.kb.positions import Positions
 from assistant.kb.retrieve import RELEVANCE_FLOOR, Retriever, open_retriever
 from assistant.kb.schema import Lang
 from assistant.store import Store, StoredMessage
+from assistant.text import without_surrogates
 from assistant.tools.calculators import Defaults
 from assistant.tools.registry import build_tools, shown_call
 
@@ -61,6 +62,9 @@ class _Turn:
     inputs: list[BaseMessage]
     context: RunContext
     owner: str
+    typed: str = ""
+    """The message as the user typed it, when that differs from `question` (which is normalised:
+    full-width "，？" become ", ?"); stored beside it so a conversation reloads as it was written."""
 
 
 class Advisor:
@@ -155,7 +159,8 @@ class Advisor:
         if dropped:
             context.warnings.append(prompts.IGNORED_INSTRUCTION)
         message = HumanMessage(question, additional_kwargs={READING_KEY: reading.to_dict()})
-        return _Turn(session_id, question, [*history, message], context, owner)
+        typed = without_surrogates(messages).strip() if isinstance(messages, str) else ""
+        return _Turn(session_id, question, [*history, message], context, owner, typed if typed and typed != question else "")
 
     def _history(self, session_id: str) -> list[BaseMessage]:
         """Stored turns as agent messages, with each turn's tool calls and results replayed."""
@@ -218,8 +223,10 @@ class Advisor:
             "tool_calls": [c.model_dump(include={"id", "name", "args", "result"}) for c in answer.tool_calls],
         }
         answer.message_id = Store.new_message_id()
-        self.store.append(turn.session_id, StoredMessage(role="user", content=turn.question, id=Store.new_message_id(),
-                                                                       meta={"reading": turn.context.reading.to_dict() if turn.context.reading else {}}),
+        asked = {"reading": turn.context.reading.to_dict() if turn.context.reading else {}}
+        if turn.typed:
+            asked["typed"] = turn.typed
+        self.store.append(turn.session_id, StoredMessage(role="user", content=turn.question, meta=asked, id=Store.new_message_id()),
                           StoredMessage(role="assistant", content=answer.answer, meta=meta, id=answer.message_id), owner=turn.owner)
 
     def _in_scope(self, text: str) -> bool:

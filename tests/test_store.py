@@ -90,7 +90,7 @@ def test_a_store_written_before_migrations_is_adopted(tmp_path: Path) -> None:
     assert [m.content for m in store.history("old-1")] == ["20万播放?", "2,400"]
     assert not store.claim("old-1", "ip:127.0.0.1"), "an unowned old conversation is nobody's to continue"
     (revision,) = sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()
-    assert revision == "0003"
+    assert revision == "0004"
 
 
 def test_an_owner_lists_renames_and_deletes_only_its_own_conversations(tmp_path: Path) -> None:

@@ -19,19 +19,11 @@ from assistant.kb.schema import EVIDENCE_LEVELS, Entry
 from assistant.tools.calculators import CALCULATORS, Defaults, run_calculator
 from assistant.ui.calculators_tab import form_args
 from factories import make_entry
-from assistant.ui.chat import turn_of
+from assistant.ui.turns import turn_of
 from assistant.ui.i18n import LANGS, STRINGS, Labels, normalize_lang, t
-from assistant.ui.render import (
-    answer_content,
-    calc_result,
-    citation_chips,
-    entry_card,
-    md_text,
-    result_summary,
-    safe_url,
-    thought,
-    warning_texts,
-)
+from assistant.ui.answer_html import answer_content, citation_chips, for_reader, share_panel, warning_texts
+from assistant.ui.render import calc_result, entry_card, md_text, safe_url
+from assistant.ui.tool_rows import tools_row, tools_title
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
@@ -93,7 +85,7 @@ def test_answer_text_cannot_inject_markup_but_keeps_markdown() -> None:
     html = answer_content(answer)
     no_markup_from(EVIL, html)
     assert "**Verdict**" in html
-    assert '<sup class="tk-ref"' in html and "[1]</sup>" in html  # the cited id becomes its chip number
+    assert '<button type="button" class="tk-ref tk-ref-1"' in html and "[1]</button>" in html  # the cited id becomes its chip number
     assert md_text("a < b & c > d") == "a &lt; b &amp; c > d"
 
 
@@ -102,9 +94,9 @@ def test_entry_card_escapes_every_field() -> None:
     no_markup_from(EVIL, card)
 
 
-def test_thought_escapes_tool_arguments_and_results() -> None:
-    call = ToolCall(id="c1", name="search_knowledge", args={"query": EVIL}, result=EVIL, duration_ms=12.5)
-    message = thought(call, "en", done=True)
+def test_tool_row_escapes_what_tools_return() -> None:
+    call = ToolCall(id="c1", name="search_knowledge", args={"query": EVIL}, result=[{"id": "x", "title": EVIL}], duration_ms=12.5)
+    message = tools_row([call], "en", done=True)
     no_markup_from(EVIL, message.content)
 
 
@@ -122,7 +114,7 @@ def test_chips_show_badge_date_link_and_flags() -> None:
     assert 'tk-ev-insider' in html and 'tk-ev-official' in html
     assert "2026-01-18" in html and 'href="https://www.tt123.com/t/cFV3tD6l"' in html
     assert "⚖ disputed by Official rule" in html and "⚖ disputed by AI video GPM of 10-16" in html
-    assert html.count("tk-stale") == 1
+    assert html.count("tk-stale-mark") == 1
     zh = citation_chips(cited, "zh")
     assert "来源" in zh and "内部人士" in zh and "可能已过时" in zh
     assert citation_chips([], "en") == ""
@@ -136,27 +128,48 @@ def test_fallback_warning_becomes_a_friendly_notice_in_the_answer_language() -> 
     assert t("notice.fallback", "en") in html and "something new" in html and "tk-notice-warning" in html
 
 
-def test_thought_is_pending_then_done_with_duration() -> None:
+def test_tool_row_says_what_was_done_in_plain_words_without_timings_or_arguments() -> None:
+    search = ToolCall(id="c0", name="search_knowledge", args={"query": "GPM", "k": 6},
+                      result=[{"id": "a", "title": {"zh": "甲", "en": "Alpha"}}, {"id": "b", "title": {"zh": "乙", "en": "Beta"}}])
     call = ToolCall(id="c1", name="gmv_from_views", args={"views": "20万", "gpm": 12}, result=None)
-    pending = thought(call, "zh", done=False)
-    assert pending.metadata["status"] == "pending" and pending.metadata["title"] == "工具 · 播放量能带来多少GMV"
-    assert "`views` = 20万" in pending.content and "结果" not in pending.content
+    pending = tools_row([search, call], "zh", done=False)
+    assert pending.metadata["status"] == "pending" and pending.metadata["title"] == "查了2条资料 · 播放量能带来多少GMV…"
     result = run_calculator("gmv_from_views", call.args, Defaults({})).model_dump(mode="json")
-    done = thought(call.model_copy(update={"result": result, "duration_ms": 1500}), "en", done=True)
-    assert done.metadata["status"] == "done" and done.metadata["duration"] == 1.5
-    assert "$2,400" in done.content
+    done = tools_row([search, call.model_copy(update={"result": result, "duration_ms": 1500})], "en", done=True)
+    assert done.metadata["status"] == "done" and "duration" not in done.metadata
+    assert done.metadata["title"].startswith("Read 2 sources · Worked out: ")
+    assert "$2,400" in done.content and "Alpha; Beta" in done.content
+    assert not [word for word in ("gmv_from_views", "search_knowledge", "views =", "`", "{", " ms", "1.5") if word in done.content + done.metadata["title"]]
+    assert tools_title([search], "zh") == "查了2条资料"
 
 
 def test_tool_error_payload_shows_in_the_readers_language() -> None:
     call = ToolCall(id="c2", name="gmv_from_views", args={}, result={"tool": "gmv_from_views", "error": {"zh": "缺少播放量", "en": "views is required"}})
-    assert "缺少播放量" in thought(call, "zh", done=True).content
-    assert "views is required" in thought(call, "en", done=True).content
+    assert "缺少播放量" in tools_row([call], "zh", done=True).content
+    assert "views is required" in tools_row([call], "en", done=True).content
+    assert tools_title([call], "zh").startswith("没算成")
 
 
-def test_search_results_are_summarised_by_title() -> None:
-    hits = [{"id": "a", "title": {"zh": "甲", "en": "Alpha"}}, {"id": "b", "title": {"zh": "乙", "en": "Beta"}}]
-    assert result_summary(hits, "en") == "2 entries found: Alpha; Beta"
-    assert result_summary("x" * 1000, "en").endswith("…")
+def test_details_name_no_calculator_or_field_and_drop_the_english_formula_in_chinese() -> None:
+    result = run_calculator("gmv_from_views", {"views": "20万", "gpm": 12}, Defaults({})).model_dump(mode="json")
+    call = ToolCall(id="c1", name="gmv_from_views", args={"views": "20万", "gpm": 12}, result=result)
+    details = f"- 预计2,400美元（计算工具 `gmv_from_views`）\n  - 公式: {result['formula']}\n  - 默认 `creator_gpm`，可用 risk_adjusted_return 估算"
+    shown = for_reader(details, Answer(answer="x", details=details, lang="zh", provider="offline", tool_calls=[call]))
+    assert result["formula"] not in shown and "gmv_from_views" not in shown and "creator_gpm" not in shown
+    assert "risk_adjusted_return" not in shown and "达人视频GPM" in shown and "预计2,400美元" in shown
+    english = for_reader(details, Answer(answer="x", details=details, lang="en", provider="offline", tool_calls=[call]))
+    assert result["formula"] in english  # the English page keeps the formula
+
+
+def test_a_stored_answer_offers_share_and_its_refs_open_cards() -> None:
+    answer = Answer(answer="Yes [gpm-aigc-vs-original].", lang="en", provider="offline", citations=[citation()], message_id="msg_" + "a1" * 16)
+    html = answer_content(answer, {"gpm-aigc-vs-original": "Insiders say AI videos sell at GPM 10-16."})
+    assert f'class="tk-share tk-msg-{answer.message_id}"' in html
+    assert 'class="tk-card" hidden' in html and "Insiders say AI videos sell at GPM 10-16." in html
+    assert 'class="tk-ref tk-ref-1" title="Source 1: AI video GPM of 10-16"' in html and 'tk-chip tk-ev-insider tk-n-1' in html
+    assert "tk-share" not in answer_content(answer.model_copy(update={"message_id": 'msg_1" onclick="x'}))
+    assert "tk-share" not in answer_content(answer.model_copy(update={"message_id": None}))
+    assert 'href="brief/tok.pdf"' in share_panel("tok", "zh") and 'href="brief/tok"' in share_panel("tok", "zh")
 
 
 def test_calc_result_lists_steps_and_cited_sources() -> None:

@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _ask(args: argparse.Namespace) -> int:
     from assistant.advisor import Advisor
     from assistant.answer import InvalidInput
+    from assistant.plain_text import answer_text
 
     advisor = Advisor.from_settings(provider=args.provider)
     if args.trace:
@@ -40,7 +41,7 @@ def _ask(args: argparse.Namespace) -> int:
     if args.json:
         print(answer.model_dump_json())
         return 0
-    print(answer.answer)
+    print(answer_text(answer))  # the reply as plain text, then its numbered sources
     for warning in answer.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"\n[{answer.provider} · session {answer.session_id}]", file=sys.stderr)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
+import threading
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from assistant.config import Settings
+
+_PROCESS_STARTED = time.time()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,11 +51,33 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     configure_logging(settings.log_format)
     setup_tracing(settings)
+    print("tk-advisor: starting: loading the knowledge base, the models and the web chat…", flush=True)
     advisor = Advisor.from_settings(settings)
     workers = settings.answer_processes
     where = f"{workers} worker processes" if workers else "the server's threads"
-    print(f"tk-advisor: serving on http://{settings.host}:{settings.port} (API docs at /docs; API answers on {where})",
-          flush=True)
-    print(f"tk-advisor: state in {_state(settings)}", flush=True)
+    print(f"tk-advisor: state in {_state(settings)}; API answers on {where}", flush=True)
+    url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}"
+    threading.Thread(target=_announce_ready, args=(url,), name="announce-ready", daemon=True).start()
     serve(create_app(advisor, settings), settings.host, settings.port, settings.trusted_proxies)
     return 0
+
+
+def _announce_ready(url: str, seconds: float = 600) -> None:
+    """Say "ready" once the web chat's page answers (not when the process starts), with how long
+    the start took: since `make run` began when it says so (TK_RUN_STARTED), else since this process began."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/", timeout=5).status_code < 500:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    else:
+        return
+    began = os.environ.get("TK_RUN_STARTED")
+    since = f"{time.time() - float(began):.0f} s since `make run` began" if began and began.isdigit() else \
+        f"{time.time() - _PROCESS_STARTED:.0f} s since this process began"
+    print(f"tk-advisor: ready: open {url}  (API docs at {url}/docs; started in {since})", flush=True)

@@ -152,6 +152,19 @@ class Store:
             removed += db.execute(delete(s).where(s.c.session_id == session_id)).rowcount
         return removed > 0
 
+    def drop_last_turn(self, session_id: str, owner: str) -> bool:
+        """Delete `owner`'s last question in a conversation and everything after it (to ask it
+        again, or an edited one); False when there is none, or the conversation is not theirs."""
+        s, m = tables.sessions, tables.messages
+        with self._write() as db:
+            if db.execute(select(s.c.owner).where(s.c.session_id == session_id)).scalar_one_or_none() != owner:
+                return False
+            last = db.execute(select(func.max(m.c.seq)).where(m.c.session_id == session_id, m.c.role == "user")).scalar_one()
+            if last is None:
+                return False
+            db.execute(delete(m).where(m.c.session_id == session_id, m.c.seq >= last))
+        return True
+
     def purge(self, days: float) -> int:
         """Delete conversations untouched for `days` days; the number of conversations deleted."""
         cutoff = time.time() - days * 86400

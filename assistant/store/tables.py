@@ -83,3 +83,17 @@ feedback = Table(
     Column("channel", Text, nullable=False, server_default=""),
     Column("message_id", Text),
 )
+
+briefs = Table(
+    "briefs",
+    metadata,
+    Column("token", Text, primary_key=True),
+    Column("owner", Text, nullable=False),
+    Column("session_id", Text, nullable=False),
+    Column("message_id", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float),
+    Column("content", Text, nullable=False),
+    Index("briefs_by_session", "session_id"),
+)
+"""Shared decision briefs: an unguessable token opens a snapshot of one answer until its owner revokes it."""

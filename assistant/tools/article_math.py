@@ -274,6 +274,10 @@ class CompareContentInput(CalcInput):
                                          "GPM of your own original videos. Default 100 (article).")  # fmt: skip
 
 
+_UNIT_ZH = {"USD": "美元", "CNY": "元"}
+"""A currency's unit in a Chinese ratio ("每1美元成本"); another code is written as is."""
+
+
 def compare_content_options(args: CompareContentInput, defaults: Defaults) -> CalcResult:
     """Cost, GMV, GMV per unit of cost and cost per 1,000 of GMV for AI, creator and original videos."""
     led = Ledger("compare_content_options", args, defaults)
@@ -298,7 +302,8 @@ def compare_content_options(args: CompareContentInput, defaults: Defaults) -> Ca
         per_1000 = ratio(cost[option] * PER_THOUSAND, gmv[option])
         figures.update({f"{option}_cost": cost[option], f"{option}_gmv": gmv[option],
                         f"{option}_gmv_per_cost": per_cost, f"{option}_cost_per_1000_gmv": per_1000})  # fmt: skip
-        led.step("{name}：GMV = {views} × {gpm} ÷ 1,000 = {gmv}；成本 {cost}；每1元成本带来{per_cost}的GMV",
+        led.step("{name}：GMV = {views} × {gpm} ÷ 1,000 = {gmv}；成本 {cost}；每1" + _UNIT_ZH.get(args.currency, args.currency)
+                 + "成本带来{per_cost}的GMV",
                  "{name}: GMV = {views} × {gpm} / 1,000 = {gmv}; cost {cost}; GMV per unit of cost {per_cost}",
                  name=_OPTIONS[option], views=(views, "count"), gpm=(gpms[option], "gpm"), gmv=(gmv[option], "money"),
                  cost=(cost[option], "money"), per_cost=_FREE if per_cost is None else (per_cost, "plain"))  # fmt: skip

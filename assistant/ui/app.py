@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 from fastapi import FastAPI
 
+from assistant.brief.routes import add_brief_routes
+from assistant.brief.store import Briefs
 from assistant.config import Settings
 from assistant.kb.schema import Lang
 from assistant.service.errors import ApiError
@@ -15,11 +17,12 @@ from assistant.service.security import RateLimiter
 from assistant.ui.access import LOGINS_PER_MINUTE, LimitLogins, describe, web_auth
 from assistant.ui.browser import BrowserBinding, IssueBrowserCookie, browser_secret
 from assistant.ui.calculators_tab import CalculatorsTab
-from assistant.ui.chat import ChatTab, open_session, restore
+from assistant.ui.chat import ChatTab
+from assistant.ui.turns import open_session, restore
 from assistant.ui.conversations import ConversationsPanel, listing
 from assistant.ui.i18n import BROWSER_LANG_JS, LANG_CHOICES, Labels, normalize_lang, t
 from assistant.ui.knowledge_tab import KnowledgeTab
-from assistant.ui.page_script import PAGE_SCRIPT, REVEAL_JS
+from assistant.ui.page_script import PAGE_LANG_JS, PAGE_SCRIPT, REVEAL_JS
 from assistant.ui.render import esc
 from assistant.ui.session_binding import BindSessionHashes
 from assistant.ui.styles import CSS, PAGE_CSS, theme
@@ -89,6 +92,8 @@ def build_ui(advisor: Advisor, limiter: RateLimiter, binding: BrowserBinding) ->
             updates[labels.components.index(chat.chatbot)]["value"] = history
             listed, ids = listing(advisor.store, web)
             updates[labels.components.index(conversations.radio)].update(listed)
+            for button in conversations.listed[2:]:  # rename and delete: only for a stored conversation
+                updates[labels.components.index(button)]["interactive"] = web.session_id in ids
             return [web, history, turns, ids, chosen, *updates, chosen]
 
         def relabel(chosen: Lang) -> list[Any]:
@@ -101,8 +106,8 @@ def build_ui(advisor: Advisor, limiter: RateLimiter, binding: BrowserBinding) ->
             [chat.web, chat.shown, chat.turns, conversations.ids, lang, *outputs],
             js=f"(saved) => [saved || ({BROWSER_LANG_JS})]",
             api_name=False,
-        ).then(None, js=REVEAL_JS).then(knowledge.browse, knowledge.inputs, knowledge.outputs, api_name=False)
-        lang.input(relabel, lang, outputs, api_name=False).then(
+        ).then(None, lang, js=REVEAL_JS).then(knowledge.browse, knowledge.inputs, knowledge.outputs, api_name=False)
+        lang.input(relabel, lang, outputs, api_name=False).then(None, lang, js=PAGE_LANG_JS).then(
             knowledge.browse, knowledge.inputs, knowledge.outputs, api_name=False
         )
     return demo
@@ -125,13 +130,15 @@ def mount_ui(
     async def no_uploads() -> None:
         raise ApiError(403, "The web chat takes no uploads.", code="uploads_disabled")
 
+    add_brief_routes(app, Briefs(advisor.store), path.rstrip("/"))
+
     mode, auth = web_auth(settings)
     log.info(describe(mode))
     logins = RateLimiter(LOGINS_PER_MINUTE, LOGINS_PER_MINUTE, settings.redis_url)
     app.add_middleware(LimitLogins, limiter=logins)
     app.add_middleware(BindSessionHashes, binding=binding, max_body=settings.max_body_bytes,
                        functions=lambda index: index in blocks.fns)
-    app.add_middleware(IssueBrowserCookie, binding=binding, skip=("/api/", "/v1/", "/channels/", "/healthz", "/readyz", "/metrics"))
+    app.add_middleware(IssueBrowserCookie, binding=binding, skip=("/api/", "/v1/", "/channels/", "/healthz", "/readyz", "/metrics", "/brief/"))
     return gr.mount_gradio_app(app, blocks, path=path, auth=auth, **page_options())
 
 

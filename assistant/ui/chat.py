@@ -1,181 +1,52 @@
-"""The Chat tab: streaming answers with tool thoughts and source chips, feedback, and restored history."""
+"""The Chat tab: streaming answers with a folded row of what was done, source cards, Stop, Retry,
+editing the last question, suggested follow-ups, feedback and sharing a brief."""
 
 from __future__ import annotations
 
-import itertools
 import logging
-import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
-from pydantic import BaseModel
 
-from assistant.answer import Answer, AnswerEvent, InvalidInput, TextEvent, ToolCall, ToolEvent
+from assistant.answer import InvalidInput
+from assistant.brief.content import build_brief
+from assistant.brief.store import Briefs
 from assistant.kb.schema import Lang
 from assistant.service import metrics
 from assistant.service.security import RateLimiter
-from assistant.store import Feedback, Store, StoredMessage
+from assistant.store import Feedback, Store
 from assistant.text import without_surrogates
+from assistant.ui.answer_html import share_panel
 from assistant.ui.browser import BrowserBinding
-from assistant.ui.i18n import EXAMPLES, Labels, t
-from assistant.ui.render import answer_content, md_text, notice, plain_text, thought
+from assistant.ui.i18n import Labels, t
+from assistant.ui.render import notice
+from assistant.ui.turns import (
+    History,
+    Stopped,
+    TurnRecord,
+    WebSession,
+    example_text,
+    examples,
+    role_of,
+    client_of,
+    open_session,
+    restore,
+    stream_turn,
+    turn_of,
+)
 
 if TYPE_CHECKING:
     from assistant.advisor import Advisor
 
 log = logging.getLogger(__name__)
 
-History = list[dict[str, Any] | gr.ChatMessage]
 
-
-class WebSession(BaseModel):
-    """The page's conversation, kept on the server (`gr.State`): the page never sends it."""
-
-    owner: str
-    """`web:user:<name>` when signed in, `web:<browser id>` from the signed cookie, or
-    `web:tab:<random>` for a client without either."""
-    session_id: str
-
-
-def owner_of(binding: BrowserBinding, request: gr.Request | None) -> str | None:
-    """Whose conversations a request sees: the signed-in user's (`web:user:<name>`, when the chat
-    needs a login: another user of the same browser sees their own), else the browser's, by its
-    signed cookie; None without either."""
-    username = getattr(request, "username", None)
-    if username:
-        return f"web:user:{username}"
-    return binding.owner(request.headers.get("cookie") if request is not None else None)
-
-
-def open_session(store: Store, binding: BrowserBinding, request: gr.Request | None) -> WebSession:
-    """The user's or browser's latest conversation (a new one when it has none)."""
-    owner = owner_of(binding, request)
-    if owner is None:
-        return WebSession(owner=f"web:tab:{Store.new_session_id()}", session_id=Store.new_session_id())
-    return WebSession(owner=owner, session_id=store.latest_session(owner) or Store.new_session_id())
-
-
-def client_of(request: gr.Request | None) -> str:
-    """The rate limiter's name for the caller, as the API names a caller without a key."""
-    host = getattr(getattr(request, "client", None), "host", None)
-    return f"ip:{host or 'unknown'}"
-
-
-class TurnRecord(BaseModel):
-    """What a rating of one answer needs to be stored with."""
-
-    question: str
-    answer: str
-    citations: list[str]
-    provider: str
-
-
-def _examples(lang: Lang) -> list[dict[str, str]]:
-    """The example questions, those in the interface language first."""
-    first = [q for q in EXAMPLES if (any("\u4e00" <= ch <= "\u9fff" for ch in q)) == (lang == "zh")]
-    return [{"text": q} for q in first + [q for q in EXAMPLES if q not in first]]
-
-
-def _example_text(event: gr.SelectData) -> str:
-    return event.value["text"]
-
-
-def _role(message: dict[str, Any] | gr.ChatMessage) -> str:
-    return message.role if isinstance(message, gr.ChatMessage) else message["role"]
-
-
-def turn_of(history: History, index: int) -> int:
-    """The turn (0-based) that the message at `index` belongs to: user messages before it, minus one."""
-    return sum(1 for m in history[: index + 1] if _role(m) == "user") - 1
-
-
-def restore(advisor: Advisor, rows: list[StoredMessage]) -> tuple[History, list[TurnRecord]]:
-    """Stored turns as chat messages (thoughts, answer, chips) and the records feedback needs."""
-    history: History = []
-    records: list[TurnRecord] = []
-    question = ""
-    for row in rows:
-        if row.role == "user":
-            question = row.content
-            history.append(gr.ChatMessage(role="user", content=plain_text(row.content)))
-            continue
-        lang: Lang = row.meta.get("lang", "en")
-        ids = [i for i in row.meta.get("citations", []) if i in advisor.kb]
-        calls = [ToolCall.model_validate(call) for call in row.meta.get("tool_calls", [])]
-        answer = Answer(
-            answer=row.content,
-            details=row.meta.get("details", ""),
-            act=row.meta.get("act"),
-            lang=lang,
-            provider=row.meta.get("provider", ""),
-            citations=[advisor.citation(i, lang, set(ids), row.content) for i in ids],
-            tool_calls=calls,
-            warnings=row.meta.get("warnings", []),
-        )
-        history += [thought(call, lang, done=True) for call in calls]
-        history.append(gr.ChatMessage(role="assistant", content=answer_content(answer)))
-        records.append(TurnRecord(question=question, answer=row.content, citations=ids, provider=answer.provider))
-    return history, records
-
-
-_PIECE = re.compile(r".+?(?:[。！？；，、!?;,:](?!\d)|\s|$)", re.DOTALL)
-_PIECE_CHARS = 24
-
-
-def text_pieces(delta: str) -> Iterator[str]:
-    """`delta` in pieces of about `_PIECE_CHARS` characters, broken after a space or punctuation,
-    so a long chunk still appears progressively."""
-    piece = ""
-    for part in _PIECE.findall(delta):
-        piece += part
-        if len(piece) >= _PIECE_CHARS:
-            yield piece
-            piece = ""
-    if piece:
-        yield piece
-
-
-def stream_turn(
-    advisor: Advisor, message: str, history: History, web: WebSession, lang: Lang
-) -> Iterator[tuple[History, Answer | None]]:
-    """Run one question through the Advisor, yielding the growing history and finally the Answer.
-
-    Raises InvalidInput before anything is shown when the message cannot be sent.
-    """
-    events = advisor.stream(message, session_id=web.session_id, owner=web.owner)
-    first = next(events)  # the Advisor validates the input before its first event
-    history = [*history, gr.ChatMessage(role="user", content=plain_text(message.strip()))]
-    slots: dict[str, int] = {}
-    text_slot: int | None = None
-    streamed = ""
-    for event in itertools.chain([first], events):
-        if isinstance(event, ToolEvent):
-            call: ToolCall = event.call
-            rendered = thought(call, lang, done=event.type == "tool_end")
-            if call.id in slots:
-                history[slots[call.id]] = rendered
-            else:
-                slots[call.id] = len(history)
-                history.append(rendered)
-        elif isinstance(event, TextEvent):
-            if text_slot is None:
-                text_slot = len(history)
-                history.append(gr.ChatMessage(role="assistant", content=""))
-            for piece in text_pieces(event.delta):  # a model's deltas are small; the offline engine's are paragraphs
-                streamed += piece
-                history[text_slot] = gr.ChatMessage(role="assistant", content=md_text(streamed))
-                yield list(history), None
-            continue
-        elif isinstance(event, AnswerEvent):
-            final = gr.ChatMessage(role="assistant", content=answer_content(event.answer))
-            if text_slot is None:
-                history.append(final)
-            else:
-                history[text_slot] = final
-            yield history, event.answer
-            return
-        yield list(history), None  # a snapshot: later events replace thoughts in place
+BUSY_JS = "(...inputs) => { document.body.classList.add('tk-busy'); return inputs; }"
+"""Runs in the page as an answer starts: Send gives way to Stop (styles.py)."""
+IDLE_JS = "(...inputs) => { document.body.classList.remove('tk-busy'); return inputs; }"
+"""Runs as an answer ends or is stopped: Send is back (the inputs pass through)."""
 
 
 class ChatTab:
@@ -192,10 +63,13 @@ class ChatTab:
         self.web = gr.State(None)
         self.shown = gr.State([])
         self.turns = gr.State([])
+        self._stops: set[str] = set()
+        """Conversations whose reader pressed Stop while their answer was written."""
+        self._stops_lock = threading.Lock()
         pending = gr.State(None)
         self.chatbot = labels.make(
             gr.Chatbot,
-            {"label": "chat.label", "placeholder": "chat.placeholder", "examples": _examples},
+            {"label": "chat.label", "placeholder": "chat.placeholder", "examples": examples},
             elem_id="tk-chat",
             show_label=False,
             height=None,  # styles.py sizes it to the screen
@@ -203,6 +77,7 @@ class ChatTab:
             latex_delimiters=[],
             buttons=["copy"],  # per message; the whole conversation would copy tool rows too
             feedback_options=("Like", "Dislike"),
+            editable="user",  # styles.py offers it on the last question only
         )
         notice_box = gr.HTML("", elem_id="tk-notice")
         with gr.Row(elem_id="tk-input-row"):
@@ -218,6 +93,7 @@ class ChatTab:
                 autofocus=True,
             )
             send = labels.make(gr.Button, {"value": "chat.send"}, variant="primary", elem_id="tk-send", scale=1, min_width=88)
+            stop = labels.make(gr.Button, {"value": "chat.stop"}, variant="stop", elem_id="tk-stop", scale=1, min_width=88)
         with gr.Group(visible=False, elem_id="tk-feedback") as feedback_panel:
             prompt = gr.Markdown()
             comment = labels.make(
@@ -233,21 +109,23 @@ class ChatTab:
                 )
                 cancel = labels.make(gr.Button, {"value": "feedback.cancel"}, size="sm", elem_id="tk-feedback-cancel")
 
-        run = dict(
-            fn=self.respond,
-            inputs=[self.textbox, lang, self.turns, self.web, self.shown],
-            outputs=[self.chatbot, self.textbox, notice_box, self.turns, self.web, self.shown],
-            show_progress="minimal",
-            concurrency_limit=4,
-            concurrency_id="chat",
-        )
-        self.answered = [
-            gr.on([self.textbox.submit, send.click], api_name="chat", **run),
-            self.chatbot.example_select(_example_text, None, self.textbox, api_name=False).then(**run, api_name=False),
+        outputs = [self.chatbot, self.textbox, notice_box, self.turns, self.web, self.shown]
+        common = dict(outputs=outputs, show_progress="minimal", concurrency_limit=4, concurrency_id="chat", js=BUSY_JS)
+        state = [lang, self.turns, self.web, self.shown]
+        asked = [
+            gr.on([self.textbox.submit, send.click], self.respond, [self.textbox, *state], api_name="chat", **common),
+            self.chatbot.example_select(example_text, None, self.textbox, api_name=False).then(
+                self.respond, [self.textbox, *state], api_name=False, **common),
+            self.chatbot.option_select(self.respond_to_option, state, api_name=False, **common),
+            self.chatbot.retry(self.regenerate, state, api_name=False, **common),
+            self.chatbot.edit(self.edit_last, state, api_name=False, **common),
         ]
+        self.answered = [event.then(None, js=IDLE_JS) for event in asked]
         """The events that end with an answer (the conversation list follows them)."""
+        stop.click(self.stop, self.web, None, js=IDLE_JS, api_name=False, concurrency_limit=None)
         self.notice_box = notice_box
         self.feedback_panel = feedback_panel
+        self._share_wiring(labels, lang, notice_box)
         self.chatbot.like(
             self.open_feedback,
             [lang, self.turns, self.web, self.shown],
@@ -261,6 +139,101 @@ class ChatTab:
             api_name=False,
         )
         cancel.click(lambda: (None, gr.update(visible=False)), None, [pending, feedback_panel], api_name=False)
+
+    def _share_wiring(self, labels: Labels, lang: gr.Radio, notice_box: gr.HTML) -> None:
+        """A "Share" button under an answer (page_script.py) puts its message id in a hidden box and
+        presses a hidden button; the panel that opens gives the link, the PDF and "stop sharing"."""
+        token = gr.State(None)
+        with gr.Row(elem_id="tk-share-hidden"):
+            message_id = gr.Textbox(elem_id="tk-share-id", show_label=False, container=False)
+            go = gr.Button("share", elem_id="tk-share-go")
+        with gr.Group(visible=False, elem_id="tk-share") as panel:
+            shown = gr.HTML("", elem_id="tk-share-panel")
+            with gr.Row():
+                revoke = labels.make(gr.Button, {"value": "share.revoke"}, size="sm", variant="stop", elem_id="tk-share-revoke")
+                close = labels.make(gr.Button, {"value": "share.close"}, size="sm", elem_id="tk-share-close")
+        go.click(self.share, [message_id, self.web, lang], [token, panel, shown, notice_box], api_name=False)
+        revoke.click(self.revoke, [token, self.web, lang], [token, panel, notice_box], api_name=False)
+        close.click(lambda: gr.update(visible=False), None, panel, api_name=False)
+
+    def share(self, message_id: str, web: WebSession | None, lang: Lang, request: gr.Request) -> tuple[Any, ...]:
+        """Make a read-only brief of one of this browser's answers; the panel shows its link."""
+        if not self.allowed(request):
+            return None, gr.update(visible=False), "", notice(t("notice.rate_limited", lang).format(seconds=1), "error")
+        located = self.advisor.store.message((message_id or "").strip()) if web is not None else None
+        if located is None or web is None or located.owner != web.owner or located.message.role != "assistant":
+            return None, gr.update(visible=False), "", notice(t("share.failed", lang), "error")
+        rows = self.advisor.store.history(located.session_id)
+        at = next((i for i, row in enumerate(rows) if row.id == located.message.id), 0)
+        typed = next((row.meta.get("typed") for row in reversed(rows[:at]) if row.role == "user"), None)
+        brief = build_brief(located, self.advisor.citation, lambda entry_id: entry_id in self.advisor.kb, question=typed or "")
+        token = Briefs(self.advisor.store).share(brief, owner=web.owner, session_id=located.session_id, message_id=message_id)
+        return token, gr.update(visible=True), share_panel(token, brief.lang), ""
+
+    def revoke(self, token: str | None, web: WebSession | None, lang: Lang) -> tuple[Any, ...]:  # never rate-limited: stopping a share always works
+        """Stop sharing the brief the panel shows: its link opens nothing from now on."""
+        if token and web is not None:
+            Briefs(self.advisor.store).revoke(token, web.owner)
+        return None, gr.update(visible=False), notice(t("share.revoked", lang), "info")
+
+    def stop(self, web: WebSession | None) -> None:
+        """Stop pressed: the answer being written for this conversation ends at its next piece."""
+        if web is not None:
+            with self._stops_lock:
+                self._stops.add(web.session_id)
+
+    def _stopping(self, web: WebSession) -> Callable[[], bool]:
+        with self._stops_lock:
+            self._stops.discard(web.session_id)  # a Stop pressed after an earlier answer ended is spent
+        return lambda: web.session_id in self._stops
+
+    def respond_to_option(
+        self, lang: Lang, turns: list[TurnRecord], web: WebSession | None, shown: History, request: gr.Request,
+        data: gr.SelectData,
+    ) -> Iterator[tuple[Any, ...]]:
+        """A suggested follow-up was clicked: ask it."""
+        value = data.value
+        question = value.get("value") or value.get("text", "") if isinstance(value, dict) else str(value or "")
+        yield from self.respond(question, lang, turns, web, shown, request)
+
+    def regenerate(
+        self, lang: Lang, turns: list[TurnRecord], web: WebSession | None, shown: History, request: gr.Request,
+        data: gr.RetryData,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Ask the last question again, in place of its answer."""
+        yield from self._redo(None, lang, turns, web, shown, request)
+
+    def edit_last(
+        self, lang: Lang, turns: list[TurnRecord], web: WebSession | None, shown: History, request: gr.Request,
+        data: gr.EditData,
+    ) -> Iterator[tuple[Any, ...]]:
+        """The last question was edited: ask the new text in place of the old turn. An earlier
+        question cannot be changed (the answers after it were built on it)."""
+        users = [i for i, message in enumerate(shown or []) if role_of(message) == "user"]
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        if not users or index != users[-1]:
+            yield shown, gr.skip(), notice(t("notice.edit_last_only", lang), "info"), turns, web, shown
+            return
+        yield from self._redo(str(data.value or ""), lang, turns, web, shown, request)
+
+    def _redo(
+        self, question: str | None, lang: Lang, turns: list[TurnRecord], web: WebSession | None, shown: History,
+        request: gr.Request,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Replace the last turn with the answer to `question` (None: the same question again)."""
+        users = [i for i, message in enumerate(shown or []) if role_of(message) == "user"]
+        if web is None or not users or not turns:
+            yield shown, gr.skip(), "", turns, web, shown
+            return
+        question = question if question is not None else turns[-1].question
+        if not question.strip():
+            yield shown, gr.skip(), notice(t("notice.empty_edit", lang), "error"), turns, web, shown
+            return
+        if not self.advisor.store.drop_last_turn(web.session_id, web.owner):
+            yield shown, gr.skip(), notice(t("notice.error", lang), "error"), turns, web, shown
+            return
+        kept = shown[: users[-1]]
+        yield from self.respond(question, lang, turns[:-1], web, kept, request)
 
     def respond(
         self,
@@ -281,6 +254,8 @@ class ChatTab:
         try:
             with metrics.answering("web"):
                 yield from self._stream(message, lang, turns, web, shown)
+        except Stopped:  # the unfinished reply goes (it was not stored); the question is back in the box
+            yield shown, message, notice(t("notice.stopped", lang), "info"), turns, web, shown
         except InvalidInput as exc:
             yield shown, message, notice(exc.messages[lang], "error"), turns, web, shown
         except Exception:
@@ -290,8 +265,8 @@ class ChatTab:
     def _stream(
         self, message: str, lang: Lang, turns: list[TurnRecord], web: WebSession, shown: History
     ) -> Iterator[tuple[Any, ...]]:
-        """The answer's snapshots as outputs of `respond`."""
-        for history, answer in stream_turn(self.advisor, message or "", shown or [], web, lang):
+        """The answer's snapshots as outputs of `respond` (raises `Stopped` when Stop was pressed)."""
+        for history, answer in stream_turn(self.advisor, message, shown or [], web, lang, self._stopping(web)):
             if answer is None:
                 yield history, "", "", turns, web, gr.skip()
                 continue

@@ -86,3 +86,41 @@ def in_viewport(page: Page, selector: str) -> bool:
            return r.width > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; }""",
         selector,
     )
+
+
+SIZES = {"desktop": DESKTOP, "phone": PHONE, "narrow": NARROW}
+LOCALES = ("zh-CN", "en-US")
+QUESTIONS = {
+    "zh-CN": "我的视频20万播放，GPM 12，能卖多少？",
+    "en-US": "Will my account get throttled for AI videos?",
+}
+
+
+def open_at(open_page: Callable[..., Page], url: str, size: str, locale: str, **options: object) -> Page:
+    """The app at one of the three sizes, in one language; phones get touch (taps, not clicks)."""
+    touch = {"has_touch": True, "is_mobile": True} if size != "desktop" else {}
+    return open_page(url, viewport=SIZES[size], locale=locale, **touch, **options)
+
+
+def press(page: Page, locator: Locator) -> None:
+    """Tap on a touch screen, click elsewhere."""
+    if page.evaluate("navigator.maxTouchPoints > 0"):
+        locator.tap()
+    else:
+        locator.click()
+
+
+def rect(locator: Locator) -> dict[str, float]:
+    box = locator.bounding_box()
+    assert box is not None, "not laid out"
+    return box
+
+
+def overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+def reader_scrolls(page: Page) -> None:
+    """The reader takes over the chat's scrolling (as a wheel or a swipe does), so the page stops
+    keeping the latest question at the top and an element can be scrolled to."""
+    page.locator("#tk-chat .bubble-wrap").dispatch_event("wheel")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from assistant.advisor import Advisor
 from assistant.answer import Answer
 from assistant.tools.calculators import CALCULATORS
-from assistant.ui.copy import copy_text, plain
-from assistant.ui.render import answer_content
+from assistant.plain_text import answer_text as copy_text, plain
+from assistant.ui.answer_html import answer_content
 from test_ui_render import citation
 
 
@@ -25,8 +25,8 @@ def test_copy_text_is_the_reply_then_numbered_sources_with_urls() -> None:
     )
     assert copy_text(answer) == (
         "No. Insiders say so [1], the rule says otherwise [2].\n\nSources:\n"
-        "1. AI video GPM of 10-16 (insider claim, unverified) https://www.tt123.com/t/cFV3tD6l\n"
-        "2. Official rule (insider claim, unverified) TikTok"
+        "1. AI video GPM of 10-16 (insider claim, unverified; TT123, 2026-01-18) https://www.tt123.com/t/cFV3tD6l\n"
+        "2. Official rule (insider claim, unverified; TikTok, 2026-01-18)"
     )
     assert '<pre class="tk-copy" aria-hidden="true">No. Insiders say so [1], the rule says otherwise [2].\n\nSources:\n1. ' in answer_content(answer)
 
