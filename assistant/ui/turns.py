@@ -219,8 +219,8 @@ def stream_turn(
             continue
         elif isinstance(event, AnswerEvent):
             answer = event.answer
-            if tools_slot is not None:
-                history[tools_slot] = tools_row(answer.tool_calls or list(calls.values()), lang, done=True)
+            if tools_slot is not None:  # in the answer's language, as a reload shows it
+                history[tools_slot] = tools_row(answer.tool_calls or list(calls.values()), answer.lang, done=True)
             final = answer_message(advisor, answer, last=True)
             if text_slot is None:
                 history.append(final)
