@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.advisor import Advisor
@@ -32,6 +34,9 @@ def test_a_brief_holds_the_question_verdict_numbers_sources_and_disputes(advisor
     disputed = {frozenset((c.id, o)) for c in answer.citations for o in c.contradicted_by}
     assert len(brief.disputed) == len(disputed)
     assert not [c.id for c in answer.citations if c.id in brief.model_dump_json()]  # numbered, no entry ids
+    words = [brief.question, brief.verdict, *brief.reply, *brief.disputed,
+             *(w for c in brief.calculations for w in (c.headline, *c.lines, *c.assumed, *(f"{a} {b}" for a, b in c.given)))]
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", " ".join(words))  # no calculator or field names
 
 
 def test_the_page_escapes_everything_and_the_pdf_embeds_a_chinese_font(advisor: Advisor) -> None:

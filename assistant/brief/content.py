@@ -16,6 +16,7 @@ from assistant.plain_text import numbered, plain
 from assistant.store import LocatedMessage
 from assistant.tools.calc_base import field_meta
 from assistant.tools.calculators import CALCULATORS
+from assistant.tools.names import without_code_names
 
 CiteFn = Callable[[str, Lang, set[str], str], Citation]
 
@@ -67,9 +68,11 @@ def _calculation(call: Mapping[str, Any], lang: Lang) -> BriefCalculation | None
     given = [((field_meta(model, field, "label") or {lang: field})[lang], str(value))
              for field, value in (call.get("args") or {}).items() if field in model.model_fields and field != "currency"]
     steps = result.get("steps", {})
-    lines = [str(line) for line in (steps.get(lang, []) if isinstance(steps, Mapping) else [])]
-    assumed = [_in_lang(a.get("note", ""), lang) for a in result.get("assumptions", []) if isinstance(a, Mapping)]
-    return BriefCalculation(headline=_in_lang(result["headline"], lang), given=given, lines=lines, assumed=assumed)
+    lines = [without_code_names(str(line), lang) for line in (steps.get(lang, []) if isinstance(steps, Mapping) else [])]
+    assumed = [without_code_names(_in_lang(a.get("note", ""), lang), lang) for a in result.get("assumptions", [])
+               if isinstance(a, Mapping)]
+    headline = without_code_names(_in_lang(result["headline"], lang), lang)
+    return BriefCalculation(headline=headline, given=given, lines=lines, assumed=assumed)
 
 
 def _disputes(citations: list[Citation], lang: Lang) -> list[str]:
@@ -99,7 +102,8 @@ def build_brief(located: LocatedMessage, cite: CiteFn, known: Callable[[str], bo
     lang: Lang = meta.get("lang", "en")
     ids = [i for i in meta.get("citations", []) if known(i)]
     citations = [cite(i, lang, set(ids), message.content) for i in ids]
-    paragraphs = [p.strip() for p in plain(numbered(message.content, citations)).split("\n\n") if p.strip()]
+    reply = without_code_names(plain(numbered(message.content, citations)), lang)
+    paragraphs = [p.strip() for p in reply.split("\n\n") if p.strip()]
     calculations = [c for c in (_calculation(call, lang) for call in meta.get("tool_calls", [])) if c is not None]
     sources = [BriefSource(number=n, title=c.title, evidence=c.evidence, evidence_label=c.evidence_label, publisher=c.publisher,
                            date=c.date, url=c.url, stale=c.stale) for n, c in enumerate(citations, 1)]

@@ -15,7 +15,8 @@ from assistant.engine.prompts import FALLBACK_WARNING, IGNORED_INSTRUCTION, UNGR
 from assistant.kb.schema import Lang
 from assistant.plain_text import answer_text
 from assistant.ui.i18n import t
-from assistant.ui.render import badge, date_text, esc, flags, link, md_text, notice, without_code_names
+from assistant.tools.names import without_code_names
+from assistant.ui.render import badge, date_text, esc, flags, link, md_text, notice
 
 _KNOWN_WARNINGS = (
     (FALLBACK_WARNING.split("{")[0], "notice.fallback"),

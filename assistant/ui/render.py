@@ -8,61 +8,26 @@ chat and the knowledge browser never render someone else's markup.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
-import re
 from collections.abc import Callable, Iterable
 from typing import Literal
 
-from assistant.engine.text import without_asides
 from assistant.kb.schema import Entry, Evidence, Lang
-from assistant.tools.calc_base import Assumption, CalcResult, field_meta
+from assistant.tools.calc_base import Assumption, CalcResult
 from assistant.tools.calculators import CALCULATORS
+from assistant.tools.names import calculator_label, field_label, without_code_names
 from assistant.ui.i18n import STRINGS, evidence_badge, t
 from assistant.ui.kb_labels import market_label, topic_label
 
 NoticeLevel = Literal["info", "warning", "error"]
 
 
-@functools.cache
-def field_labels() -> dict[str, dict[str, str]]:
-    """Every calculator input's label in both languages, by field name (`creator_gpm` → 达人视频GPM)."""
-    labels: dict[str, dict[str, str]] = {}
-    for calculator in CALCULATORS.values():
-        for name in calculator.input_model.model_fields:
-            label = field_meta(calculator.input_model, name, "label")
-            if label:
-                labels.setdefault(name, label)
-    return labels
-
-
-def field_label(name: str, lang: Lang) -> str:
-    """A calculator field as the seller reads it; an unknown name is returned as it is."""
-    label = field_labels().get(name)
-    return label[lang] if label else name
-
-
 def tool_label(name: str, lang: Lang) -> str:
-    """What a tool does, in the reader's words ("播放量能带来多少GMV"), never its internal name."""
+    """What a tool does, in the reader's words ("播放量能带来多少GMV", "查资料"), never its internal name."""
     if name in CALCULATORS:
-        return re.split(r"，|, ", without_asides(CALCULATORS[name].description[lang]))[0]
+        return calculator_label(name, lang)
     key = f"tool.name.{name}"
     return t(key, lang) if key in STRINGS else t("tool.name.other", lang)
-
-
-def without_code_names(text: str, lang: Lang) -> str:
-    """`text` with calculator and field names (`creator_gpm`, risk_adjusted_return) as the seller's
-    words. Names in backticks are always replaced; bare ones only when they hold an underscore, so
-    no ordinary word is touched."""
-    for name in CALCULATORS:
-        text = text.replace(f"`{name}`", tool_label(name, lang))
-        if "_" in name:
-            text = text.replace(name, tool_label(name, lang))
-    for name in field_labels():
-        text = text.replace(f"`{name}`", field_label(name, lang))
-        if "_" in name:
-            text = text.replace(name, field_label(name, lang))
-    return text
 
 
 def esc(text: object) -> str:
