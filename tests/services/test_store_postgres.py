@@ -62,10 +62,10 @@ def test_upgrade_migrates_an_empty_database_once_even_when_started_together(post
     runs = [subprocess.Popen([TK, "db", "upgrade"], env=env, stdout=subprocess.PIPE, text=True) for _ in range(3)]
     outputs = [run.communicate(timeout=120)[0] for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0]
-    assert sum("empty -> 0003" in out for out in outputs) >= 1, outputs
+    assert sum("empty -> 0004" in out for out in outputs) >= 1, outputs
     store = Store(url)
-    assert current_revision(store.engine) == "0003"
-    assert subprocess.run([TK, "db", "upgrade"], env=env, capture_output=True, text=True).stdout.strip() == "database schema: up to date (0003)"
+    assert current_revision(store.engine) == "0004"
+    assert subprocess.run([TK, "db", "upgrade"], env=env, capture_output=True, text=True).stdout.strip() == "database schema: up to date (0004)"
 
 
 def test_a_stopped_database_gives_a_clear_error_fast_and_recovers(postgres: Postgres) -> None:
