@@ -1,0 +1,94 @@
+"""Cold start of the terminal commands: `tk-advisor ask` and `tk-advisor search`, each a fresh process.
+
+Each command runs 5 times (after one untimed run that compiles the bytecode and fills jieba's cache)
+in this checkout; with `--against REF` the same commands run, interleaved, in a temporary worktree of
+that git ref, with the same Python and packages: a baseline measured in the same run. Every checkout
+gets its own data directory, indexed before timing (the index is not part of a cold start).
+Prints min/median/max wall time per command and checkout, and the goals (ask <= 1.5 s, search <= 1 s).
+Run: .venv/bin/python benchmarks/cli_cold_start.py [--against main] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = {
+    "ask": ["ask", "视频带来100万播放，GPM 12美元，能有多少GMV？"],
+    "search": ["search", "AI生成的视频要怎么标注？"],
+}
+GOALS = {"ask": 1.5, "search": 1.0}
+
+
+def _env(checkout: Path, data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TK_", "OPENAI_"))}
+    env.update(PYTHONPATH=str(checkout), TK_DATA_DIR=str(data_dir), TK_PROVIDER="offline", HF_HUB_OFFLINE="1",
+               ANONYMIZED_TELEMETRY="False", GRADIO_ANALYTICS_ENABLED="False")
+    return env
+
+
+def _run(checkout: Path, data_dir: Path, args: list[str]) -> float:
+    """Seconds from starting `tk-advisor ARGS` in `checkout` to its exit; a failure stops the benchmark."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=checkout, env=_env(checkout, data_dir),
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{checkout}: tk-advisor {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def _prepare(checkout: Path, data_dir: Path) -> None:
+    """Index, and check that the checkout's own code is what runs."""
+    probe = subprocess.run([sys.executable, "-c", "import assistant; print(assistant.__file__)"], cwd=checkout,
+                           env=_env(checkout, data_dir), capture_output=True, text=True, check=True)
+    if not Path(probe.stdout.strip()).is_relative_to(checkout):
+        raise SystemExit(f"{checkout}: imports assistant from {probe.stdout.strip()}")
+    _run(checkout, data_dir, ["index"])
+    for args in COMMANDS.values():
+        _run(checkout, data_dir, args)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", metavar="REF", help="also time this git ref (a temporary worktree) as the baseline")
+    parser.add_argument("--runs", type=int, default=5)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="tk-cli-cold-") as tmp:
+        checkouts = {"this checkout": ROOT}
+        if options.against:
+            baseline = Path(tmp) / "baseline"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--quiet", "--detach", str(baseline), options.against],
+                           check=True)
+            checkouts = {options.against: baseline, **checkouts}
+        try:
+            data = {name: Path(tmp) / f"data-{i}" for i, name in enumerate(checkouts)}
+            for name, checkout in checkouts.items():
+                _prepare(checkout, data[name])
+            times: dict[tuple[str, str], list[float]] = {}
+            for _ in range(options.runs):  # interleaved, so a change in the machine's load hits every row alike
+                for command, args in COMMANDS.items():
+                    for name, checkout in checkouts.items():
+                        times.setdefault((command, name), []).append(_run(checkout, data[name], args))
+        finally:
+            if options.against:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], check=False)
+    print(f"cold start, {options.runs} runs each, load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"{'command':8} {'checkout':16} {'min s':>6} {'median s':>9} {'max s':>6}  goal")
+    for (command, name), samples in times.items():
+        median = statistics.median(samples)
+        verdict = "met" if median <= GOALS[command] else "NOT met"
+        print(f"{command:8} {name:16} {min(samples):6.2f} {median:9.2f} {max(samples):6.2f}  "
+              f"median <= {GOALS[command]} s: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
