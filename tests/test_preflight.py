@@ -76,4 +76,4 @@ def test_a_busy_port_is_named_before_anything_loads(tmp_path: Path) -> None:
         taken.listen()
         done = serve(tmp_path, TK_PORT=str(taken.getsockname()[1]))
     assert done.returncode == 2 and "TK_PORT" in done.stderr and "in use" in done.stderr and "Traceback" not in done.stderr
-    assert "serving on" not in done.stdout, "refused by the start-up checks, before the knowledge and the models load"
+    assert "loading the knowledge base" not in done.stdout, "refused by the start-up checks, before the knowledge and the models load"
