@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+
 from assistant.advisor import Advisor
 from assistant.answer import Answer
+from assistant.cli import main
 from assistant.tools.calculators import CALCULATORS
 from assistant.plain_text import answer_text as copy_text, plain
 from assistant.ui.answer_html import answer_content
@@ -39,3 +45,22 @@ def test_copy_of_real_answers_has_no_markup_and_no_tool_names(advisor: Advisor) 
         assert not [name for name in [*CALCULATORS, "search_knowledge", "check_policy"] if name in text]
         assert not [c.id for c in answer.citations if c.id in text]
         assert text.splitlines()[-1].startswith(f"{len(answer.citations)}. ")
+
+
+def test_tk_advisor_ask_prints_the_reply_then_numbered_sources(
+    advisor: Advisor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The terminal gets plain text (issue 26: it printed raw Markdown with knowledge ids and no sources)."""
+    question = "我的视频20万播放, GPM 12, 能卖多少?"
+    expected = advisor.ask(question)
+    monkeypatch.setenv("TK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TK_PROVIDER", "offline")
+    assert main(["ask", question]) == 0
+    out = capsys.readouterr().out.strip()
+    reply, _, sources = out.partition("\n\n来源：\n")
+    assert reply and "**" not in reply and "<" not in reply
+    assert not [c.id for c in expected.citations if c.id in out]
+    lines = sources.splitlines()
+    assert len(lines) == len(expected.citations) > 0
+    assert all(line.startswith(f"{n}. ") and re.search(r"\d{4}-\d{2}-\d{2}|未注明日期", line) for n, line in enumerate(lines, 1))
+    assert out == copy_text(expected)  # the same text as the web chat's copy button

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from assistant.store import Store, StoredMessage
+from assistant.store import Store
 from web_support import LOCALES, QUESTIONS, Page, Served, answers, ask, browser_owner, expect, goto, open_at, press, reader_scrolls, wait_until
 
 pytestmark = pytest.mark.browser
@@ -118,22 +118,24 @@ def test_retry_and_editing_the_last_question_replace_the_last_turn(
 def test_suggested_follow_ups_show_under_the_answer_and_ask_when_pressed(
     served: Served, open_page: Callable[..., Page], size: str, locale: str
 ) -> None:
-    """The engine fills `Answer.follow_ups`; until it does, a stored answer carries them here."""
+    """The answer's own follow-ups (Answer.follow_ups, from the engine) are buttons under it, after a
+    reload too; pressing one asks it."""
     page = open_at(open_page, served.url, size, locale)
     ask(page, QUESTIONS[locale])
     store = Store(served.settings.sqlite_path)
     (session,) = [s.session_id for s in store.sessions(browser_owner(page))]
-    rows = store.history(session)
-    suggestions = (["那如果GPM是20呢？", "换成50万播放呢？"] if locale == "zh-CN"
-                   else ["What if the GPM were 20?", "How do I appeal a throttled account?"])
-    store.delete_session(session)
-    store.append(session, rows[0], StoredMessage(role="assistant", content=rows[1].content, id=rows[1].id,
-                                                  meta={**rows[1].meta, "follow_ups": suggestions}), owner=browser_owner(page))
-    goto(page, page.url)
+    suggested = store.history(session)[1].meta.get("follow_ups", [])[:3]
+    assert suggested, "the engine suggested nothing under this answer"
     buttons = page.locator("#tk-chat .option")
-    expect(buttons).to_have_count(2)
-    assert [b.strip() for b in buttons.all_inner_texts()] == suggestions
+    for _ in range(2):  # as the answer arrives, and as the stored conversation reloads
+        expect(buttons).to_have_count(len(suggested))
+        assert [b.strip() for b in buttons.all_inner_texts()] == suggested
+        goto(page, page.url)
+        answers(page).first.wait_for()
     reader_scrolls(page)
     press(page, buttons.first)
     answers(page).nth(1).wait_for()
-    expect(page.locator("#tk-chat [data-testid='user']").nth(1)).to_have_text(suggestions[0])
+    expect(page.locator("#tk-chat [data-testid='user']").nth(1)).to_have_text(suggested[0])
+    wait_until(lambda: len(store.history(session)) == 4)
+    asked = store.history(session)[2]
+    assert (asked.meta.get("typed") or asked.content) == suggested[0]  # stored as the button said it
