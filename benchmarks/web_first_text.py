@@ -36,16 +36,17 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 TIME_SEND = """() => new Promise((resolve) => {
-  const reply = () => [...document.querySelectorAll('#tk-chat .bot-row [data-testid="bot"] > .message-content')]
-    .some((e) => e.innerText.trim().length > 0);
+  const reply = () => [...document.querySelectorAll('#tk-chat [data-testid="bot"]')]  // not the folded tool row
+    .map((e) => (e.closest('.thought-group') ? '' : e.innerText.trim())).find((text) => text.length > 0);
   const done = () => document.querySelector('#tk-chat .tk-copy') !== null;  // every final answer carries it
   let first = null;
+  let seen = '';
   const start = performance.now();
   const look = () => {
     const now = performance.now();
-    if (first === null && reply()) first = now - start;
-    if (first !== null && done()) return resolve([first, now - start]);
-    if (now - start > 20000) return resolve([first ?? -1, -1]);
+    if (first === null && (seen = reply() ?? '')) first = now - start;
+    if (first !== null && done()) return resolve([first, now - start, seen.slice(0, 60)]);
+    if (now - start > 20000) return resolve([first ?? -1, -1, seen]);
     requestAnimationFrame(look);
   };
   document.querySelector('#tk-send').click();
@@ -93,12 +94,14 @@ def main() -> int:
                     page.goto(server.url, wait_until="load")
                     page.wait_for_function("document.body.classList.contains('tk-ready')")
                     page.locator("#tk-input textarea").fill(question)
-                    to_text, to_final = page.evaluate(TIME_SEND)
+                    to_text, to_final, seen = page.evaluate(TIME_SEND)
                     context.close()
                     if round_ == 1:
                         if to_text < 0 or to_final < 0:
                             print(f"no answer in 20 s: {question!r}")
                             return 1
+                        if not first:
+                            print(f"first visible text of the first answer: {seen!r}")  # the reply, not a tool row
                         first.append(to_text)
                         full.append(to_final)
             browser.close()
