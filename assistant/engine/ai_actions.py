@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.kb.schema import Bilingual
+from assistant.yaml_fast import safe_load
 
 LEXICON_PATH = Path(__file__).with_name("lexicon") / "ai_actions.yaml"
 DERIVED_QUALIFIERS = frozenset({"light_only", "ai_content", "faceless"})
@@ -100,7 +100,7 @@ class Lexicon(_Strict):
 @functools.cache
 def lexicon() -> Lexicon:
     """The lexicon, read and checked once per process."""
-    return Lexicon.model_validate(yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")))
+    return Lexicon.model_validate(safe_load(LEXICON_PATH.read_text(encoding="utf-8")))
 
 
 def normalize(text: str) -> str:

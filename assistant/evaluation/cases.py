@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from assistant.kb.schema import Lang
+from assistant.yaml_fast import SafeLoader, safe_load
 from assistant.yaml_lines import line_of
 
 CASE_SUFFIXES = (".yaml", ".yml")
@@ -143,8 +144,8 @@ def _load_file(path: Path) -> tuple[list[Case], list[str]]:
     path = _display(path)
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=SafeLoader)
+        data = safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from assistant.evaluation.runner import CaseResult
+from assistant.yaml_fast import safe_load
 
 
 def _rate(passed: int, total: int) -> float:
@@ -200,7 +200,7 @@ def write_scorecard(summary: dict[str, Any], results: Sequence[CaseResult], out_
 
 def load_threshold(path: Path, provider: str) -> float:
     """The minimum pass rate for `provider` from thresholds.yaml; `ValueError` if absent or bad."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = safe_load(path.read_text(encoding="utf-8")) or {}
     value = data.get(provider) if isinstance(data, dict) else None
     if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
         raise ValueError(f"{path}: no pass-rate threshold between 0 and 1 for provider '{provider}'")

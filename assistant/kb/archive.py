@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from assistant.kb.schema import Entry
+from assistant.yaml_fast import safe_load
 
 PAGES_DIR = Path("sources") / "pages"
 """Where the archived pages live, relative to the knowledge directory."""
@@ -55,7 +56,7 @@ def read_page(path: Path) -> ArchivedPage:
     if not raw.startswith("---\n") or len(parts) != 2:
         raise ArchiveError(f"{path}: expected a '---' header, then the passages")
     try:
-        header = yaml.safe_load(parts[0].removeprefix("---\n")) or {}
+        header = safe_load(parts[0].removeprefix("---\n")) or {}
     except yaml.YAMLError as exc:
         raise ArchiveError(f"{path}: header is not valid YAML ({exc})") from None
     if not isinstance(header, dict):

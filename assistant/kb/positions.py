@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.kb.embeddings import encode
 from assistant.terms import Terms
 from assistant.kb.schema import Lang
+from assistant.yaml_fast import safe_load
 
 MARGIN = 0.05
 """A position's best example must beat its best near miss by this cosine."""
@@ -93,7 +93,7 @@ class Positions:
         """Every `*.yaml` list under `directory` (none when it does not exist)."""
         items: list[Position] = []
         for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
-            for data in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            for data in safe_load(path.read_text(encoding="utf-8")) or []:
                 items.append(Position.model_validate(data))
         return cls(items)
 

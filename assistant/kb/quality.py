@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, Field
 
 from assistant.config import PACKAGE_ROOT
 from assistant.kb.retrieve import Retriever
+from assistant.yaml_fast import safe_load
 
 EVAL_SET = PACKAGE_ROOT / "evals" / "retrieval.yaml"
 DEPTH = 10
@@ -28,7 +28,7 @@ class RetrievalCase(BaseModel):
 
 
 def load_cases(path: Path = EVAL_SET) -> list[RetrievalCase]:
-    return [RetrievalCase.model_validate(item) for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    return [RetrievalCase.model_validate(item) for item in safe_load(path.read_text(encoding="utf-8"))]
 
 
 @dataclass(frozen=True)

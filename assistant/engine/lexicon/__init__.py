@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from assistant.terms import Hit, Terms
+from assistant.yaml_fast import safe_load
 
 __all__ = ["Hit", "Lexicon", "Terms", "lexicon", "load", "terms"]
 
 HERE = Path(__file__).parent
 def load(name: str) -> dict[str, Any]:
     """One lexicon file as data."""
-    return yaml.safe_load((HERE / f"{name}.yaml").read_text(encoding="utf-8")) or {}
+    return safe_load((HERE / f"{name}.yaml").read_text(encoding="utf-8")) or {}
 
 
 def terms(name: str, key: str | None = None) -> Terms:

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from assistant.tools.numbers import NumberParseError, find_numbers
+from assistant.yaml_fast import safe_load
 
 CORPUS_DIR = Path(__file__).resolve().parents[3] / "corpus"
 
@@ -173,7 +172,7 @@ def load_splits(corpus_dir: Path = CORPUS_DIR) -> dict[str, Split]:
     path = corpus_dir / "splits.yaml"
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = safe_load(path.read_text(encoding="utf-8")) or {}
     return {batch: split for split, batches in data.items() for batch in (batches or [])}
 
 

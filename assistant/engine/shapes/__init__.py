@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant.yaml_fast import safe_load
+
 
 HERE = Path(__file__).parent
 
@@ -110,7 +111,7 @@ def _shape(data: dict[str, Any]) -> Shape:
 @functools.cache
 def shapes() -> tuple[Shape, ...]:
     """Every shape, in the file's order (earlier wins a tie)."""
-    return tuple(_shape(d) for d in yaml.safe_load((HERE / "shapes.yaml").read_text(encoding="utf-8")))
+    return tuple(_shape(d) for d in safe_load((HERE / "shapes.yaml").read_text(encoding="utf-8")))
 
 
 def by_id(shape_id: str) -> Shape:
