@@ -50,3 +50,24 @@ def test_an_expression_shape_answers_with_its_result_named_and_worked(advisor, s
     assert headline.startswith("**") and call.result["shown"][answer.lang] in headline
     assert worked == f"*{call.result['worked'][answer.lang]}*"
     assert "other figure" not in headline and "其他数字" not in headline
+
+
+@pytest.mark.parametrize("question", [
+    "budget 4k. plan 1: one creator $2,000 flat + samples, plan 2: 200 AI clips at $6, plan 3: 12 UGC at $160. which one",
+    "上个月自己拍的曝光9w gmv 6800刀 ai的曝光30w gmv 2100刀 ai一条4刀做了40条 真人一条200拍了6条 哪个划算",
+])
+def test_figures_that_do_not_fit_one_calculation_are_read_back_not_guessed(advisor, question):
+    """Most of the seller's figures would be left aside by any one calculation: no table of defaults
+    and no half-bound sum; the reply reads the figures back and asks which to work out."""
+    answer = advisor.ask(question)
+    assert not [c for c in answer.tool_calls if c.name not in ("search_knowledge", "check_policy")]
+    assert answer.kind == "clarification"
+    assert ("收到：" if answer.lang == "zh" else "Got it: ") in answer.answer
+
+
+def test_the_figure_asked_for_is_never_asked_back():
+    """"要出多少单才回本" lacks the orders because they are the answer: not "还差一个数：单数"."""
+    reading = read("达人坑位费250刀 佣金15% 客单价30刀 要出多少单才能回本")
+    state = State().after(reading)
+    for solution in solve(reading, state):
+        assert not (solution.binding and any("orders" in ref.roles for ref in solution.binding.missing) and not solution.tangled)

@@ -20,7 +20,7 @@ from assistant.engine.grounding import SEARCH_TOOL, retrieved_ids
 from assistant.engine.lexicon import lexicon
 from assistant.engine.plan import Call, Plan, plan_turn
 from assistant.engine.positions import STANCE_ACTS, correction, stance
-from assistant.engine.readback import as_calculation, data_only, read_back, unused_note
+from assistant.engine.readback import as_calculation, data_only, read_back, tangled, unused_note
 from assistant.engine.reading.reading import Reading
 from assistant.engine.reply import OUT_OF_SCOPE_LINE, Inputs, write_reply
 from assistant.engine.scope import Scope
@@ -157,9 +157,11 @@ class OfflineModel(BaseChatModel):
         reply = parts[0] if len(parts) == 1 else "\n\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1))
         if off_topic and asks:
             reply += "\n\n" + OUT_OF_SCOPE_LINE[lang].format(part=off_topic.rstrip("？?。；;！! "))
-        if asks and all(a["missing"] or a["unsure"] for a in asks):  # only a question back: what was read, one figure
+        if asks and all(a["missing"] or a["unsure"] or a["tangled"] for a in asks):  # only a question back: what was read, one figure
             return mark_kind(AIMessage(reply), "clarification")
         details = compose(lang, evidence, calculations, self.kb.conflicts, reading.text) if evidence or calculations else ""
+        unused = [unused_note(a["unused"], lang) for a in asks if a["calls"] and a["unused"]]  # the reply stays on what was asked
+        details = "\n\n".join(filter(None, [details, *unused]))
         return AIMessage(f"{reply}\n\n{DETAILS_MARKER}\n\n{details}" if details else reply)
 
     def _position(self, position_id: str | None, lang: str, retrieved: frozenset[str]) -> str | None:
@@ -186,13 +188,14 @@ class OfflineModel(BaseChatModel):
             act = "comply"  # a question about a use of AI that a clause rules on plainly gets the ruling
         elif act == "comply" and stance and verdicts <= {"label-required"}:
             act = "decide"  # "can I test with AI first?": no clause restricts it (AI videos need a label anyway)
+        if ask["tangled"]:  # the certain part (a stance) first, then what was read and which figure to work out
+            return f"{stance}\n\n{tangled(ask, lang)}" if stance else tangled(ask, lang)  # type: ignore[arg-type]
         if ask["missing"] or ask["unsure"]:
             return read_back(ask, lang)  # type: ignore[arg-type]
         question = f"{ask['context']} {ask['text']}".strip() if len(reading.asks) > 1 else reading.text
         text = write_reply(Inputs(act, lang, question, entries, own, rulings, self.kb.get, None, retrieved, scope,  # type: ignore[arg-type]
                                   reading.marketplace if len(reading.asks) == 1 else None, share, stance, correction))
-        note = unused_note(ask["unused"], lang) if own else ""  # type: ignore[arg-type]
-        return f"{text}\n\n{note}" if note else text
+        return text
 
     def _data_only(self, reading: Reading, calculations: list[dict[str, Any]], entries: list[Any],
                    rulings: list[dict[str, Any]], retrieved: frozenset[str], scope: Scope, lang: str) -> str:
@@ -238,6 +241,6 @@ def ruled_on(message: ToolMessage) -> list[dict[str, Any]]:
 
 def _asks_back(asks: list[dict[str, Any]]) -> bool:
     """Some question is answered by asking for a figure (nothing needs to be found for that)."""
-    return any(a["missing"] or a["unsure"] for a in asks)
+    return any(a["missing"] or a["unsure"] or a["tangled"] for a in asks)
 
 

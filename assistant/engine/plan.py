@@ -55,6 +55,8 @@ class AskPlan:
     """Index (into the plan's calls) of the search whose hits this question's reply cites."""
     policy: int | None = None
     """Index (into the plan's calls) of this question's `check_policy` call, if it has one."""
+    tangled: bool = False
+    """The figures given don't fit one calculation surely: read them back and ask which one is wanted."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def _ask_plan(solution: Solution, indexes: list[int], search: int, policy: int |
         missing=[ref.roles[0] for ref in binding.missing] if binding and not solution.calls else [],
         unsure=[{"raw": n.raw, "role": ref.roles[0]} for ref, n in binding.unsure] if binding and not solution.calls else [],
         unused=[{"raw": n.raw, "role": n.role} for n in solution.unused],
-        considered=[list(c) for c in solution.considered],
+        considered=[list(c) for c in solution.considered], tangled=solution.tangled,
     )  # fmt: skip
 
 

@@ -23,6 +23,12 @@ ASK_UNSURE: dict[Lang, str] = {
     "zh": "确认一下：{question}？确认后我就算。", "en": "Just to check: {question}? Confirm and I'll work it out.",
 }
 UNUSED: dict[Lang, str] = {"zh": "（没用上：{items}）", "en": "(not used here: {items})"}
+MAX_READ_BACK = 6
+TANGLED: dict[Lang, str] = {
+    "zh": "收到：{items}。这些数放在一起该怎么算我没把握，不想乱算：告诉我先算哪一个（比如某个方案的GMV或单条成本），我马上算。",
+    "en": "Got it: {items}. I can't tell for sure how these fit into one calculation and won't guess: tell me which one to work "
+          "out first (say one option's GMV or cost per video) and I'll do it.",
+}
 DATA_ONLY: dict[Lang, str] = {
     "zh": "收到：{items}。想让我算什么？比如GMV、GPM或多少播放回本。",
     "en": "Got it: {items}. What should I work out: GMV, GPM, or the views to break even?",
@@ -73,6 +79,13 @@ def read_back(ask: dict[str, Any], lang: Lang) -> str:
         return f"{line}{'' if lang == 'zh' else ' '}{ASK_UNSURE[lang].format(question=question)}".strip()
     ask_line = ASK_MISSING[lang].format(name=role_name(missing[0], lang)) if missing else ""
     return f"{line}{'' if lang == 'zh' else ' '}{ask_line}".strip()
+
+
+def tangled(ask: dict[str, Any], lang: Lang) -> str:
+    """For figures that don't fit one calculation surely: what was read, and which to work out first."""
+    figures = [*ask.get("bound", []), *ask.get("unused", [])]
+    shown = _items(figures[:MAX_READ_BACK], lang) + ("…" if len(figures) > MAX_READ_BACK else "")
+    return TANGLED[lang].format(items=shown)
 
 
 def unused_note(figures: list[dict[str, str]], lang: Lang) -> str:

@@ -316,8 +316,7 @@ def compare_content_options(args: CompareContentInput, defaults: Defaults) -> Ca
         figures[f"{option}_rank"] = float(rank)
     figures["creator_to_ai_cost"] = ratio(cost["creator"], ai_cost)
     figures["original_to_ai_cost"] = ratio(original_cost, ai_cost)
-    led.step("AI视频成本没有计入限流和封号风险：用 risk_adjusted_return 估算",
-             "The AI cost leaves out throttling and account risk: estimate it with risk_adjusted_return")  # fmt: skip
+    led.step("这里没算AI视频被限流、封号的风险。", "This leaves out the risk of AI videos being throttled or the account lost.")  # fmt: skip
     per: dict[str, Shown | Text] = {o: (v, "plain") if (v := figures[f"{o}_gmv_per_cost"]) is not None else _FREE
                                     for o in _OPTIONS}  # fmt: skip
     headline = led.text(

@@ -23,6 +23,7 @@ def load(name: str) -> dict[str, Any]:
     return safe_load((HERE / f"{name}.yaml").read_text(encoding="utf-8")) or {}
 
 
+@functools.cache
 def terms(name: str, key: str | None = None) -> Terms:
     """The words of a file: `{label: [words]}`, or `{label: {key: [words]}}` with `key` (a top-level
     `examples` list is examples, not words)."""

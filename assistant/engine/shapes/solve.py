@@ -19,6 +19,8 @@ from assistant.engine.shapes.special import special
 from assistant.tools.numbers import NumberParseError, parse_number
 
 COMPUTING_ACTS = ("compute", "diagnose", "decide")
+TANGLED_AT = 2
+"""Figures left aside, at least, before a calculation is held back as a guess (see `Solution.tangled`)."""
 """Acts whose questions a calculation may answer (a decision: only with the seller's own numbers)."""
 DECISION_WANTS = ("which", "per_dollar", "profit", "break_even", "loss", "split", "videos", "gmv", "views", "roas", "creator_cost")
 """What a decision may ask a calculator for; other decisions calculate only when their own numbers fill a shape."""
@@ -35,6 +37,9 @@ class Solution:
     unused: tuple[Number, ...] = field(default=())
     considered: tuple[tuple[str, str], ...] = ()
     """Every shape looked at and why it lost (for `--trace`)."""
+    tangled: bool = False
+    """The best calculation would leave more of the seller's figures aside than it uses: not run (a
+    guess at how the figures fit is a confidently wrong number), the figures are read back instead."""
 
     @property
     def shape_id(self) -> str:
@@ -127,6 +132,21 @@ def _call(binding: Binding, reading: Reading, state: State) -> tuple[str, dict[s
     return shape.tool, args
 
 
+def _held_back(solutions: list[Solution], reading: Reading) -> list[Solution]:
+    """The calculations (or questions back for one figure) of a message whose figures mostly fall
+    outside all of them ("option A
+    $1,500 + samples, B 300 AI videos at $5, C 10 UGC at $150": not one table of defaults) are not run."""
+    running = [s for s in solutions if s.binding and (s.calls or s.binding.missing or s.binding.unsure)]  # or asking back
+    current = {n.span for n in reading.numbers}
+    used = set().union(*(s.binding.used() for s in running if s.binding)) & current
+    aside = _unused(reading, used)
+    if not running or len(aside) < TANGLED_AT or len(aside) <= len(used):
+        return solutions
+    why = ("held back", "leaves more of the seller's figures aside than it uses")
+    return [replace(s, calls=(), unused=tuple(aside), considered=(*s.considered, why), tangled=True) if s in running else s
+            for s in solutions]
+
+
 def _unused(reading: Reading, used: set[tuple[int, int]]) -> tuple[Number, ...]:
     return tuple(n for n in reading.numbers if n.span not in used and n.role not in ("other", "duration"))
 
@@ -214,6 +234,9 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
         lacking = len(best.missing) + len(best.unsure)
         if lacking > 1 or not best.required_bound & current:
             return Solution(ask, considered=(*considered, (best.shape.id, f"too little of it given ({lacking} missing)")))
+        asked_for = {h.label for h in _WANTS.find(f"{ask.context} {ask.text}")}
+        if any(role in asked_for for ref in best.missing for role in ref.roles):  # "要出多少单": never ask for the answer
+            return Solution(ask, best, unused=_unused(reading, best.used()), considered=tuple(considered), tangled=True)
         return Solution(ask, best, unused=_unused(reading, best.used()), considered=tuple(considered))
     calls = tuple(_call(b, reading, state) for b in ranked if b.complete and b.shape.id == best.shape.id
                   and (b is best or b.shape.special == "options"))
@@ -238,7 +261,7 @@ def solve(reading: Reading, state: State) -> list[Solution]:
         solutions.append(solution)
     if again and not any(s.calls for s in solutions):
         return [_again(reading, state, again)]
-    return solutions
+    return _held_back(solutions, reading)
 
 
 def _varied(ask: Ask, before: Solution, reading: Reading, state: State) -> Solution | None:
