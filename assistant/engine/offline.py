@@ -188,6 +188,8 @@ class OfflineModel(BaseChatModel):
             act = "comply"  # a question about a use of AI that a clause rules on plainly gets the ruling
         elif act == "comply" and stance and verdicts <= {"label-required"}:
             act = "decide"  # "can I test with AI first?": no clause restricts it (AI videos need a label anyway)
+        elif act in ("comply", "risk") and not rulings and entries:
+            act = "explain"  # no clause is near ("晚发率6%会怎样"): the entries found answer it, not "no clause found"
         if ask["tangled"]:  # the certain part (a stance) first, then what was read and which figure to work out
             return f"{stance}\n\n{tangled(ask, lang)}" if stance else tangled(ask, lang)  # type: ignore[arg-type]
         if ask["missing"] or ask["unsure"]:
