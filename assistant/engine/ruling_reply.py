@@ -41,6 +41,9 @@ UNVERIFIED: dict[Lang, str] = {
     "zh": "**还不能下定论：有一条规定说{action}{ruling}，但原文未核实。**",
     "en": "**I can't rule on this for sure: one rule says {action} is {ruling}, but it is unverified.**",
 }
+UNCOVERED: dict[Lang, str] = {
+    "zh": "**要看具体情况：我没有直接管{what}的条款。**", "en": "**It depends: I have no clause that rules on {what}.**",
+}
 CLOSEST_FIRST: dict[Lang, str] = {
     "zh": "**最接近的规定：{action}，{ruling}** {cite}{label}。没有条款直接写{what}；你的做法如果属于这种情况，就照这条办。",
     "en": "**The closest rule: {action} is {ruling}** {cite}{label}. No clause names {what} as such; if that is what you do, it applies.",
@@ -145,20 +148,30 @@ def _depends(lang: Lang, rulings: Sequence[dict[str, Any]]) -> list[str]:
         return []
     open_ = next((r for r in resting if r.get("condition") and r.get("how") in ("open", "met")), None)
     unverified = next((r for r in resting if not r.get("verified") and r.get("how") == "met"), None)
+    applying = next((r for r in rulings if r.get("role") == "also" and r.get("how") == "met"), None)
+    lookalike = resting[0].get("how") == "nearest"
+    if open_ is None and unverified is None and lookalike and applying is not None and _strictness(applying) >= _strictness(resting[0]):
+        return _verdict(lang, applying, [r for r in rulings if r is not applying])  # a clause that applies beats a milder lookalike
     if open_ is not None:
         first = DEPENDS[lang].format(condition=open_["condition"][lang])
     elif unverified is not None:
         first = UNVERIFIED[lang].format(action=_action(unverified, lang), ruling=RULING_PHRASES[unverified["ruling"]][lang])
-    else:  # the closest rule leads, said as the closest (the seller sees the rule, not "no clause")
+    elif not lookalike:  # clauses that fit only in part (or not the seller's case): what it depends on, then them
+        first = UNCOVERED[lang].format(what=_uncovered_words(resting, lang))
+    else:  # only a lookalike: the closest rule leads, said as the closest (the seller sees the rule, not "no clause")
         closest = resting[0]
         first = CLOSEST_FIRST[lang].format(action=_action(closest, lang, capital=False), ruling=RULING_WORDS[closest["ruling"]][lang],
                                            cite=cite(closest["entry"]), label=_label(closest, lang), what=_uncovered_words(resting, lang))
-    bullets = resting[1:] if open_ is None and unverified is None else resting
+    bullets = resting[1:] if first.startswith(("**最接近", "**The closest")) else resting
     lines = [first, *[_case(r, lang) for r in bullets[:2]]]
     lines += [_case(r, lang) for r in rulings if r.get("role") == "also"][:1]
-    strictest = max(resting, key=lambda r: ("allowed", "label-required", "restricted", "banned").index(r["ruling"]))
+    strictest = max(resting, key=_strictness)
     lines.append(_instead(strictest, lang))
     return lines
+
+
+def _strictness(ruling: dict[str, Any]) -> int:
+    return ("allowed", "label-required", "restricted", "banned").index(ruling["ruling"])
 
 
 def _uncovered_words(resting: Sequence[dict[str, Any]], lang: Lang) -> str:

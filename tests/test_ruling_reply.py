@@ -1,0 +1,41 @@
+"""The reply to a rule question as a seller reads it: the rule first, never "no clause" above the rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine.ruling_reply import write_ruling_reply
+
+
+def _clause(clause: str, ruling: str, role: str, how: str, action: str) -> dict:
+    return {"entry": f"entry-{clause}", "clause": clause, "ruling": ruling, "role": role, "strength": "weak", "how": how,
+            "action": {"zh": action, "en": action}, "condition": None, "verified": True, "penalty": None, "instead": None,
+            "evidence_label": {"zh": "官方政策", "en": "official policy"}, "uncovered": [], "formats": [], "markets": []}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_lookalike_clause_leads_as_the_closest_rule(lang) -> None:
+    lookalike = _clause("replay", "banned", "depends", "nearest", "replaying a recorded LIVE")
+    lead, *_ = write_ruling_reply(lang, [lookalike], [], lambda _: None)
+    assert lead.startswith("**最接近的规定" if lang == "zh" else "**The closest rule") and "[entry-replay]" in lead
+    assert "没有直接管" not in lead.split("**")[1] and "no clause" not in lead.split("**")[1].lower()
+
+
+def test_a_clause_that_applies_beats_a_milder_lookalike_but_not_a_stricter_one() -> None:
+    label = _clause("label", "label-required", "also", "met", "posting AI-made videos")
+    milder = _clause("ok", "allowed", "depends", "nearest", "AI subtitles")
+    stricter = _clause("hide", "banned", "depends", "nearest", "removing the AI label")
+    assert write_ruling_reply("en", [milder, label], [], lambda _: None)[0].startswith("**Yes, with a label.**")
+    assert write_ruling_reply("en", [stricter, label], [], lambda _: None)[0].startswith("**The closest rule: removing the AI label")
+
+
+def test_a_clause_that_excludes_the_sellers_case_is_not_made_the_rule() -> None:
+    excluded = _clause("still", "restricted", "depends", "excluded", "videos with no person and no voice")
+    lead, bullet, *_ = write_ruling_reply("en", [excluded], [], lambda _: None)
+    assert lead.startswith("**It depends") and "not your case" in bullet
+
+
+def test_a_rule_question_no_clause_is_near_is_answered_from_what_was_found(advisor) -> None:
+    answer = advisor.ask("跑题问下 最近美区发货老超时 晚发率到6%了 会被咋样 要不要紧")
+    assert "late-dispatch-rate" in {c.id for c in answer.citations}
+    assert not answer.answer.startswith("我没找到直接管")
