@@ -61,3 +61,19 @@ def test_a_stance_answers_a_rule_shaped_decision_but_not_a_how_question(advisor,
         assert answer.answer.startswith(opens)
     else:
         assert not answer.answer.startswith(("**Yes", "**可以", "**No", "**不"))
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("某服务商ppt上写ai视频平均gpm 87.3 说是官方数据 帮我确认下是不是官方的", "87.3"),
+    ("a guru said official TikTok data shows AI videos convert at 4.2%, can you confirm and cite it?", "4.2%"),
+])
+def test_a_planted_figure_is_said_to_have_no_source(advisor, question: str, figure: str) -> None:
+    answer = advisor.ask(question)
+    assert answer.answer.startswith(f"**我没有{figure}" if answer.lang == "zh" else f"**I have no source for {figure}")
+
+
+@pytest.mark.parametrize("question", ["那篇说ai视频gpm只有10-16 原创能到100+的 这数字靠谱吗 是谁说的",
+                                      "the article says AI is under 1% of GMV, is that official?"])
+def test_a_figure_the_knowledge_base_holds_is_not_called_sourceless(advisor, question: str) -> None:
+    answer = advisor.ask(question)
+    assert "没有" not in answer.answer.split("。")[0] and "no source" not in answer.answer.lower()

@@ -19,8 +19,8 @@ from assistant.engine.conversation import PLAN_KEY, Conversation, mark_kind, par
 from assistant.engine.grounding import SEARCH_TOOL, retrieved_ids
 from assistant.engine.lexicon import lexicon
 from assistant.engine.plan import Call, Plan, plan_turn
-from assistant.engine.positions import STANCE_ACTS, correction, stance
-from assistant.engine.readback import as_calculation, data_only, read_back, tangled, unused_note
+from assistant.engine.positions import STANCE_ACTS, correction, stance, unbacked
+from assistant.engine.readback import as_calculation, data_only, no_source, read_back, tangled, unused_note
 from assistant.engine.reading.reading import Reading
 from assistant.engine.reply import OUT_OF_SCOPE_LINE, Inputs, write_reply
 from assistant.engine.scope import Scope
@@ -197,7 +197,8 @@ class OfflineModel(BaseChatModel):
         question = f"{ask['context']} {ask['text']}".strip() if len(reading.asks) > 1 else reading.text
         text = write_reply(Inputs(act, lang, question, entries, own, rulings, self.kb.get, None, retrieved, scope,  # type: ignore[arg-type]
                                   reading.marketplace if len(reading.asks) == 1 else None, share, stance, correction))
-        return text
+        planted = unbacked(reading, entries) if act in ("source", "explain") and not correction and not own else []
+        return f"{no_source([n.raw for n in planted], lang)}{'' if lang == 'zh' else ' '}{text}" if planted else text  # type: ignore[arg-type]
 
     def _data_only(self, reading: Reading, calculations: list[dict[str, Any]], entries: list[Any],
                    rulings: list[dict[str, Any]], retrieved: frozenset[str], scope: Scope, lang: str) -> str:

@@ -7,9 +7,16 @@ states what it corrects (a share of AI, an AI GPM), read from its numbers rather
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from assistant.engine.lexicon import lexicon
-from assistant.engine.reading.reading import Reading, State
+from assistant.engine.reading.reading import Number, Reading, State
 from assistant.kb.positions import Position, Positions
+from assistant.kb.schema import Entry
+from assistant.tools.numbers import find_numbers
+
+CLAIMED_ROLES = ("gpm", "share", "gmv", "roas", "conversion_rate", "commission_rate", "views", "orders")
+"""Kinds of figure a seller may plant as a claim ("服务商说AI视频平均GPM 87.3，是官方数据")."""
 
 STANCE_ACTS = ("decide", "risk", "explain", "diagnose", "comply")
 """Questions a stance may open ("AI视频是不是凉了" reads as a decision, a risk or a diagnosis; "can I test
@@ -65,3 +72,13 @@ def states(requires: dict[str, object], reading: Reading, state: State, likeness
         elif key == "says" and not any(h.label == value for h in lex.claims.find(reading.text)):
             return False
     return True
+
+
+def unbacked(reading: Reading, entries: Sequence[Entry]) -> list[Number]:
+    """The figures a message asserts (it states a claim) that none of the entries found holds: never
+    confirmed, said to have no source."""
+    if not reading.claims:
+        return []
+    held = {round(v, 4) for e in entries for lang in ("zh", "en") for m in find_numbers(e.text.get(lang))
+            for v in (m.number.value, m.number.low, m.number.high) if v is not None}
+    return [n for n in reading.numbers if n.role in CLAIMED_ROLES and round(n.value, 4) not in held]

@@ -23,6 +23,11 @@ ASK_UNSURE: dict[Lang, str] = {
     "zh": "确认一下：{question}？确认后我就算。", "en": "Just to check: {question}? Confirm and I'll work it out.",
 }
 UNUSED: dict[Lang, str] = {"zh": "（没用上：{items}）", "en": "(not used here: {items})"}
+NO_SOURCE: dict[Lang, str] = {
+    "zh": "**我没有{figures}这个数的来源：**我能查到的官方和公开资料里都没有它，别当官方数据用。能查到的最接近的是：",
+    "en": "**I have no source for {figures}:** nothing I can find, official or otherwise, gives it; don't present it as "
+          "official. The nearest I have:",
+}
 MAX_READ_BACK = 6
 TANGLED: dict[Lang, str] = {
     "zh": "收到：{items}。这些数放在一起该怎么算我没把握，不想乱算：告诉我先算哪一个（比如某个方案的GMV或单条成本），我马上算。",
@@ -86,6 +91,11 @@ def tangled(ask: dict[str, Any], lang: Lang) -> str:
     figures = [*ask.get("bound", []), *ask.get("unused", [])]
     shown = _items(figures[:MAX_READ_BACK], lang) + ("…" if len(figures) > MAX_READ_BACK else "")
     return TANGLED[lang].format(items=shown)
+
+
+def no_source(raws: list[str], lang: Lang) -> str:
+    """The first line for figures a seller asserts that no source holds."""
+    return NO_SOURCE[lang].format(figures=("、" if lang == "zh" else ", ").join(raws))
 
 
 def unused_note(figures: list[dict[str, str]], lang: Lang) -> str:
