@@ -118,3 +118,21 @@ def test_reading_is_linear_in_the_message_length() -> None:
     assert read(long).unread_numbers > 0
     ratio = _best_of(long) / _best_of(short)
     assert ratio < 6, f"4x the text took {ratio:.1f}x the time"
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("几个问题一起问哈 1 ai视频要不要打标 2 打了标是不是就被限流 3 报白号能不能跑ai视频 4 被限流了找经理能申诉回来吗", 4),
+    ("3 quick q: 1) do AI subtitles need a label? 2) can AI write my scripts 3) best time to post in US", 3),
+    ("①AI视频要打标吗②打了会限流吗", 2),
+])
+def test_numbered_questions_are_one_question_each(text: str, asks: int) -> None:
+    reading = read(text)
+    assert len(reading.asks) == asks
+    assert [a.text[:1] for a in reading.asks] == [str(i) if text[0] != "①" else chr(ord("①") + i - 1) for i in range(1, asks + 1)]
+
+
+@pytest.mark.parametrize("text", ["我的视频 1 条 2 万播放 能卖多少", "got 1 k views and 2 k likes, is that bad", "寄了20个样 出了3单 客单25刀"])
+def test_counts_are_not_read_as_a_numbered_list(text: str) -> None:
+    from assistant.engine.reading.segments import list_items
+
+    assert list_items(text) == []

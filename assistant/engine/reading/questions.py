@@ -18,6 +18,7 @@ from assistant.engine.lexicon import lexicon, terms
 from assistant.engine.reading.features import Context, embed, text_features
 from assistant.engine.reading.model import LinearModel, head
 from assistant.engine.reading.parts import Ask
+from assistant.engine.reading.segments import list_items
 
 _ONLY_FILLER = re.compile(r"[\s!！?？。.,，~～…]+")
 _INTERROGATIVE = terms("questions")
@@ -52,18 +53,29 @@ def read_asks(ctx: Context, previous: str, figures: bool) -> list[Ask]:
     text = ctx.text
     if act := _whole_message_act(text):
         return [Ask((0, len(text)), text, act, 1.0, "none", 1.0)]
-    is_ask = head("is_ask")
-    units: list[tuple[tuple[int, int], int]] = []
-    start = 0
-    for piece in ctx.breaks.pieces():
-        if is_ask.predict(text_features(piece.text, text, previous))[0] == "ask":
-            units.append(((piece.start, piece.end), start))
-            start = piece.end
+    items = list_items(text)
+    if items:  # the seller numbered the questions: each item is one, the words before them only lead in
+        ends = [*items[1:], len(text)]
+        units = [((start, end), start) for start, end in zip(items, ends, strict=True)]
+    else:
+        units = _question_pieces(ctx, previous)
     if not units and text.strip() and (not figures or lexicon().act_cues.find(text) or _INTERROGATIVE.find(text)):
         units = [((0, len(text)), 0)]
     vectors = embed([text[start : piece[1]] for piece, start in units])
     asks = [_ask(text, piece, start, previous, vector) for (piece, start), vector in zip(units, vectors, strict=True)]
-    return [_scoped(a, text) for a in _merged(asks)]
+    return [_scoped(a, text) for a in (asks if items else _merged(asks))]
+
+
+def _question_pieces(ctx: Context, previous: str) -> list[tuple[tuple[int, int], int]]:
+    """The pieces the is-ask model reads as questions, each with where its words begin."""
+    is_ask = head("is_ask")
+    units: list[tuple[tuple[int, int], int]] = []
+    start = 0
+    for piece in ctx.breaks.pieces():
+        if is_ask.predict(text_features(piece.text, ctx.text, previous))[0] == "ask":
+            units.append(((piece.start, piece.end), start))
+            start = piece.end
+    return units
 
 
 UNSURE_ACT = 0.6

@@ -15,6 +15,20 @@ _HARD = "。！？!?\n；;"
 _SOFT = "，、：:"
 _BREAK = re.compile(rf"[{_HARD}{_SOFT}]+|,(?!\d{{3}})|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])|(?<=[a-z0-9%)])[.](?=\s|$)|\s+-\s+")
 _SENTENCE_END = re.compile(rf"[{_HARD}]+|(?<=[a-z0-9%)])[.](?=\s|$)")
+_LIST_MARKER = re.compile(r"(?:(?:(?<=\s)|^)\(?([1-9])(?:[)）.、]|(?=\s))|([①-⑨]))\s*(?=\S)(?![条个万千百单次天周月年元刀块美号岁分秒%])(?![kKwWmM](?![A-Za-z]))")
+"""A list item's number: "1 ai视频要不要打标 2 打了标…", "1) … 2) …", "①…②…"."""
+MIN_ITEM_CHARS = 6
+
+
+def list_items(text: str) -> list[int]:
+    """Where the items of a numbered list start, when the message numbers its questions 1, 2, 3… in order
+    (at least two items, each a few characters long); else none."""
+    found = [(m.start(), int(m.group(1)) if m.group(1) else ord(m.group(2)) - ord("①") + 1) for m in _LIST_MARKER.finditer(text)]
+    chain: list[int] = []
+    for start, number in found:
+        if number == len(chain) + 1 and (not chain or start - chain[-1] >= MIN_ITEM_CHARS):
+            chain.append(start)
+    return chain if len(chain) >= 2 else []
 
 
 @dataclass(frozen=True)
@@ -33,8 +47,9 @@ class Breaks:
 
     def __init__(self, text: str):
         self.text = text
-        self.clause_ends = [m.end() for m in _BREAK.finditer(text)]
-        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        items = [i for i in list_items(text) if i > 0]  # a numbered question ends where the next number starts
+        self.clause_ends = sorted({m.end() for m in _BREAK.finditer(text)} | set(items))
+        self.sentence_ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(items))
 
     def clause(self, position: int) -> int:
         return bisect.bisect_right(self.clause_ends, position)
