@@ -505,3 +505,13 @@ def test_a_creator_deal_counts_every_sample_sent_against_the_sales() -> None:
         run("creator_deal", gmv=2000, commission_rate="10%", samples_sent=20)
     with pytest.raises(CalculatorInputError, match="exceed"):
         run("creator_deal", gmv=2000, commission_rate="10%", samples_sent=5, sample_cost=10, posted=8)
+
+
+@pytest.mark.parametrize(("args", "zh", "en"), [
+    ({"before": "2w", "after": "3500"}, "下降了1.65万，变化-82.5%。", "Down 16,500, a change of -82.5%."),
+    ({"before": "4.2w刀", "after": "3.1w刀"}, "下降了1.1万美元，变化-26.19%。", "Down $11,000, a change of -26.19%."),
+])
+def test_a_change_in_views_is_no_amount_of_money(args, zh, en):
+    """Views and orders dropping are counts; only amounts given with a currency are shown as money."""
+    result = run("period_change", **args)
+    assert result.headline == {"zh": zh, "en": en}

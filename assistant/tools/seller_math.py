@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from assistant.tools.calc_base import CalcInput, CalcResult, CalculatorInputError, Defaults, Ledger, Text, number_field
+from assistant.tools.calc_base import CalcInput, CalcResult, CalculatorInputError, Defaults, Ledger, NumberKind, Text, number_field
 
 GPM_CLAIM = "gpm-aigc-vs-original"
 PER_THOUSAND = 1000.0
@@ -327,12 +327,13 @@ def period_change(args: PeriodChangeInput, defaults: Defaults) -> CalcResult:
     before, after = led.given("before"), led.given("after")
     change = after - before
     share = change / before
+    kind: NumberKind = "money" if "currency" in args.model_fields_set else "plain"  # views and orders are no dollars
     line = led.text("{after} − {before} = {change}（{share}）", "{after} − {before} = {change} ({share})",
-                    after=(after, "money"), before=(before, "money"), change=(change, "money"), share=(share, "rate"))
+                    after=(after, kind), before=(before, kind), change=(change, kind), share=(share, "rate"))
     led.step(line["zh"], line["en"])
     word: Text = {"zh": "下降", "en": "Down"} if change < 0 else {"zh": "增长", "en": "Up"}
     headline = led.text("{word}了{amount}，变化{share}。", "{word} {amount}, a change of {share}.",
-                        word=word, amount=(abs(change), "money"), share=(share, "rate"))
+                        word=word, amount=(abs(change), kind), share=(share, "rate"))
     return led.result({"change": change, "change_rate": share}, "change = after − before; rate = change / before",
                       headline, worked=line)
 
