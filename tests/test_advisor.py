@@ -185,3 +185,11 @@ def test_asked_whether_a_claim_holds_the_verdict_leads_with_it_and_its_source(
 def test_asked_for_advice_the_verdict_is_the_advice(advisor: Advisor) -> None:
     verdict = advisor.ask("达人BD用AI筛选靠谱吗，私信老被限制").answer.splitlines()[0]
     assert "[" not in verdict and "TT123" not in verdict
+
+
+@pytest.mark.parametrize(("question", "entry"), [("ok 换个话题 我客服24小时回复率现在87% 有事没", "cs-response-rate"),
+                                                 ("晚发率6%了 要紧不", "late-dispatch-rate")])
+def test_is_it_ok_about_a_shop_metric_answers_from_its_rule_not_asks_for_gmv(advisor: Advisor, question: str, entry: str) -> None:
+    answer = advisor.ask(question)
+    assert answer.kind == "advice" and any(c.id.startswith(entry) for c in answer.citations), answer.citations
+    assert "成交额" not in answer.answer and "播放量" not in answer.answer

@@ -36,6 +36,10 @@ MAX_EVIDENCE = 4
 CALCULATING = ("compute", "diagnose", "decide")
 
 
+JUDGED_WITHOUT_FIGURES = ("fact", "yes_no", "verdict", "how", "none", "source", "ruling")
+"""What a "is it OK?" question wants when it names no quantity the calculators work out."""
+
+
 class OfflineModel(BaseChatModel):
     """Drives the same agent loop, tools and grounding as an LLM, with no network and no weights."""
 
@@ -183,6 +187,8 @@ class OfflineModel(BaseChatModel):
             act = "compute"
         if act == "compute" and "diagnose" in lexicon().act_cues.labels(ask["text"]):
             act = "diagnose"  # "whats my ROAS, is that ok?": the figure, then whether it is good
+        if act == "diagnose" and not own and ask["wants"] in JUDGED_WITHOUT_FIGURES and entries:
+            act = "explain"  # "回复率87% 有事没": what the rule found says, not "give me your GMV and views"
         verdicts = {r.get("ruling") for r in rulings if r.get("role") == "verdict" and r.get("strength") == "strong"}
         if act == "explain" and verdicts:
             act = "comply"  # a question about a use of AI that a clause rules on plainly gets the ruling
