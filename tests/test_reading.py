@@ -136,3 +136,9 @@ def test_counts_are_not_read_as_a_numbered_list(text: str) -> None:
     from assistant.engine.reading.segments import list_items
 
     assert list_items(text) == []
+
+
+@pytest.mark.parametrize("text", ["美国那个销售税tiktok是帮我代扣代缴的吗 我还要不要自己去各个州注册",
+                                  "does tiktok handle customs clearance for me? and do I pay it myself"])
+def test_a_subject_the_knowledge_base_lacks_is_outside_even_on_tiktok_and_so_is_its_follow_on(text: str) -> None:
+    assert {a.act for a in read(text).asks} == {"out_of_scope"}

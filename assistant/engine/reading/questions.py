@@ -63,7 +63,18 @@ def read_asks(ctx: Context, previous: str, figures: bool) -> list[Ask]:
         units = [((0, len(text)), 0)]
     vectors = embed([text[start : piece[1]] for piece, start in units])
     asks = [_ask(text, piece, start, previous, vector) for (piece, start), vector in zip(units, vectors, strict=True)]
-    return [_scoped(a, text) for a in (asks if items else _merged(asks))]
+    return _continued_outside([_scoped(a, text) for a in (asks if items else _merged(asks))])
+
+
+def _continued_outside(asks: list[Ask]) -> list[Ask]:
+    """A question that goes on from one outside the field and names nothing of the field itself is
+    outside too ("销售税tiktok代扣吗 我还要不要自己去各个州注册")."""
+    out: list[Ask] = []
+    for ask in asks:
+        if out and out[-1].act == "out_of_scope" and not mentions_domain(ask.text):
+            ask = replace(ask, act="out_of_scope")
+        out.append(ask)
+    return out
 
 
 def _question_pieces(ctx: Context, previous: str) -> list[tuple[tuple[int, int], int]]:
@@ -107,10 +118,11 @@ def says_anything(text: str) -> bool:
 
 def _scoped(ask: Ask, text: str) -> Ask:
     """A question about another marketplace that does not name TikTok is outside the field; one that
-    names TikTok as well is inside it ("lazada和tiktok哪个扣点低": the TikTok side is answered)."""
+    names TikTok as well is inside it ("lazada和tiktok哪个扣点低": the TikTok side is answered). A
+    subject the knowledge base has nothing on (sales tax, customs) is outside it either way."""
     own = f"{ask.context} {ask.text}"
     words = {h.label for h in lexicon().scope.find(own)}
-    if "marketplaces" in words and "tiktok" not in words:
+    if ("marketplaces" in words and "tiktok" not in words) or "off_topic" in words:  # sales tax is outside even on TikTok
         return replace(ask, act="out_of_scope")
     if ask.act == "out_of_scope" and "tiktok" in words:
         return replace(ask, act="explain")
