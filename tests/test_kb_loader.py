@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from assistant.config import PACKAGE_ROOT
+from assistant.engine.leads import LEAD_MAX
 from assistant.kb.loader import KnowledgeBase, LoadError, load_entries
 from assistant.kb.schema import Entry
 
@@ -191,3 +192,32 @@ def test_one_sided_link_still_counts_as_conflict() -> None:
 def test_repository_knowledge_is_valid() -> None:
     result = load_entries(PACKAGE_ROOT / "knowledge")
     assert result.ok, "\n".join(map(str, result.errors))
+
+
+@pytest.mark.parametrize(
+    ("field", "lang", "replace"),
+    [
+        ("text", "en", {"text": 'text: {zh: "内部人士称AIGC视频GPM为10-16。", en: "Insiders put AIGC video GPM at 10-16, '
+                                + "and " * 60 + 'so on. Second sentence."}'}),
+        ("text", "zh", {"text": 'text: {zh: "内部人士称' + "很长" * 50 + '（附注）。", en: "Insiders put AIGC video GPM at 10-16."}'}),
+        ("guidance", "en", {"guidance": 'guidance: {zh: "先用AI测品。", en: "Don\'t. ' + "Test " * 50 + 'first."}'}),
+        ("title", "en", {"kind": "kind: playbook", "title": 'title: {zh: "先测品", en: "' + "Test first " * 25 + '"}'}),
+    ],
+    ids=["text-en", "text-zh", "guidance-step-en", "playbook-title-en"],
+)
+def test_a_first_sentence_over_the_lead_limit_names_entry_field_and_language(
+    kdir: Path, field: str, lang: str, replace: dict[str, str]
+) -> None:
+    text = entry_yaml("long-lead", **replace)
+    write(kdir, "long-lead.yaml", text)
+    error = only_error(kdir)
+    assert error.line == line_no(text, field)
+    assert error.reason.startswith(f"long-lead: {field}.{lang}: ") and "over" in error.reason
+    assert "long-lead" in [e.id for e in load_entries(kdir).entries], "the entry still loads; validation fails"
+
+
+def test_a_first_sentence_at_the_limit_passes_and_later_sentences_may_be_long(kdir: Path) -> None:
+    lead = "x" * (LEAD_MAX["en"] - 1) + "."
+    text = entry_yaml("long-detail", text=f'text: {{zh: "短句。{"长" * 300}。", en: "{lead} Then {"detail " * 60}."}}')
+    write(kdir, "long-detail.yaml", text)
+    assert load_entries(kdir).ok

@@ -17,7 +17,8 @@ from assistant.kb.schema import Entry, Lang
 from assistant.tools.calc_base import FX_RATE_ENTRY, field_meta, show
 from assistant.tools.calculators import CALCULATORS
 from assistant.engine.grounding import cited_ids
-from assistant.engine.text import cite, first_sentence, join, sentences, trim, without_asides
+from assistant.engine.leads import advice, claim, fact, next_step, playbook_reason
+from assistant.engine.text import cite, join
 
 WEAK = ("insider", "author-opinion", "third-party")
 MAX_CHARS: dict[Lang, int] = {"zh": 400, "en": 750}
@@ -205,25 +206,16 @@ def _label(entry: Entry, lang: Lang) -> str:
 
 
 def reason(entry: Entry, lang: Lang) -> str:
-    """One reason: the entry's first sentence (a playbook's title: its text is numbered steps), trimmed,
-    cited with its evidence level where weak."""
-    if entry.kind == "playbook":
-        sentence = entry.title.get(lang) + ("。" if lang == "zh" else ".")
-    else:
-        sentence = first_sentence(without_asides(entry.text.get(lang)), lang)
-    return f"- {trim(sentence, lang)} {cite(entry.id)}{_label(entry, lang)}"
-
-
-_BARE_STEP = {"zh": 8, "en": 25}
-"""A guidance opener shorter than this ("别这么干。", "Don't.") answers a proposal, not a next step."""
+    """One reason: the entry's first sentence (a playbook's title: its text is numbered steps), cited
+    with its evidence level where weak."""
+    return f"- {playbook_reason(entry, lang) or fact(entry, lang)} {cite(entry.id)}{_label(entry, lang)}"
 
 
 def _next_step(entries: list[Entry], lang: Lang, skip: str = "") -> str:
     for entry in entries:
-        steps = sentences(entry.guidance.get(lang), lang)
-        step = next((s for s in steps if len(s) >= _BARE_STEP[lang]), "")
+        step = next_step(entry, lang)
         if step and step not in skip:
-            return NEXT[lang] + trim(step, lang)
+            return NEXT[lang] + step
     return ""
 
 
@@ -342,7 +334,7 @@ def _decide(inputs: Inputs) -> list[str]:
         lines.append("**" + ("" if lang == "zh" else " ").join(dict.fromkeys(c["headline"][lang] for c in results[:2])) + "**")
         lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:2]) if w]
     if not lines:
-        lines = [f"**{trim(first_sentence(inputs.entries[0].guidance.get(lang), lang), lang)}**"] if inputs.entries else []
+        lines = [f"**{advice(inputs.entries[0], lang)}**"] if inputs.entries else []
     lines += [reason(e, lang) for e in _reasons(inputs)[:3]]
     lines.append(_next_step(inputs.entries, lang, " ".join(lines)))
     return lines
@@ -381,9 +373,9 @@ def _source(inputs: Inputs) -> list[str]:
     who = entry.source.publisher if entry.evidence != "insider" else (
         f"{entry.source.publisher}的作者" if lang == "zh" else f"{entry.source.publisher}'s author")
     opener = SOURCE_OPENERS[entry.evidence][lang].format(who=who)
-    claim = trim(first_sentence(entry.text.get(lang), lang), lang)
+    quoted = claim(entry, lang)
     label = f"（{entry.evidence_label(lang)}）" if lang == "zh" else f" ({entry.evidence_label(lang)})"
-    lines = [f"{opener}：{claim} {cite(entry.id)}{label}" if lang == "zh" else f"{opener}: {claim} {cite(entry.id)}{label}"]
+    lines = [f"{opener}：{quoted} {cite(entry.id)}{label}" if lang == "zh" else f"{opener}: {quoted} {cite(entry.id)}{label}"]
     if entry.evidence in SOURCE_UNKNOWNS:
         lines.append(SOURCE_UNKNOWNS[entry.evidence][lang])
     official = [e for e in inputs.entries if e is not entry and (e.evidence == "official" or e.id == "conversion-benchmarks-missing")]
@@ -397,11 +389,10 @@ def _explain(inputs: Inputs) -> list[str]:
         return []
     top = inputs.entries[0]
     if _HOW_TO.search(inputs.question):
-        lines = [f"**{trim(first_sentence(top.guidance.get(lang), lang), lang)}**"]
+        lines = [f"**{advice(top, lang)}**"]
         lines += [reason(e, lang) for e in _reasons(inputs)[:3]]
         return lines
-    fact = trim(first_sentence(without_asides(top.text.get(lang)), lang), lang)
-    lines = [f"**{fact}** {cite(top.id)}{_label(top, lang)}"]
+    lines = [f"**{fact(top, lang)}** {cite(top.id)}{_label(top, lang)}"]
     lines += [reason(e, lang) for e in _reasons(inputs)[1:3]]
     lines.append(_next_step([top], lang))
     return lines

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from assistant.engine.text import cite, first_sentence, trim, without_asides
+from assistant.engine.leads import fact
+from assistant.engine.text import cite
 from assistant.kb.schema import Entry, Format, Lang
 
 Lookup = Callable[[str], Entry | None]
@@ -185,7 +186,7 @@ def _uncovered_words(resting: Sequence[dict[str, Any]], lang: Lang) -> str:
 def _closest(entries: Sequence[Entry], lang: Lang) -> list[str]:
     lines = []
     for entry in entries[:2]:
-        sentence = trim(first_sentence(without_asides(entry.text.get(lang)), lang), lang)
+        sentence = fact(entry, lang)
         label = f"（{entry.evidence_label(lang)}）" if lang == "zh" else f" ({entry.evidence_label(lang)})"
         lines.append(f"- {sentence} {cite(entry.id)}{label}")
     return lines
@@ -204,7 +205,7 @@ def _reach(lang: Lang, rulings: Sequence[dict[str, Any]], entries: Sequence[Entr
     headline = REACH[lang] if insiders else REACH_OFFICIAL_ONLY[lang]
     lines = [headline.format(cite=f" {cite(policy.id)}" if policy else "")]
     for entry in [*insiders[:1], *on_reach[:1]]:  # the insiders first: the budget drops the last reason
-        sentence = trim(first_sentence(without_asides(entry.text.get(lang)), lang), lang)
+        sentence = fact(entry, lang)
         label = f"（{entry.evidence_label(lang)}）" if lang == "zh" else f" ({entry.evidence_label(lang)})"
         lines.append(f"- {sentence} {cite(entry.id)}{label}")
     lines.append(LABEL_ANYWAY[lang])

@@ -139,7 +139,17 @@ def _parse(path: Path) -> _Parsed:
         parsed.error(("id",), f"id '{entry.id}' does not match file name '{path.name}'")
     if not parsed.errors:
         parsed.entry = entry
+        _check_leads(parsed, entry)
     return parsed
+
+
+def _check_leads(parsed: _Parsed, entry: Entry) -> None:
+    """A sentence a reply quotes whole (`engine/leads.py`) over its length is an error; the entry still loads."""
+    from assistant.engine.leads import overlong_leads
+
+    for field_name, lang, problem in overlong_leads(entry):
+        parsed.error((field_name, lang), f"{entry.id}: {field_name}.{lang}: {problem}; replies quote it whole, "
+                                         "so split it and put the point (verdict, retraction, condition) first")
 
 
 def _check_ids_and_links(files: list[_Parsed]) -> None:
