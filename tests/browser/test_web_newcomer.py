@@ -83,8 +83,10 @@ def test_an_answer_reads_as_the_sellers_page(served: Served, open_page: Callable
     # Accessible names: the reply's plain text, not its Markdown and HTML.
     name = answer.locator("xpath=ancestor-or-self::*[@data-testid='bot'][1]").get_attribute("aria-label") or ""
     first_line = answer.locator("p").first.inner_text().strip()
-    assert name.startswith(("助手：" if zh else "Assistant: ") + first_line[:20]), name[:80]
-    assert "<" not in name and "**" not in name and len(name) < 2000
+    who = "助手：" if zh else "Assistant: "
+    assert name.startswith(who + first_line[:20]), name[:80]
+    assert "<" not in name and "**" not in name
+    assert len(name) <= len(who) + 2000, "the page names a message by its first 2,000 characters"
 
     # Targets of at least 24 × 24 px: the message buttons, [n], Share, the sidebar's controls.
     targets = page.locator("#tk-chat .message-buttons button:visible, #tk-chat .tk-ref:visible, #tk-chat .tk-share:visible")
