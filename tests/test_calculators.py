@@ -43,9 +43,10 @@ DEFAULTS = Defaults.from_mapping(README_TABLE)
 CONTRACT = {"gmv_from_views", "views_for_target_gmv", "compare_content_options", "risk_adjusted_return",
             "implied_gmv_share", "plan_test_budget", "unit_economics", "growth_rate", "creator_collab_return",
             "gpm_from_sales", "total_gmv", "roas", "period_change", "expected_loss", "blended_gpm", "compare_per_dollar",
-            "videos_for_budget", "order_profit", "creator_deal"}  # fmt: skip
+            "videos_for_budget", "order_profit", "creator_deal", "fee_or_commission"}  # fmt: skip
 REQUIRED: dict[str, dict[str, Any]] = {
     "gmv_from_views": {"views": 1000},
+    "fee_or_commission": {"flat_fee": 300, "pure_rate": 0.25, "price": 20},
     "views_for_target_gmv": {"target_gmv": 1000},
     "plan_test_budget": {"total_budget": 1000},
     "unit_economics": {"price": 30, "product_cost": 8},
@@ -515,3 +516,30 @@ def test_a_change_in_views_is_no_amount_of_money(args, zh, en):
     """Views and orders dropping are counts; only amounts given with a currency are shown as money."""
     result = run("period_change", **args)
     assert result.headline == {"zh": zh, "en": en}
+
+
+def test_a_fee_offer_and_commission_only_meet_at_the_break_even_order_count() -> None:
+    """£300 + 15% or 25% commission only on a £20 product: 3 vs 5 a order, the same cost at 300 / (20 × 10%) = 150
+    orders; at 100 orders commission only is 500 against 600."""
+    result = run_calculator("fee_or_commission", {"flat_fee": "300镑", "fee_rate": "15%", "pure_rate": "25%",
+                                                  "price": "20镑", "orders": 100}, DEFAULTS)  # fmt: skip
+    assert result.figures["break_even_orders"] == pytest.approx(150)
+    assert result.figures["commission_offer_cost"] == pytest.approx(500)
+    assert result.figures["fee_offer_cost"] == pytest.approx(600)
+    assert result.inputs["currency"] == "GBP"
+    assert result.headline["zh"].startswith("100单时纯佣更省100英镑")
+
+
+def test_the_higher_rate_is_the_commission_only_one_whichever_way_it_is_given() -> None:
+    given = {"flat_fee": 500, "price": 35, "orders": 120}
+    one = run_calculator("fee_or_commission", {**given, "fee_rate": 0.05, "pure_rate": 0.2}, DEFAULTS)
+    other = run_calculator("fee_or_commission", {**given, "fee_rate": 0.2, "pure_rate": 0.05}, DEFAULTS)
+    assert one.figures == other.figures
+    assert one.figures["break_even_orders"] == pytest.approx(500 / (35 * 0.15))
+    assert one.headline["en"].startswith("The fee offer is $130 cheaper")  # 120 orders: 500 + 210 against 840
+
+
+def test_commission_only_at_a_rate_no_higher_than_the_fee_offers_always_costs_less() -> None:
+    result = run_calculator("fee_or_commission", {"flat_fee": 100, "fee_rate": 0.1, "pure_rate": 0.1, "price": 30}, DEFAULTS)
+    assert "break_even_orders" not in result.figures
+    assert "any order count" in result.headline["en"]

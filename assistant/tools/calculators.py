@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.tools import article_math, seller_math
+from assistant.tools import article_math, creator_offers, seller_math
 from assistant.tools.article_math import DEFAULT_KEYS, GPM_CLAIM
 from assistant.tools.calc_base import (
     LANGS,
@@ -81,6 +81,8 @@ CALCULATORS: dict[str, Calculator] = {
         _calculator(seller_math.roas, seller_math.RoasInput, "广告ROAS（GMV ÷ 广告费）和保本ROAS", "Ad ROAS and the break-even ROAS"),
         _calculator(seller_math.period_change, seller_math.PeriodChangeInput, "两个时期之间的涨跌", "Change between two periods"),
         _calculator(seller_math.creator_deal, seller_math.CreatorDealInput, "达人合作的佣金、总成本和保本毛利", "A creator deal's commission, cost and break-even margin"),
+        _calculator(creator_offers.fee_or_commission, creator_offers.FeeOrCommissionInput, "达人坑位费方案和纯佣方案哪个省，分界线多少单",
+                    "A creator's flat-fee offer vs commission only: which costs less, and the break-even order count"),
         _calculator(seller_math.expected_loss, seller_math.ExpectedLossInput, "限流的预期GMV损失", "Expected GMV lost to throttling"),
         _calculator(seller_math.blended_gpm, seller_math.BlendedGpmInput, "AI和达人视频混合后的GPM及所需播放",
                     "Blended GPM of AI and other videos, and the views a target needs"),

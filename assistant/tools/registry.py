@@ -101,6 +101,11 @@ TOOL_GUIDES: dict[str, str] = {
         "samples_sent × sample_cost (every sample sent costs, posted or not; `posted` gives the unused ones and the cost "
         "per posted video); its share of GMV (the margin needed to break even); with a margin, the profit."
     ),
+    "fee_or_commission": (
+        "A creator's two offers: a flat fee (with fee_rate on top, 0 if none) or commission only (pure_rate). Cost of "
+        "each = fee + orders × price × rate; the break-even order count = fee / (price × (pure_rate − fee_rate)); with "
+        "orders, which costs less. Use for '$500 flat or 20% commission only, product $35, she did 60 orders'."
+    ),
     "expected_loss": (
         "Expected GMV lost to throttling: probability × share of GMV cut × monthly GMV × months, and the loss if it "
         "happens. Use for '30% chance it cuts 60% of my $20k a month for 2 months'."
