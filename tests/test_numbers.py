@@ -16,6 +16,11 @@ from assistant.tools.numbers import NumberParseError, ParsedNumber, find_numbers
     ("text", "value", "currency"),
     [
         ("200000", 200_000, None),
+        ("300镑", 300, "GBP"),
+        ("500泰铢", 500, "THB"),
+        ("1,200 baht", 1_200, "THB"),
+        ("80马币", 80, "MYR"),
+        ("20 euros", 20, "EUR"),
         ("200,000", 200_000, None),
         ("20万", 200_000, None),
         ("20w", 200_000, None),
