@@ -71,3 +71,17 @@ def test_the_figure_asked_for_is_never_asked_back():
     state = State().after(reading)
     for solution in solve(reading, state):
         assert not (solution.binding and any("orders" in ref.roles for ref in solution.binding.missing) and not solution.tangled)
+
+
+@pytest.mark.parametrize(("question", "checked"), [
+    ("下个月做20条ai视频 一条5刀 再找3个达人 坑位费一个150刀 一共多少", "3"),
+    ("this month 25 AI clips at $6 each plus 4 creator posts at $150 each, plus $800 ads, total spend?", "$800"),
+])
+def test_a_cost_total_asks_about_the_one_figure_it_cannot_place(advisor, question, checked):
+    """A total of costs multiplies each per-unit cost by its count and adds lump costs; a figure of no
+    known role next to a cost ("3个达人"), or a budget that may be spent or may cap the rest, is asked about,
+    never multiplied or added on a guess."""
+    answer = advisor.ask(question)
+    assert not [c for c in answer.tool_calls if c.name == "calculate"]
+    assert answer.kind == "clarification"
+    assert checked in answer.answer and ("确认一下" in answer.answer or "Just to check" in answer.answer)

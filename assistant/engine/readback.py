@@ -56,7 +56,7 @@ RESULT_HEADLINE: dict[Lang, str] = {"zh": "{name}约{shown}。", "en": "{name}: 
 def as_calculation(calc: dict[str, Any]) -> dict[str, Any]:
     """A `calculate` result in a calculator's form: a headline named by its label ("播放合计8.3万次"), the
     expression as its formula, the worked line as its one step."""
-    added = set(calc["expression"].replace(" ", "")) <= set("abcdefghijklmnopqrstuvwxyz+")
+    added = set(calc["expression"].replace(" ", "")) <= set("abcdefghijklmnopqrstuvwxyz+*()")  # a total, not an estimate
     template = SUM_HEADLINE if added else RESULT_HEADLINE
     label = calc.get("label") or "other"
     headline = {lang: template[lang].format(name=role_name(label, lang) if label in _names() else label, shown=calc["shown"][lang])

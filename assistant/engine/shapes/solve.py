@@ -213,7 +213,7 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
             continue
         asked = max((wanted.get(g, 0.0) for g in shape.gives), default=0.0) >= ASKED
         if shape.special:
-            candidates += [b for b in special(shape, reading, state, asked) if b.complete]
+            candidates += [b for b in special(shape, reading, state, asked) if b.complete or b.unsure or b.missing]  # or one to ask
             continue
         candidates.append(bind(shape, pool, asked))
     if deciding:  # a decision calculates on the seller's own figures; on cited defaults only what it names
