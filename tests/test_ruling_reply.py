@@ -39,3 +39,13 @@ def test_a_rule_question_no_clause_is_near_is_answered_from_what_was_found(advis
     answer = advisor.ask("跑题问下 最近美区发货老超时 晚发率到6%了 会被咋样 要不要紧")
     assert "late-dispatch-rate" in {c.id for c in answer.citations}
     assert not answer.answer.startswith("我没找到直接管")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_ban_from_another_market_leads_named_as_that_markets(lang) -> None:
+    ban = {**_clause("clone", "banned", "depends", "abroad", "cloning another person's voice"), "markets": ["US"],
+           "instead": {"zh": "用自己的声音。", "en": "Use your own voice."}}
+    lead, instead = write_ruling_reply(lang, [ban], [], lambda _: None)
+    assert ("美区明令禁止" if lang == "zh" else "the US bans") in lead and "[entry-clone]" in lead
+    assert not lead.startswith(("**不行", "**No.", "**可以", "**Yes"))
+    assert instead.endswith(("用自己的声音。", "Use your own voice."))

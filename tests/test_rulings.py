@@ -64,3 +64,21 @@ def test_every_clause_has_five_examples_each_way_in_each_language() -> None:
     for clause in CLAUSES:
         for lang in ("zh", "en"):
             assert len(clause.examples[lang].rules) >= 5 and len(clause.examples[lang].not_) >= 5, (clause.id, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("日本站 想拿AI克隆一个当红博主的声音来念我们的广告 没经过她同意 会不会出事", "zh"),
+    ("selling in the UK, thinking of using AI to clone a popular influencer's voice without asking her, risky?", "en"),
+])
+def test_a_ban_in_another_market_is_said_where_the_sellers_market_has_no_clause(text: str, lang: Lang) -> None:
+    """No clause of the seller's market rules on it, a verified ban elsewhere does: the answer rests on that
+    ban (said as another market's), never a silent 'no clause' beside a label ruling."""
+    result = _rule(text, lang)
+    assert result.verdict is None and result.rests_on, _describe(result)
+    assert result.rests_on[0].how == "abroad" and result.rests_on[0].clause.ruling == "banned", _describe(result)
+    assert "GLOBAL" not in result.rests_on[0].clause.markets
+
+
+def test_a_voice_used_with_written_permission_abroad_gets_no_borrowed_ban() -> None:
+    result = _rule("日本站 达人签了授权合同 用AI克隆她的声音做口播行吗", "zh")
+    assert not any(m.how == "abroad" for m in result.rests_on), _describe(result)

@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from assistant.engine.leads import fact
-from assistant.engine.text import cite
+from assistant.engine.scope import where
+from assistant.engine.text import cite, join
 from assistant.kb.schema import Entry, Format, Lang
 
 Lookup = Callable[[str], Entry | None]
@@ -41,6 +42,11 @@ DEPENDS: dict[Lang, str] = {"zh": "**要看情况：{condition}。**", "en": "**
 UNVERIFIED: dict[Lang, str] = {
     "zh": "**还不能下定论：有一条规定说{action}{ruling}，但原文未核实。**",
     "en": "**I can't rule on this for sure: one rule says {action} is {ruling}, but it is unverified.**",
+}
+ABROAD: dict[Lang, str] = {
+    "zh": "**你问的市场我没找到专门条款，但{where}明令禁止{action} {cite}{label}：别当成允许，最稳是同样不做。**",
+    "en": "**I found no rule on this for your market, but {where} bans {action} outright {cite}{label}: don't read that as "
+          "allowed; the safe course is not to do it.**",
 }
 UNCOVERED: dict[Lang, str] = {
     "zh": "**要看具体情况：我没有直接管{what}的条款。**", "en": "**It depends: I have no clause that rules on {what}.**",
@@ -153,6 +159,10 @@ def _depends(lang: Lang, rulings: Sequence[dict[str, Any]]) -> list[str]:
     lookalike = resting[0].get("how") == "nearest"
     if open_ is None and unverified is None and lookalike and applying is not None and _strictness(applying) >= _strictness(resting[0]):
         return _verdict(lang, applying, [r for r in rulings if r is not applying])  # a clause that applies beats a milder lookalike
+    if resting[0].get("how") == "abroad":
+        first = ABROAD[lang].format(where=join([where(m, lang) for m in resting[0]["markets"]], lang),
+                                    action=_action(resting[0], lang), cite=cite(resting[0]["entry"]), label=_label(resting[0], lang))
+        return [first, _instead(resting[0], lang)]
     if open_ is not None:
         first = DEPENDS[lang].format(condition=open_["condition"][lang])
     elif unverified is not None:

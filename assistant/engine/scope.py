@@ -33,6 +33,11 @@ _WHERE: dict[str, dict[Lang, str]] = {
     "short-video": {"zh": "短视频", "en": "short videos"}, "LIVE": {"zh": "直播", "en": "LIVE"},
     "image": {"zh": "图文", "en": "image posts"},
 }
+def where(name: str, lang: Lang) -> str:
+    """A market or format as the seller reads it ("US" → 美区 / the US)."""
+    return _WHERE.get(name, {}).get(lang, name)
+
+
 ELSEWHERE: dict[Lang, str] = {
     "zh": "（{ids}讲的是{have}，{want}没有同类资料。）",
     "en": "({ids}: about {have}; there is nothing like it for {want}.)",

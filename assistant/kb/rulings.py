@@ -22,7 +22,7 @@ from assistant.kb.schema import Clause, Entry, Format, Lang, Market, Ruling
 
 Strength = Literal["strong", "weak", "none"]
 Role = Literal["verdict", "depends", "also", "nearest", "reach"]
-How = Literal["met", "open", "excluded", "nearest"]
+How = Literal["met", "open", "excluded", "nearest", "abroad"]
 """How a clause matched: its conditions read (`met`), its ruling hanging on a condition the message
 leaves open (`open`), taken out by a stated qualifier (`excluded`), or only alike (`nearest`)."""
 
@@ -140,6 +140,11 @@ class Rulebook:
         asks_reach = bool(reading.asks & {"reach", "consequence"})
         top = max((m.clause.severity for m in strong), default=-1)
         stricter = _ranked([m for m in doubtful if m.clause.severity > top])
+        specific = [a for a in reading.actions if a.with_ai and a.concept not in generic
+                    and not any(m.action is a for m in excluded)]  # a clause here that excepts it has the say
+        abroad = self._banned_abroad(specific, market, fmt) if specific and top < 3 and not stricter else []
+        if abroad:  # "日本站克隆网红的声音": no ban here, a verified one elsewhere: said, never "no clause" or "label it"
+            return RulingResult("weak", None, (abroad[0],), tuple(_ranked([*strong, *doubtful])[:1]), uncovered, reading=reading)
         if asks_reach and not any(m.clause.severity >= 2 for m in (*strong, *stricter)):
             context = _ranked(strong) or _ranked(doubtful) or self._nearest(text, [s for s in scope if _about_ai_content(s[1])])
             sides = self._reach_sides([m.entry for m in context], market)
@@ -162,6 +167,15 @@ class Rulebook:
         # nothing governs what the message names: say so; only a message naming nothing gets the clause it is most like
         nearest = [] if reading.actions else self._nearest(text, scope)
         return RulingResult("weak" if nearest else "none", None, tuple(nearest), (), uncovered, reading=reading)
+
+    def _banned_abroad(self, actions: Sequence[AiAction], market: Market | None, fmt: Format | None) -> list[ClauseMatch]:
+        """Verified bans in other markets on what the message does with AI that no clause of its market
+        rules on: the seller hears that it is banned elsewhere, not that nothing governs it."""
+        here = {market or "US", "GLOBAL"}
+        elsewhere = [(e, c) for e, c in self._clauses if not here & set(c.markets) and c.covers(fmt)]
+        met, _, _ = _matches(actions, elsewhere)
+        banned = _ranked(m for m in met if m.clause.verified and m.clause.ruling == "banned")
+        return [ClauseMatch(m.entry, m.clause, m.action, "abroad") for m in banned]
 
     def _reach_sides(self, context: Sequence[Entry], market: Market | None) -> tuple[str, ...]:
         """The entries on the label's effect on reach (topic `reach`), and the insiders' claims that
