@@ -16,6 +16,8 @@ _NOT_ADDED = ("other", "duration", "share", "probability", "share_cut", "margin"
 NAMES = "abcdefghijklmnopqrst"
 _LUMP_COSTS = ("cost_per_video", "flat_fee", "sample_cost", "ad_spend", "budget")
 _COUNTS = ("videos", "samples")
+NEXT_TO = 12
+"""Characters within which a figure of no known role stands next to a cost ("找3个达人 坑位费一个150刀")."""
 
 
 def special(shape: Shape, reading: Reading, state: State, asked: bool = False) -> list[Binding]:
@@ -73,12 +75,15 @@ def _cost_total(shape: Shape, numbers: list[Number], every: tuple[Number, ...]) 
     unknown = [n for n in every if n.role == "other" and not n.currency and not n.percent]
     per_count: dict[Number, list[Number]] = {}
     for unit in units:
-        near = min([*counts, *unknown], key=lambda c: (c.subject != unit.subject, abs(c.span[0] - unit.span[0])))
-        if near.role == "other":
+        near = _nearest(unit, [*counts, *unknown])
+        if near.role == "other" and abs(near.span[0] - unit.span[0]) <= NEXT_TO:
             sure = dict(zip(NAMES, [*counts, *units], strict=False))
             return [Binding(shape, sure, unsure=((Ref("count", (Kind("videos"),)), near),),
                             required_bound=frozenset(n.span for n in sure.values()))]
-        per_count.setdefault(near, []).append(unit)
+        paired = [c for c in counts if None in (c.subject, unit.subject) or c.subject == unit.subject]
+        if not paired:  # "达人一条150刀 … AI能做30条": 30 counts AI videos, not the creator's
+            return []
+        per_count.setdefault(_nearest(unit, paired), []).append(unit)
     lumps = [n for n in every if n.role in _LUMP_COSTS and n.currency and not _per_unit(n)
              and _likelihood(n, _LUMP_COSTS) >= BIND_CONFIDENCE]
     if len(per_count) + len(units) + len(lumps) > len(NAMES):
@@ -101,6 +106,11 @@ def _cost_total(shape: Shape, numbers: list[Number], every: tuple[Number, ...]) 
         terms.append(name)
     derived = replace(shape, expression=" + ".join(terms), unit="money", label="cost")
     return [Binding(derived, bound, required_bound=frozenset(n.span for n in bound.values()))]
+
+
+def _nearest(unit: Number, candidates: list[Number]) -> Number:
+    """The candidate nearest to the unit in the message, one of its subject first."""
+    return min(candidates, key=lambda c: (c.subject != unit.subject, abs(c.span[0] - unit.span[0])))
 
 
 def _likelihood(number: Number, roles: tuple[str, ...]) -> float:
