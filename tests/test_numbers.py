@@ -17,6 +17,11 @@ from assistant.tools.numbers import NumberParseError, ParsedNumber, find_numbers
     [
         ("200000", 200_000, None),
         ("300镑", 300, "GBP"),
+        ("Rp89.000", 89_000, "IDR"),
+        ("Rp 1.250.000", 1_250_000, "IDR"),
+        ("₫150.000", 150_000, "VND"),
+        ("1.500.000", 1_500_000, None),
+        ("89.5", 89.5, None),
         ("500泰铢", 500, "THB"),
         ("1,200 baht", 1_200, "THB"),
         ("80马币", 80, "MYR"),

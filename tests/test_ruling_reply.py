@@ -49,3 +49,11 @@ def test_a_ban_from_another_market_leads_named_as_that_markets(lang) -> None:
     assert ("美区明令禁止" if lang == "zh" else "the US bans") in lead and "[entry-clone]" in lead
     assert not lead.startswith(("**不行", "**No.", "**可以", "**Yes"))
     assert instead.endswith(("用自己的声音。", "Use your own voice."))
+
+
+def test_a_reach_question_about_light_ai_work_is_not_told_to_label_it() -> None:
+    """"我用AI写脚本，自己出镜，会不会限流": the script needs no label; the closing line says so, not "label anyway"."""
+    script = {**_clause("script", "allowed", "reach", "met", "writing scripts with AI"), "sides": []}
+    label = {**_clause("label", "label-required", "reach", "met", "posting AI-made videos"), "sides": []}
+    assert "不用为它打AI标" in write_ruling_reply("zh", [script], [], lambda _: None)[-1]
+    assert "label anyway" in write_ruling_reply("en", [script, label], [], lambda _: None)[-1]

@@ -85,3 +85,19 @@ def test_a_cost_total_asks_about_the_one_figure_it_cannot_place(advisor, questio
     assert not [c for c in answer.tool_calls if c.name == "calculate"]
     assert answer.kind == "clarification"
     assert checked in answer.answer and ("确认一下" in answer.answer or "Just to check" in answer.answer)
+
+
+@pytest.mark.parametrize(("question", "sides"), [
+    ("UK shop. AI videos last month: 52 videos, 280k impressions total, £1,960 GMV. Creator videos: 7 videos, 88k impressions, "
+     "£5,400 GMV. GPM of each?", ({"52", "280k", "£1,960"}, {"7", "88k", "£5,400"})),
+    ("AI视频上个月发了52条，总曝光28万，GMV 1960刀；达人视频7条，曝光8.8万，GMV 5400刀。各自GPM多少",
+     ({"52", "28万", "1960刀"}, {"7", "8.8万", "5400刀"})),
+])
+def test_one_calculation_takes_the_figures_of_one_subject(question, sides):
+    """AI videos' and creators' figures are never mixed in one GPM (creator impressions × the AI videos' count):
+    each side is worked on its own."""
+    calls = [args for tool, args in _calls([question]) if tool == "gpm_from_sales"]
+    assert len(calls) == 2, calls
+    for args in calls:
+        used = {str(v) for k, v in args.items() if k not in ("subject", "label")}
+        assert any(used <= side for side in sides), args

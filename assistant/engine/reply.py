@@ -246,13 +246,20 @@ def _defaults(results: list[dict[str, Any]], lang: Lang) -> str:
     return DEFAULTS_NOTE[lang].format(names=join(names, lang)) if names else ""
 
 
+CANNOT_WORK_OUT: dict[Lang, str] = {
+    "zh": "按我读到的数算不出来（{why}）。麻烦把这个数换个说法再发一次，比如写明是比例还是金额。",
+    "en": "I couldn't work it out from the figures as I read them ({why}). Could you restate that figure, saying whether "
+          "it is a rate or an amount?",
+}
+
+
 def _compute(inputs: Inputs) -> list[str]:
     lang, results = inputs.lang, _results(inputs)
     failed = [c for c in inputs.calculations if "error" in c]
     if not results:
         if failed:
             error = failed[0]["error"]
-            return [error.get(lang) if isinstance(error, dict) else str(error)]
+            return [CANNOT_WORK_OUT[lang].format(why=error.get(lang) if isinstance(error, dict) else str(error))]
         return _explain(inputs)
     headlines = list(dict.fromkeys(c["headline"][lang] for c in results))
     first = ("" if lang == "zh" else " ").join(headlines[:2])

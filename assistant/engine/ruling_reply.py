@@ -76,6 +76,11 @@ REACH_OFFICIAL_ONLY: dict[Lang, str] = {
     "zh": "**官方说不会因为用了AI本身被限流或处罚{cite}：合规、打了AI标签的内容不受影响。**",
     "en": "**Not for using AI as such, officially{cite}: labelled, compliant AI content is not throttled or penalised for it.**",
 }
+LIGHT_USE_NEXT: dict[Lang, str] = {
+    "zh": "下一步：只用AI写脚本、加字幕、翻译或剪辑这类轻度处理，不用为它打AI标；画面或声音主要由AI生成时才必须标。",
+    "en": "Next step: light AI work (scripts, captions, translation, editing) needs no AI label of its own; label when the "
+          "picture or voice is mainly AI-generated.",
+}
 LABEL_ANYWAY: dict[Lang, str] = {
     "zh": "下一步：照样打标。不标被查到有明确处罚，“标了会降流”没有可靠证据；想看影响，就比较自己打了标的视频前后几周的数据。",
     "en": "Next step: label anyway. Not labelling has set penalties; 'labels cut reach' has no solid evidence.",
@@ -218,6 +223,7 @@ def _reach(lang: Lang, rulings: Sequence[dict[str, Any]], entries: Sequence[Entr
         sentence = fact(entry, lang)
         label = f"（{entry.evidence_label(lang)}）" if lang == "zh" else f" ({entry.evidence_label(lang)})"
         lines.append(f"- {sentence} {cite(entry.id)}{label}")
-    lines.append(LABEL_ANYWAY[lang])
+    light = bool(rulings) and all(r["ruling"] == "allowed" for r in rulings)  # only light AI work: no label to insist on
+    lines.append(LIGHT_USE_NEXT[lang] if light else LABEL_ANYWAY[lang])
     return lines
 

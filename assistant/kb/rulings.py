@@ -152,7 +152,8 @@ class Rulebook:
         lookalike = self._stricter_lookalike(text, scope, top) if strong and not stricter and top < 3 else None
         if lookalike:
             return RulingResult("weak", None, (lookalike,), tuple(_ranked(strong)), uncovered, reading=reading)
-        if strong and not stricter and (not uncovered or top == 3):  # a ban on one part bans the whole video
+        light = all(lexicon().concepts[a.concept].light for a in uncovered)  # a light edit never lifts a restriction
+        if strong and not stricter and (not uncovered or top == 3 or (top == 2 and light)):  # a ban on one part bans the whole video
             verdict_clauses = _ranked([m for m in strong if m.clause.severity == top])
             agreeing = _ranked([m for m in doubtful if m.clause.severity == top])
             others = _ranked([m for m in strong if m.clause.severity < top])

@@ -29,6 +29,8 @@ class Binding:
     unsure: tuple[tuple[Ref, Number], ...] = ()
     required_bound: frozenset[tuple[int, int]] = frozenset()
     """Spans of the numbers bound to required (not optional) inputs."""
+    together: frozenset[tuple[int, int]] = frozenset()
+    """Spans the bindings run with this one use (one calculation per option): what it is ranked by."""
 
     @property
     def complete(self) -> bool:
@@ -37,12 +39,35 @@ class Binding:
     def used(self) -> set[tuple[int, int]]:
         return {n.span for n in self.bound.values()}
 
+    def ranked_on(self) -> set[tuple[int, int]]:
+        """The numbers this binding's calculation uses, with those of the bindings run with it."""
+        return self.used() | self.together
+
+
+RATES = frozenset({"margin", "commission_rate", "share", "probability", "share_cut", "conversion_rate", "change"})
+"""Roles measured as a fraction: an amount of money ("margin £5 a case") is never one of them."""
+
 
 def _fits(ref: Ref, number: Number, role: str) -> bool:
     """The number, read as `role`, is of a kind the input accepts."""
+    if role in RATES and number.currency:
+        return False
     return any(k.role == role and (k.period is None or number.period == k.period)
                and (k.subject is None or number.subject == k.subject)
                and (k.not_subject is None or number.subject != k.not_subject) for k in ref.kinds)  # fmt: skip
+
+
+def _names_subject(ref: Ref) -> bool:
+    return any(k.subject or k.not_subject for k in ref.kinds)
+
+
+def _same_subject(ref: Ref, number: Number, subjects: set[str], pool: Sequence[Number]) -> bool:
+    """One calculation is about one subject: an input that names no subject takes no number of another subject
+    than the numbers already bound to such inputs when the message gives one of theirs in its place (creators'
+    95k impressions never join 48 AI videos when the AI videos' impressions are there too)."""
+    if number.subject is None or _names_subject(ref) or subjects <= {number.subject}:
+        return True
+    return not any(n.role == number.role and n.subject in subjects for n in pool)
 
 
 Bound = tuple[dict[str, Number], list[Ref], list[tuple[Ref, Number]]]
@@ -69,15 +94,19 @@ def _sure(number: Number, ref: Ref, roles: set[str], asked: bool) -> bool:
     return asked and number.confidence >= ASKED_CONFIDENCE and runner not in roles - set(ref.roles)
 
 
-def _bind_alternative(refs: Sequence[Ref], pool: Sequence[Number], taken: set[tuple[int, int]], asked: bool) -> Bound:
-    """Bind one alternative's inputs (bound, missing, unsure): surely read numbers first."""
+def _bind_alternative(refs: Sequence[Ref], pool: Sequence[Number], taken: set[tuple[int, int]], asked: bool,
+                      subjects: frozenset[str] = frozenset()) -> Bound:
+    """Bind one alternative's inputs (bound, missing, unsure): surely read numbers first, all of one subject
+    (`subjects`: those of the numbers earlier groups bound)."""
     bound: dict[str, Number] = {}
     missing: list[Ref] = []
     unsure: list[tuple[Ref, Number]] = []
     used = set(taken)
     for ref in refs:
         roles = {role for r in refs if r.arg not in bound for role in r.roles}
-        confident = [n for n in pool if n.span not in used and _fits(ref, n, n.role) and _sure(n, ref, roles, asked)]
+        held = set(subjects) | {n.subject for r in refs if r.arg in bound and not _names_subject(r) and (n := bound[r.arg]).subject}
+        confident = [n for n in pool if n.span not in used and _fits(ref, n, n.role) and _sure(n, ref, roles, asked)
+                     and _same_subject(ref, n, held, pool)]
         if ref.roles == ("duration",):  # "一个月3w刀，持续3个月": the longest span, not the "a month" of a monthly figure
             confident.sort(key=lambda n: -n.value)
         if ref.nth == 2 and "before" in bound:  # the second value of the same figure ("4.2w … 3.1w")
@@ -111,8 +140,10 @@ def bind(shape: Shape, pool: Sequence[Number], asked: bool = False) -> Binding:
     unsure: list[tuple[Ref, Number]] = []
     taken: set[tuple[int, int]] = set()
     required: set[tuple[int, int]] = set()
+    free = {r.arg for g in shape.groups for alt in g for r in alt if not _names_subject(r)}
     for group in shape.groups:
-        options = [_bind_alternative(alt, pool, taken, asked) for alt in group]
+        subjects = frozenset(n.subject for arg, n in bound.items() if arg in free and n.subject)
+        options = [_bind_alternative(alt, pool, taken, asked, subjects) for alt in group]
         got, lacking, doubtful = min(options, key=lambda o: (len(o[1]) + len(o[2]), -len(o[0])))
         bound.update(got)
         required |= {n.span for n in got.values()}

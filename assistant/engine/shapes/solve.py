@@ -114,7 +114,8 @@ def _rank(b: Binding, current: set[tuple[int, int]], wanted: dict[str, float]) -
     """Complete bindings first, then those using more of this message's numbers, then the likelier asked-for
     quantity, then fewer inputs lacking, then more numbers."""
     likelihood = sum(wanted.get(g, 0.0) for g in b.shape.gives)
-    return (not b.complete, -len(b.used() & current), -likelihood, len(b.missing) + len(b.unsure), -len(b.bound))
+    return (not b.complete, -len(b.ranked_on() & current), -len(b.used() & current), -likelihood,
+            len(b.missing) + len(b.unsure), -len(b.bound))
 
 
 def _pool(reading: Reading, state: State) -> list[Number]:
@@ -138,7 +139,7 @@ def _held_back(solutions: list[Solution], reading: Reading) -> list[Solution]:
     $1,500 + samples, B 300 AI videos at $5, C 10 UGC at $150": not one table of defaults) are not run."""
     running = [s for s in solutions if s.binding and (s.calls or s.binding.missing or s.binding.unsure)]  # or asking back
     current = {n.span for n in reading.numbers}
-    used = set().union(*(s.binding.used() for s in running if s.binding)) & current
+    used = set().union(*(s.binding.ranked_on() for s in running if s.binding)) & current
     aside = _unused(reading, used)
     if not running or len(aside) < TANGLED_AT or len(aside) <= len(used):
         return solutions

@@ -163,4 +163,5 @@ def _options(shape: Shape, reading: Reading, state: State, asked: bool) -> list[
         if binding.complete:
             named = replace(inner, id=shape.id, gives=shape.gives, special=shape.special, fixed=(("label", name),))
             bindings.append(replace(binding, shape=named))
-    return bindings if len(bindings) >= 2 else []
+    together = frozenset(span for b in bindings for span in b.used())
+    return [replace(b, together=together) for b in bindings] if len(bindings) >= 2 else []

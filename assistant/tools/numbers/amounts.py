@@ -59,7 +59,7 @@ def read_amount(match: re.Match[str], text: str) -> Amount:
     elif g["half"]:
         reading = CoreValue(0.5, 0.5, 1.0)
     else:
-        reading = core_value(core, text)
+        reading = core_value(_without_dot_thousands(core, g), text)
         if g["den"]:  # "三分之一", "百分之十五"
             reading = _divided(reading, _denominator(g["den"], text))
             percent = 1.0
@@ -92,6 +92,19 @@ def read_amount(match: re.Match[str], text: str) -> Amount:
         decorated=decorated, bare=bare,
         half=bool(g["half"]), bare_digits=not decorated and core.isdigit(),
     )  # fmt: skip
+
+
+_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_WHOLE_CURRENCIES = ("IDR", "VND")
+"""Currencies written with dots between thousands and no decimals ("Rp89.000" is 89,000 rupiah)."""
+
+
+def _without_dot_thousands(core: str, groups: dict[str, str | None]) -> str:
+    """"1.500.000" (dots between thousands, unambiguous with two or more) and "Rp89.000" as plain digits."""
+    if not _DOT_THOUSANDS.fullmatch(core):
+        return core
+    currency = _currency_of(groups["pre"], prefix=True) or _currency_of(groups["suf"], prefix=False)
+    return core.replace(".", "") if core.count(".") >= 2 or currency in _WHOLE_CURRENCIES else core
 
 
 def _denominator(den: str, text: str) -> float:

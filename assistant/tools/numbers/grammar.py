@@ -32,7 +32,7 @@ def _spaced(words: Iterable[str]) -> str:
 DIG = "".join(CN_DIGITS)
 UNIT = "".join(CN_UNITS)
 MEASURES = "".join(sorted(MEASURE_WORDS))
-ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+)"
+ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+)"
 _UNIT_STARTS = "".join(sorted({w[0] for w in (*ZH_TIME_UNITS, *SUFFIX_CURRENCIES) if not w.isascii()}))
 """First characters of what may follow 来 ("十来个", "20来天", "100来块")."""
 _CURRENCY_ENDS = "".join(sorted({w[-1] for w in SUFFIX_CURRENCIES if not w.isascii()}))
