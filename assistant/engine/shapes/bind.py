@@ -95,18 +95,18 @@ def _sure(number: Number, ref: Ref, roles: set[str], asked: bool) -> bool:
 
 
 def _bind_alternative(refs: Sequence[Ref], pool: Sequence[Number], taken: set[tuple[int, int]], asked: bool,
-                      subjects: frozenset[str] = frozenset()) -> Bound:
+                      subjects: frozenset[str] | None = frozenset()) -> Bound:
     """Bind one alternative's inputs (bound, missing, unsure): surely read numbers first, all of one subject
-    (`subjects`: those of the numbers earlier groups bound)."""
+    (`subjects`: those of the numbers earlier groups bound; None: subjects may mix)."""
     bound: dict[str, Number] = {}
     missing: list[Ref] = []
     unsure: list[tuple[Ref, Number]] = []
     used = set(taken)
     for ref in refs:
         roles = {role for r in refs if r.arg not in bound for role in r.roles}
-        held = set(subjects) | {n.subject for r in refs if r.arg in bound and not _names_subject(r) and (n := bound[r.arg]).subject}
+        held = set(subjects or ()) | {n.subject for r in refs if r.arg in bound and not _names_subject(r) and (n := bound[r.arg]).subject}
         confident = [n for n in pool if n.span not in used and _fits(ref, n, n.role) and _sure(n, ref, roles, asked)
-                     and _same_subject(ref, n, held, pool)]
+                     and (subjects is None or _same_subject(ref, n, held, pool))]
         if ref.roles == ("duration",):  # "一个月3w刀，持续3个月": the longest span, not the "a month" of a monthly figure
             confident.sort(key=lambda n: -n.value)
         if ref.nth == 2 and "before" in bound:  # the second value of the same figure ("4.2w … 3.1w")
@@ -131,10 +131,11 @@ def required_figure(pool: Sequence[Number], role: str, value: float) -> Number |
     return next((n for n in pool if n.role == role and n.value == value and n.confidence >= BIND_CONFIDENCE), None)
 
 
-def bind(shape: Shape, pool: Sequence[Number], asked: bool = False) -> Binding:
+def bind(shape: Shape, pool: Sequence[Number], asked: bool = False, one_subject: bool = True) -> Binding:
     """The best binding of `shape`: per group, the complete alternative using most numbers, else the
     one missing least; optional inputs from what is left. `asked`: the question plainly asks for what
-    the shape gives (see `ASKED_CONFIDENCE`)."""
+    the shape gives (see `ASKED_CONFIDENCE`); `one_subject`: every number of one subject (not so when a
+    follow-up changes a figure: "换成GPM 15的AI视频呢")."""
     bound: dict[str, Number] = {}
     missing: list[Ref] = []
     unsure: list[tuple[Ref, Number]] = []
@@ -142,7 +143,7 @@ def bind(shape: Shape, pool: Sequence[Number], asked: bool = False) -> Binding:
     required: set[tuple[int, int]] = set()
     free = {r.arg for g in shape.groups for alt in g for r in alt if not _names_subject(r)}
     for group in shape.groups:
-        subjects = frozenset(n.subject for arg, n in bound.items() if arg in free and n.subject)
+        subjects = frozenset(n.subject for arg, n in bound.items() if arg in free and n.subject) if one_subject else None
         options = [_bind_alternative(alt, pool, taken, asked, subjects) for alt in group]
         got, lacking, doubtful = min(options, key=lambda o: (len(o[1]) + len(o[2]), -len(o[0])))
         bound.update(got)

@@ -175,7 +175,7 @@ def _follow_up(reading: Reading, state: State) -> Binding | None:
         pool = [*changed, *_pool(reading, state)]
         if any(r.nth for g in shape.groups for alt in g for r in alt):  # a series goes on: the last value, then the new one
             pool = [*[n for n in state.readings[-2].numbers if n.role in roles][-1:], *changed]
-        binding = bind(shape, pool, asked=True)
+        binding = bind(shape, pool, asked=True, one_subject=False)
         if binding.complete and (binding.used() & {n.span for n in changed} or not roles):
             return binding
     return None
@@ -273,7 +273,7 @@ def _varied(ask: Ask, before: Solution, reading: Reading, state: State) -> Solut
     own = [n for n in reading.numbers if ask.unit_start <= n.span[0] < ask.span[1]]
     if not own:
         return None
-    binding = bind(before.binding.shape, [*own, *_pool(reading, state)], asked=True)
+    binding = bind(before.binding.shape, [*own, *_pool(reading, state)], asked=True, one_subject=False)
     if not binding.complete or not binding.used() & {n.span for n in own}:
         return None
     return Solution(ask, binding, (_call(binding, reading, state),), (),
