@@ -4,7 +4,9 @@ Each command runs 5 times (after one untimed run that compiles the bytecode and 
 in this checkout; with `--against REF` the same commands run, interleaved, in a temporary worktree of
 that git ref, with the same Python and packages: a baseline measured in the same run. Every checkout
 gets its own data directory, indexed before timing (the index is not part of a cold start).
-Prints min/median/max wall time per command and checkout, and the goals (ask <= 1.5 s, search <= 1 s).
+Each round also times `python -c pass` (the interpreter's own start) as the baseline of the machine's
+speed at that moment. Prints min/median/max wall time per command and checkout, each median as a
+multiple of the baseline's, the load average before and after, and the goals (ask <= 1.5 s, search <= 1 s).
 Run: .venv/bin/python benchmarks/cli_cold_start.py [--against main] [--runs 5]
 """
 
@@ -36,13 +38,20 @@ def _env(checkout: Path, data_dir: Path) -> dict[str, str]:
 
 def _run(checkout: Path, data_dir: Path, args: list[str]) -> float:
     """Seconds from starting `tk-advisor ARGS` in `checkout` to its exit; a failure stops the benchmark."""
+    return _timed([sys.executable, "-m", "assistant.cli", *args], checkout, _env(checkout, data_dir))
+
+
+def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=checkout, env=_env(checkout, data_dir),
-                          capture_output=True, text=True)
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
-        raise SystemExit(f"{checkout}: tk-advisor {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        raise SystemExit(f"{cwd}: {' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return elapsed
+
+
+def _loads() -> str:
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def _prepare(checkout: Path, data_dir: Path) -> None:
@@ -61,6 +70,7 @@ def main() -> int:
     parser.add_argument("--against", metavar="REF", help="also time this git ref (a temporary worktree) as the baseline")
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
+    before = _loads()
     with tempfile.TemporaryDirectory(prefix="tk-cli-cold-") as tmp:
         checkouts = {"this checkout": ROOT}
         if options.against:
@@ -73,20 +83,22 @@ def main() -> int:
             for name, checkout in checkouts.items():
                 _prepare(checkout, data[name])
             times: dict[tuple[str, str], list[float]] = {}
+            baseline_env = _env(ROOT, Path(tmp))
             for _ in range(options.runs):  # interleaved, so a change in the machine's load hits every row alike
+                times.setdefault(("python", "-c pass"), []).append(_timed([sys.executable, "-c", "pass"], ROOT, baseline_env))
                 for command, args in COMMANDS.items():
                     for name, checkout in checkouts.items():
                         times.setdefault((command, name), []).append(_run(checkout, data[name], args))
         finally:
             if options.against:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], check=False)
-    print(f"cold start, {options.runs} runs each, load average {os.getloadavg()[0]:.1f} at the end")
-    print(f"{'command':8} {'checkout':16} {'min s':>6} {'median s':>9} {'max s':>6}  goal")
+    print(f"cold start, {options.runs} runs each; load average (1, 5, 15 min) {before} before, {_loads()} after")
+    print(f"{'command':8} {'checkout':16} {'min s':>6} {'median s':>9} {'max s':>6} {'x python':>9}  goal")
+    python = statistics.median(times[("python", "-c pass")])
     for (command, name), samples in times.items():
         median = statistics.median(samples)
-        verdict = "met" if median <= GOALS[command] else "NOT met"
-        print(f"{command:8} {name:16} {min(samples):6.2f} {median:9.2f} {max(samples):6.2f}  "
-              f"median <= {GOALS[command]} s: {verdict}")
+        goal = f"median <= {GOALS[command]} s: {'met' if median <= GOALS[command] else 'NOT met'}" if command in GOALS else ""
+        print(f"{command:8} {name:16} {min(samples):6.2f} {median:9.2f} {max(samples):6.2f} {median / python:9.1f}  {goal}")
     return 0
 
 

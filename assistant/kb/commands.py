@@ -96,12 +96,15 @@ def _list(args: argparse.Namespace) -> int:
 def _index(args: argparse.Namespace) -> int:
     from assistant.kb.index import KnowledgeIndex
     from assistant.kb.loader import KnowledgeBase
+    from assistant.kb.prepared import prepared_dir
+    from assistant.kb.retrieve import Retriever, warmed
 
     settings = Settings.from_env()
     kb = KnowledgeBase.from_dir(settings.knowledge_dir)
     _warn_errors(kb.errors)
     index = KnowledgeIndex(settings)
     report = index.sync(kb)
+    warmed(Retriever(kb, index, prepared=prepared_dir(settings.data_dir)))  # so `ask` and `search` start fast
     print(f"index: {report} ({index.count()} entries in {settings.chroma_dir})")
     return 0
 

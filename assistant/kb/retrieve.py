@@ -7,11 +7,13 @@ such as "how to bake bread" / "明天天气怎么样"; see benchmarks/retrieval.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Literal
 
 import bm25s
@@ -22,8 +24,12 @@ from pydantic import BaseModel
 
 from assistant.config import Settings
 from assistant.kb.index import KnowledgeIndex
+from assistant.kb.jieba_words import read_whole_dictionary, read_words_from_table, words_table
 from assistant.kb.loader import KnowledgeBase
+from assistant.kb.prepared import derived, key_of, prepared_dir
 from assistant.kb.schema import Entry
+
+log = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "vector", "bm25"]
 
@@ -98,6 +104,46 @@ def bm25_text(entry: Entry) -> str:
     )
 
 
+def _tokens_key(kb: KnowledgeBase) -> str:
+    """What the knowledge's BM25 tokens depend on: this module's code (the tokenizer, its stop words),
+    jieba's and bm25s's versions, and every entry's text (the aliases of all entries are jieba words)."""
+    return key_of([Path(__file__).read_bytes(), jieba.__version__, bm25s.__version__, *(bm25_text(e) for e in kb)])
+
+
+def _prepared_tokens(directory: Path | None, key: str, count: int) -> list[list[str]] | None:
+    """The tokens of `count` entries prepared under `key`; None when there are none. A broken file is removed."""
+    path = directory / f"bm25-tokens-{key}.json" if directory else None
+    if path is None or not path.exists():
+        return None
+    try:
+        tokens = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(tokens, list) and len(tokens) == count and all(isinstance(t, list) for t in tokens):
+            return tokens
+    except (OSError, ValueError):
+        pass
+    log.warning("retrieval: %s is not the knowledge's tokens; cutting the knowledge again", path)
+    path.unlink(missing_ok=True)
+    return None
+
+
+def _corpus_tokens(kb: KnowledgeBase, directory: Path | None) -> list[list[str]]:
+    """Each entry's BM25 tokens, read from the prepared file (jieba then cuts only queries: it reads its
+    dictionary table word by word), else cut with jieba's whole dictionary and written for the next start."""
+    key = _tokens_key(kb) if directory else ""
+    tokens = _prepared_tokens(directory, key, len(kb))
+    if tokens is None:
+        read_whole_dictionary()
+    else:
+        read_words_from_table()
+    add_words([alias for entry in kb for alias in entry.aliases])
+    if tokens is None:
+        tokens = [tokenize(bm25_text(entry)) or [""] for entry in kb]
+        text = json.dumps(tokens, ensure_ascii=False)
+        derived(directory, "bm25-tokens", key, ".json", lambda path: path.write_text(text, encoding="utf-8"))
+        words_table()
+    return tokens
+
+
 def entry_matches(
     entry: Entry,
     markets: Sequence[str] | None = None,
@@ -130,7 +176,9 @@ class Retriever:
         *,
         mode: Mode = "hybrid",
         bm25_weight: float = BM25_WEIGHT,
+        prepared: Path | None = None,
     ) -> None:
+        """`prepared`: where the BM25 tokens of the knowledge are kept between starts (none: cut each time)."""
         self.kb = kb
         self.index = index
         self.mode: Mode = mode
@@ -138,10 +186,10 @@ class Retriever:
         self._ids = kb.ids
         self._vectors = index.vectors(self._ids) if mode != "bm25" else None
         """One unit row per entry, in `_ids` order, loaded once from the index."""
-        add_words([alias for entry in kb for alias in entry.aliases])
         self._bm25 = bm25s.BM25()
+        tokens = _corpus_tokens(kb, prepared)
         if self._ids:
-            self._bm25.index([tokenize(bm25_text(entry)) or [""] for entry in kb], show_progress=False)
+            self._bm25.index(tokens, show_progress=False)
 
     def search(
         self,
@@ -224,7 +272,6 @@ def _wait_until_served(index: KnowledgeIndex, kb: KnowledgeBase, seconds: float 
 
 def open_retriever(settings: Settings, *, sync: bool = True, mode: Mode = "hybrid") -> Retriever:
     """Load the knowledge base, sync the index (unless `sync=False`) and warm up the models."""
-    jieba.initialize()
     kb = KnowledgeBase.from_dir(settings.knowledge_dir)
     index = KnowledgeIndex(settings)
     if sync:
@@ -233,6 +280,10 @@ def open_retriever(settings: Settings, *, sync: bool = True, mode: Mode = "hybri
         index.use(kb)
     if settings.chroma_url:
         _wait_until_served(index, kb)
-    retriever = Retriever(kb, index, mode=mode)
+    return warmed(Retriever(kb, index, mode=mode, prepared=prepared_dir(settings.data_dir)))
+
+
+def warmed(retriever: Retriever) -> Retriever:
+    """`retriever` after one search: the encoder is loaded, and every file a later start reads is prepared."""
     retriever.search("GPM 报白号 warm-up", k=1)
     return retriever
