@@ -30,11 +30,16 @@ QUESTIONS = ["视频带来100万播放，GPM 12美元，能有多少GMV？", "�
              "数字人直播👍👍会不会限流", "", "  ", "GMV Max 6% fee, 10-16 GPM"]
 
 PROBE = """
-import json, sys
+import gc, json, sys
 import jieba
-from assistant.cli import main
-status = main(sys.argv[1:])
-print(json.dumps({"status": status, "modules": sorted(sys.modules), "jieba_words": type(jieba.dt.FREQ).__name__}))
+from assistant import cli
+first, args = sys.argv[1], sys.argv[2:]
+collections = []  # garbage collections once the command's handler began (it imports `first` at once)
+gc.callbacks.append(lambda phase, info: collections.append(info) if phase == "start" and first in sys.modules else None)
+status = cli.main(args)
+during = len(collections)
+print(json.dumps({"status": status, "modules": sorted(sys.modules), "jieba_words": type(jieba.dt.FREQ).__name__,
+                  "collections": during, "collecting": gc.isenabled()}))
 """
 
 
@@ -47,9 +52,10 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def loaded(env: dict[str, str], *args: str) -> dict:
-    """What one fresh `tk-advisor ARGS` had loaded when it finished."""
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+def loaded(env: dict[str, str], first: str, *args: str) -> dict:
+    """What one fresh `tk-advisor ARGS` had loaded when it finished; its handler imports module `first` first."""
+    done = subprocess.run([sys.executable, "-c", PROBE, first, *args], env=env, cwd=ROOT, capture_output=True, text=True,
+                          check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -58,14 +64,16 @@ def present(modules: list[str], names: tuple[str, ...]) -> list[str]:
 
 
 def test_ask_loads_no_web_stack_and_reads_prepared_words(indexed: dict[str, str]) -> None:
-    ask = loaded(indexed, "ask", QUESTIONS[0])
+    ask = loaded(indexed, "assistant.advisor", "ask", QUESTIONS[0])
     assert ask["status"] == 0
     assert present(ask["modules"], WEB_STACK) == []
     assert ask["jieba_words"] == "StoredWords", "jieba loaded its whole dictionary: the prepared BM25 tokens were not read"
+    assert ask["collections"] == 0, "the garbage collector ran while a one-shot command loaded and answered"
+    assert ask["collecting"], "main() left the garbage collector off in the process that called it"
 
 
 def test_search_loads_retrieval_only(indexed: dict[str, str]) -> None:
-    search = loaded(indexed, "search", QUESTIONS[1])
+    search = loaded(indexed, "assistant.kb.retrieve", "search", QUESTIONS[1])
     assert search["status"] == 0
     assert present(search["modules"], WEB_STACK + ENGINE) == []
     assert search["jieba_words"] == "StoredWords"
