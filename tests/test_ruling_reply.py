@@ -57,3 +57,10 @@ def test_a_reach_question_about_light_ai_work_is_not_told_to_label_it() -> None:
     label = {**_clause("label", "label-required", "reach", "met", "posting AI-made videos"), "sides": []}
     assert "不用为它打AI标" in write_ruling_reply("zh", [script], [], lambda _: None)[-1]
     assert "label anyway" in write_ruling_reply("en", [script, label], [], lambda _: None)[-1]
+
+
+def test_the_closest_rule_reads_as_english_whatever_its_ruling() -> None:
+    """"posting AI videos is needs an AI label" was the template's grammar, not the seller's."""
+    label = _clause("label", "label-required", "depends", "nearest", "posting AI-made videos")
+    lead = write_ruling_reply("en", [label], [], lambda _: None)[0]
+    assert lead.startswith("**The closest rule: posting AI-made videos: needs an AI label**") and " is needs" not in lead

@@ -53,7 +53,7 @@ UNCOVERED: dict[Lang, str] = {
 }
 CLOSEST_FIRST: dict[Lang, str] = {
     "zh": "**最接近的规定：{action}，{ruling}** {cite}{label}。没有条款直接写{what}；你的做法如果属于这种情况，就照这条办。",
-    "en": "**The closest rule: {action} is {ruling}** {cite}{label}. No clause names {what} as such; if that is what you do, it applies.",
+    "en": "**The closest rule: {action}: {ruling}** {cite}{label}. No clause names {what} as such; if that is what you do, it applies.",
 }
 IF_CASE: dict[Lang, str] = {"zh": "- 如果是{action}：{ruling} {cite}{label}", "en": "- If it is {action}: {ruling} {cite}{label}"}
 NOT_CASE: dict[Lang, str] = {
