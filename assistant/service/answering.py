@@ -9,8 +9,9 @@ Streamed answers stay in the server process: their events must reach the client 
 
 Every answer has a budget (`TK_ANSWER_TIMEOUT` from its arrival, see `budget.py`): when it is spent,
 or the caller goes away, the work stops and nothing of the turn is stored; the client gets a 503.
-One client has at most `TK_CLIENT_CONCURRENCY` answers computing at once (`FairShare`): its other
-questions wait their turn, so a burst from one key cannot take every worker from the others.
+One client has at most `TK_CLIENT_CONCURRENCY` answers in flight at once (`FairShare`), and a free
+worker goes to the waiting answer whose client has the fewest computing (`FairQueue`): a burst from
+one key cannot take every worker from the others, nor queue in front of their questions.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from fastapi import Request
@@ -34,9 +34,10 @@ from fastapi.concurrency import run_in_threadpool
 
 from assistant.answer import LOCAL_OWNER, Answer
 from assistant.config import Settings
-from assistant.service.budget import AnswerAbandoned, AnswerTimedOut, Budget, StoppableCall, interrupting
 from assistant.service import metrics
+from assistant.service.budget import AnswerAbandoned, AnswerTimedOut, Budget, StoppableCall, interrupting
 from assistant.service.errors import ApiError
+from assistant.service.fairness import FairQueue, FairShare, timed_out
 from assistant.service.logs import configure_logging, request_id
 from assistant.service.tracing import answer_span, incoming, setup_tracing
 from assistant.store.store import checked_turns
@@ -61,41 +62,6 @@ CANCEL_SLOTS = 64
 def surface_of(owner: str) -> str:
     """Where an answer goes, from its owner: a chat app's name, else the API."""
     return owner if owner in ("slack", "feishu") else "api"
-
-
-def timed_out(seconds: float) -> ApiError:
-    metrics.ANSWERS_GIVEN_UP.labels("timeout").inc()
-    return ApiError(503, f"No answer within {seconds:g} s; try again or shorten the conversation.",
-                    type="server_error", code="answer_timeout", headers={"Retry-After": "1"})
-
-
-class FairShare:
-    """At most `per_client` answers of one client computing at once; its others wait their turn
-    (until their deadline: then a 503). Clients are the answer's owners (API key, address, channel)."""
-
-    def __init__(self, per_client: int):
-        self.per_client = per_client
-        self._slots: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
-
-    @asynccontextmanager
-    async def slot(self, client: str, deadline: float, timeout: float) -> AsyncIterator[None]:
-        semaphore, users = self._slots.setdefault(client, (asyncio.Semaphore(self.per_client), [0]))
-        users[0] += 1
-        try:
-            try:
-                with metrics.ANSWERS_WAITING.track_inprogress():
-                    await asyncio.wait_for(semaphore.acquire(), max(0.0, deadline - time.time()))
-            except TimeoutError:
-                raise timed_out(timeout) from None
-            try:
-                with metrics.ANSWERS_RUNNING.track_inprogress():
-                    yield
-            finally:
-                semaphore.release()
-        finally:
-            users[0] -= 1
-            if not users[0]:
-                del self._slots[client]
 
 
 class Answerer(Protocol):
@@ -149,7 +115,8 @@ class InProcess:
         deadline = time.time() + self.timeout
         async with self.fair.slot(owner, deadline, self.timeout):
             try:
-                return await answer_in_thread(self.advisor, messages, session_id, owner, deadline)
+                with metrics.ANSWERS_RUNNING.track_inprogress():
+                    return await answer_in_thread(self.advisor, messages, session_id, owner, deadline)
             except AnswerTimedOut:
                 raise timed_out(self.timeout) from None
 
@@ -179,6 +146,7 @@ class WorkerPool:
         self.fallback = fallback
         self.timeout = settings.answer_timeout
         self.fair = FairShare(settings.client_concurrency)
+        self.queue = FairQueue(workers)
         self._context = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
         self._given_up: SynchronizedArray[int] = self._context.Array("q", CANCEL_SLOTS, lock=False)
         self._tasks = itertools.count(1)
@@ -205,7 +173,7 @@ class WorkerPool:
 
     async def ask(self, messages: Messages, session_id: str | None = None, owner: str = LOCAL_OWNER) -> Answer:
         deadline = time.time() + self.timeout
-        async with self.fair.slot(owner, deadline, self.timeout):
+        async with self.fair.slot(owner, deadline, self.timeout), self.queue.place(owner, deadline, self.timeout):
             try:
                 return await self._ask(messages, session_id, owner, deadline)
             except AnswerTimedOut:

@@ -25,7 +25,7 @@ RATE_LIMITED = Counter("tk_rate_limited_total", "Calls refused by a rate limit (
 RATE_LIMIT_LOCAL = Counter("tk_rate_limit_local_total", "Calls counted in this process because Redis was down (fail-open)")
 DEPENDENCY_UP = Gauge("tk_dependency_up", "1 when the dependency's last check passed", ["dependency"])
 ANSWERS_RUNNING = Gauge("tk_answers_running", "Answers computing now (in worker processes or threads)")
-ANSWERS_WAITING = Gauge("tk_answers_waiting", "Answers waiting for their client's turn (TK_CLIENT_CONCURRENCY)")
+ANSWERS_WAITING = Gauge("tk_answers_waiting", "Answers waiting for their client's turn (TK_CLIENT_CONCURRENCY) or a free worker")
 ANSWER_WORKERS = Gauge("tk_answer_workers", "Answer worker processes running (0: the server's threads answer)")
 ANSWERS_GIVEN_UP = Counter("tk_answers_given_up_total", "Answers stopped because their request was given up", ["reason"])
 for _reason in ("timeout", "client_gone"):  # exported at 0 from the start, so rates and alerts see them

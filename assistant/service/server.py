@@ -9,6 +9,8 @@ from types import TracebackType
 import uvicorn
 from fastapi import FastAPI
 
+from assistant.service.answering import START_TIMEOUT
+
 
 def config(
     app: FastAPI, host: str, port: int, *, log_level: str = "info", access_log: bool = True, graceful_seconds: float = 15,
@@ -28,7 +30,8 @@ def serve(app: FastAPI, host: str, port: int, trusted_proxies: tuple[str, ...] =
 class BackgroundServer:
     """`with BackgroundServer(app) as server:` serves on `server.url` (a free loopback port) until exit.
 
-    On exit, open streams (a Gradio client's heartbeat) get `graceful_seconds` to finish.
+    Entering waits as long as the app's start-up may take (answer workers get `START_TIMEOUT` to load
+    on a busy machine), and no longer than the server thread lives. On exit, open streams (a Gradio client's heartbeat) get `graceful_seconds` to finish.
     """
 
     def __init__(
@@ -42,7 +45,7 @@ class BackgroundServer:
 
     def __enter__(self) -> BackgroundServer:
         self._thread.start()
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + START_TIMEOUT + 60
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the server did not start")
