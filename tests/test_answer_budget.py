@@ -3,6 +3,7 @@ and stores nothing, and one key's burst of heavy questions leaves another key's 
 
 from __future__ import annotations
 
+import asyncio
 import random
 import threading
 import time
@@ -190,3 +191,29 @@ def test_an_answer_given_up_on_a_server_thread_stops_and_stores_nothing() -> Non
         time.sleep(0.5)
         assert busy.steps == stopped_at, "the thread went on computing after its request was given up"
     assert shared_advisor().store.history(session) == []
+
+
+def test_a_free_worker_goes_to_the_client_with_the_fewest_answers_computing() -> None:
+    """FairQueue alone: one place, client A holds it and queues three more; B and C queue after
+    them; the places go B, C, then A's, in A's order."""
+    from assistant.service.fairness import FairQueue
+
+    async def scenario() -> list[str]:
+        queue, served, release = FairQueue(1), [], asyncio.Event()
+
+        async def answer(client: str, label: str) -> None:
+            async with queue.place(client, time.time() + 60, 60):
+                served.append(label)
+                if label == "a0":
+                    await release.wait()
+
+        tasks = [asyncio.create_task(answer("a", "a0"))]
+        await asyncio.sleep(0)
+        tasks += [asyncio.create_task(answer(client, label)) for client, label in
+                  [("a", "a1"), ("a", "a2"), ("a", "a3"), ("b", "b0"), ("c", "c0")]]
+        await asyncio.sleep(0.01)
+        release.set()
+        await asyncio.gather(*tasks)
+        return served
+
+    assert asyncio.run(scenario()) == ["a0", "b0", "c0", "a1", "a2", "a3"]

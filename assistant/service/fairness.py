@@ -2,9 +2,10 @@
 
 `FairShare` caps the answers one client has in flight (`TK_CLIENT_CONCURRENCY`). `FairQueue` hands
 the worker processes out one answer at a time, the next free worker to the waiting answer whose
-client has the fewest answers computing (ties: the one that came first). So a client's queued heavy
-work waits behind other clients' questions, never in front of them: another client's question waits
-for at most one worker to come free, however many answers the busy client has queued.
+client has the fewest answers computing (ties: the client served longest ago, then the one that came
+first). So a client's queued heavy work waits behind other clients' questions, never in front of
+them: another client's question waits for at most one worker to come free, however many answers the
+busy client has queued.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from assistant.service import metrics
 from assistant.service.errors import ApiError
@@ -62,12 +63,13 @@ class _Waiter:
     client: str
     arrived: int
     wake: Callable[[], None]
-    granted: bool = field(default=False)
+    granted: bool = False
 
 
 class FairQueue:
     """`capacity` places (worker processes), each given to the waiting answer whose client has the
-    fewest places (ties: first come). Thread-safe; waiters may be on any event loop."""
+    fewest places (ties: the client given one longest ago, then first come). Thread-safe; waiters
+    may be on any event loop."""
 
     def __init__(self, capacity: int):
         self.capacity = capacity
@@ -75,6 +77,8 @@ class FairQueue:
         self._holding: Counter[str] = Counter()
         self._waiting: list[_Waiter] = []
         self._arrivals = itertools.count()
+        self._grants = itertools.count()
+        self._last_given: dict[str, int] = {}  # clients holding or waiting: when each was last given a place
 
     @asynccontextmanager
     async def place(self, client: str, deadline: float, timeout: float) -> AsyncIterator[None]:
@@ -109,13 +113,16 @@ class FairQueue:
                     del self._holding[waiter.client]
             else:
                 self._waiting.remove(waiter)
+            if not self._holding[waiter.client] and all(w.client != waiter.client for w in self._waiting):
+                self._last_given.pop(waiter.client, None)
             self._hand_out()
 
     def _hand_out(self) -> None:
         """Give the free places to the least-served waiters (under the lock)."""
         while self._waiting and sum(self._holding.values()) < self.capacity:
-            waiter = min(self._waiting, key=lambda w: (self._holding[w.client], w.arrived))
+            waiter = min(self._waiting, key=lambda w: (self._holding[w.client], self._last_given.get(w.client, -1), w.arrived))
             self._waiting.remove(waiter)
             waiter.granted = True
+            self._last_given[waiter.client] = next(self._grants)
             self._holding[waiter.client] += 1
             waiter.wake()
