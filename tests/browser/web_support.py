@@ -23,10 +23,12 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 NARROW = {"width": 360, "height": 740}
 TIMEOUT_MS = 30_000
+"""How long an action or an assertion waits for the page (a loaded machine renders slowly)."""
 
 Page = playwright_api.Page
 Locator = playwright_api.Locator
 expect = playwright_api.expect
+expect.set_options(timeout=TIMEOUT_MS)  # `expect` waits 5 s by default, whatever the context's own timeout
 
 
 class Served:
@@ -70,7 +72,8 @@ def ask(page: Page, question: str) -> Locator:
     return page.locator("#tk-chat .message-content").filter(has=page.locator(".tk-sources")).nth(before)
 
 
-def wait_until(check: Callable[[], object], seconds: float = 10) -> object:
+def wait_until(check: Callable[[], object], seconds: float = TIMEOUT_MS / 1000) -> object:
+    """`check()` once it is true, polled for as long as the page's own waits take."""
     deadline = time.monotonic() + seconds
     while not (value := check()):
         if time.monotonic() > deadline:
