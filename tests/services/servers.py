@@ -15,6 +15,8 @@ from pathlib import Path
 
 import httpx
 
+from assistant.service.answering import START_TIMEOUT
+
 PG_BIN = Path("/usr/lib/postgresql")
 BIN = Path(sys.executable).parent
 
@@ -68,6 +70,8 @@ class Service:
     """A server process that can be stopped and started again on the same port."""
 
     name = "service"
+    start_seconds = 60.0
+    """How long `start` waits for the server to answer (it stops waiting at once if the process exits)."""
 
     def __init__(self, workdir: Path):
         self.workdir = workdir
@@ -85,7 +89,7 @@ class Service:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                             **self.popen_options())
-        wait_for(self.ready, self.name, process=self.process)
+        wait_for(self.ready, self.name, self.start_seconds, process=self.process)
 
     def popen_options(self) -> dict:
         return {}
@@ -193,6 +197,9 @@ class Instance(Service):
     """One `tk-advisor serve` process with its own data dir, on the shared services of `env`."""
 
     name = "instance"
+    start_seconds = START_TIMEOUT
+    """A start loads the knowledge, then the answer workers: 23-56 s on an idle machine, minutes on a
+    loaded one (a restart that gave up after 60 s left the instance down for the tests after it)."""
 
     def __init__(self, workdir: Path, env: dict[str, str], label: str):
         self.name = f"instance-{label}"

@@ -25,7 +25,10 @@ KEYS = [f"services-test-key-{i:02d}-{uuid.uuid4().hex[:8]}" for i in range(8)]
 QUESTION = "我的视频20万播放, GPM 12, 能卖多少?"
 FOLLOW_UP = "那如果GPM是20呢?"
 BURST = 200
-"""Rate limit: 200 calls per key in any 200 s window (TK_RATE_LIMIT_PER_MINUTE=60, burst 200)."""
+"""Rate limit: 200 calls per key, then one per 100 s (TK_RATE_LIMIT_PER_MINUTE=0.6, burst 200): a burst
+that a loaded machine stretches over many seconds still meets exactly 200."""
+READY_SECONDS = 300
+"""How long a condition is polled for before a test gives up (a loaded machine is slow, not broken)."""
 
 
 def auth(key: str) -> dict[str, str]:
@@ -52,7 +55,7 @@ def pair(services_dir: Path, database: str, redis: Redis, chroma: Chroma, slack_
     env = {
         "TK_DATABASE_URL": database, "TK_REDIS_URL": redis.url, "TK_CHROMA_URL": chroma.url,
         "TK_API_KEYS": ",".join(KEYS), "TK_WEB_PUBLIC": "true", "TK_WEB_SECRET": "one-secret-for-every-instance",
-        "TK_RATE_LIMIT_PER_MINUTE": "60", "TK_RATE_LIMIT_BURST": str(BURST),
+        "TK_RATE_LIMIT_PER_MINUTE": "0.6", "TK_RATE_LIMIT_BURST": str(BURST),
         "TK_SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET, "TK_SLACK_BOT_TOKEN": SLACK_BOT_TOKEN, "TK_SLACK_API_BASE": slack_api.url + "/api",
     }
     a = Instance(services_dir / "a", {**env, "TK_ANSWER_WORKERS": "1"}, "a")
@@ -62,7 +65,7 @@ def pair(services_dir: Path, database: str, redis: Redis, chroma: Chroma, slack_
         thread.start()
     for thread in starting:
         thread.join()
-    wait_for(lambda: all(httpx.get(i.url + "/readyz").status_code == 200 for i in (a, b)), "both instances ready", 120)
+    wait_for(lambda: all(httpx.get(i.url + "/readyz").status_code == 200 for i in (a, b)), "both instances ready", READY_SECONDS)
     yield a, b
     for instance in (a, b):
         instance.stop()
@@ -179,17 +182,17 @@ def test_killing_an_instance_mid_burst_loses_no_acknowledged_feedback(pair: tupl
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         futures = [pool.submit(rate, i) for i in range(150)]
-        wait_for(lambda: len(acknowledged) >= 20, "20 acknowledged ratings", 30)
+        wait_for(lambda: len(acknowledged) >= 20, "20 acknowledged ratings", READY_SECONDS)
         a.kill()
         concurrent.futures.wait(futures)
     stored = {row.id for row in Store(database).feedback() if row.question.startswith(marker)}
     assert 20 <= len(acknowledged) < 150, "the kill landed mid-burst"
     assert set(acknowledged) <= stored
     a.start()
-    wait_for(lambda: httpx.get(a.url + "/readyz").status_code == 200, "instance A back", 120)
+    wait_for(lambda: httpx.get(a.url + "/readyz").status_code == 200, "instance A back", READY_SECONDS)
 
 
-def _dependency(instance: Instance, name: str, ok: bool, seconds: float = 30) -> dict:
+def _dependency(instance: Instance, name: str, ok: bool, seconds: float = READY_SECONDS) -> dict:
     """/readyz once it reports `name` as `ok` (dependencies are checked every 5 s); readiness stays 200."""
     deadline = time.monotonic() + seconds
     while True:
