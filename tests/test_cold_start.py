@@ -26,6 +26,7 @@ WEB_STACK = ("gradio", "fastapi", "uvicorn", "starlette", "openai", "langchain_o
              "assistant.service.server", "assistant.service.api", "assistant.service.channels")
 ENGINE = ("langchain", "langchain_core", "langgraph", "sqlalchemy", "alembic", "assistant.advisor", "assistant.engine.agent",
           "assistant.engine.offline", "assistant.engine.reading", "assistant.store.store")
+CHROMA = ("chromadb", "assistant.kb.index", "assistant.kb.embeddings")
 QUESTIONS = ["视频带来100万播放，GPM 12美元，能有多少GMV？", "报白号没有自然流量怎么办", "Will my account get throttled for AI videos?",
              "数字人直播👍👍会不会限流", "", "  ", "GMV Max 6% fee, 10-16 GPM"]
 
@@ -75,7 +76,7 @@ def test_ask_loads_no_web_stack_and_reads_prepared_words(indexed: dict[str, str]
 def test_search_loads_retrieval_only(indexed: dict[str, str]) -> None:
     search = loaded(indexed, "assistant.kb.retrieve", "search", QUESTIONS[1])
     assert search["status"] == 0
-    assert present(search["modules"], WEB_STACK + ENGINE) == []
+    assert present(search["modules"], WEB_STACK + ENGINE + CHROMA) == [], "search read Chroma, not the vectors `index` exported"
     assert search["jieba_words"] == "StoredWords"
 
 

@@ -10,7 +10,8 @@ import pytest
 from chromadb.api.types import Documents, Embeddings
 
 from assistant.config import Settings
-from assistant.kb.embeddings import OpenAIEmbedding, UseMultilingualEmbedding, embedding_function, embedding_key
+from assistant.kb.documents import embedding_key
+from assistant.kb.embeddings import OpenAIEmbedding, UseMultilingualEmbedding, embedding_function
 from assistant.kb.index import COLLECTION_PREFIX, KnowledgeIndex
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.schema import Entry
@@ -112,7 +113,7 @@ def test_a_new_embedding_revision_re_embeds_everything(
     settings: Settings, entries: list[Entry], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     KnowledgeIndex(settings, CountingEmbedding()).sync(KnowledgeBase(entries))
-    monkeypatch.setattr("assistant.kb.index.EMBEDDING_REVISION", 999)
+    monkeypatch.setattr("assistant.kb.documents.EMBEDDING_REVISION", 999)
     counter = CountingEmbedding()
     report = KnowledgeIndex(settings, counter).sync(KnowledgeBase(entries))
     assert len(report.updated) == len(entries) and len(counter.embedded) == len(entries)

@@ -96,15 +96,14 @@ def _list(args: argparse.Namespace) -> int:
 def _index(args: argparse.Namespace) -> int:
     from assistant.kb.index import KnowledgeIndex
     from assistant.kb.loader import KnowledgeBase
-    from assistant.kb.prepared import prepared_dir
-    from assistant.kb.retrieve import Retriever, warmed
+    from assistant.kb.retrieve import chroma_retriever
 
     settings = Settings.from_env()
     kb = KnowledgeBase.from_dir(settings.knowledge_dir)
     _warn_errors(kb.errors)
     index = KnowledgeIndex(settings)
     report = index.sync(kb)
-    warmed(Retriever(kb, index, prepared=prepared_dir(settings.data_dir)))  # so `ask` and `search` start fast
+    chroma_retriever(settings, kb, index)  # prepares the files `ask` and `search` start from
     print(f"index: {report} ({index.count()} entries in {settings.chroma_dir})")
     return 0
 
@@ -112,7 +111,7 @@ def _index(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from assistant.kb.retrieve import RELEVANCE_FLOOR, open_retriever
 
-    retriever = open_retriever(Settings.from_env())
+    retriever = open_retriever(Settings.from_env(), exported=True)
     hits = retriever.search(args.query, k=args.k, markets=args.market, topics=args.topic, evidence=args.evidence)
     lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in args.query) else "en"
     if args.json:

@@ -7,8 +7,6 @@ query for a knowledge base of this size (it stays under a millisecond up to ~100
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,14 +21,10 @@ from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.errors import NotFoundError
 
 from assistant.config import Settings
-from assistant.kb.embeddings import (
-    EMBEDDING_REVISION,
-    embedding_function,
-    embedding_key,
-    unit,
-)
+from assistant.kb.documents import content_hash, document_metadata, document_text, embedding_key, knowledge_version
+from assistant.kb.embeddings import embedding_function
+from assistant.kb.encoding import unit
 from assistant.kb.loader import KnowledgeBase
-from assistant.kb.schema import Entry
 
 log = logging.getLogger(__name__)
 
@@ -41,48 +35,6 @@ VERSION_KEY = "knowledge_version"
 def _chroma_settings() -> chromadb.Settings:
     """A fresh object per client: the Chroma clients write their own fields into the one they get."""
     return chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
-
-
-def document_text(entry: Entry) -> str:
-    """What gets embedded: title, aliases, text and guidance, in both languages."""
-    parts = [
-        entry.title.zh,
-        entry.title.en,
-        " ".join(entry.aliases),
-        entry.text.zh,
-        entry.text.en,
-        entry.guidance.zh,
-        entry.guidance.en,
-    ]
-    return "\n".join(part for part in parts if part)
-
-
-def market_flag(market: str) -> str:
-    return f"market_{market}"
-
-
-def topic_flag(topic: str) -> str:
-    return f"topic_{topic}"
-
-
-def document_metadata(entry: Entry) -> dict[str, str | bool]:
-    """Filterable metadata: one boolean flag per market and topic, plus joined strings for display."""
-    metadata: dict[str, str | bool] = {
-        "id": entry.id,
-        "kind": entry.kind,
-        "evidence": entry.evidence,
-        "markets": ",".join(entry.markets),
-        "topics": ",".join(entry.topics),
-    }
-    metadata.update({market_flag(m): True for m in entry.markets})
-    metadata.update({topic_flag(t): True for t in entry.topics})
-    return metadata
-
-
-def content_hash(document: str, metadata: dict[str, str | bool]) -> str:
-    """Changes when the entry, its metadata or the embedding method (`EMBEDDING_REVISION`) changes."""
-    payload = json.dumps([EMBEDDING_REVISION, document, metadata], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -104,12 +56,6 @@ class SyncReport:
 
     def __str__(self) -> str:
         return f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, {self.unchanged} unchanged"
-
-
-def knowledge_version(kb: KnowledgeBase) -> str:
-    """One hash of every entry as indexed: the index serves `kb` only when it carries this version."""
-    digests = sorted(content_hash(document_text(e), document_metadata(e)) for e in kb)
-    return hashlib.sha256("".join(digests).encode()).hexdigest()[:32]
 
 
 def chroma_client(settings: Settings) -> ClientAPI:

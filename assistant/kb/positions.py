@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.kb.embeddings import encode
+from assistant.kb.encoding import encode
 from assistant.terms import Terms
 from assistant.kb.schema import Lang
 from assistant.yaml_fast import safe_load

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import bm25s
 import jieba
@@ -23,11 +23,14 @@ from bm25s.stopwords import STOPWORDS_EN
 from pydantic import BaseModel
 
 from assistant.config import Settings
-from assistant.kb.index import KnowledgeIndex
 from assistant.kb.jieba_words import read_whole_dictionary, read_words_from_table, words_table
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.prepared import derived, key_of, prepared_dir
 from assistant.kb.schema import Entry
+from assistant.kb.snapshot import export_vectors, read_vectors, snapshot_key
+
+if TYPE_CHECKING:
+    from assistant.kb.index import KnowledgeIndex
 
 log = logging.getLogger(__name__)
 
@@ -166,13 +169,22 @@ class Hit(BaseModel):
     """Set when the entry is here as the other side of a conflict with that hit."""
 
 
+class Vectors(Protocol):
+    """Where the retriever reads the entries' vectors and embeds a query: the Chroma index
+    (`KnowledgeIndex`) or its exported copy (`snapshot.VectorSnapshot`)."""
+
+    def vectors(self, ids: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, query: str) -> np.ndarray: ...
+
+
 class Retriever:
     """Ranks knowledge entries for a query; `mode` selects hybrid or one of the two baselines."""
 
     def __init__(
         self,
         kb: KnowledgeBase,
-        index: KnowledgeIndex,
+        index: Vectors,
         *,
         mode: Mode = "hybrid",
         bm25_weight: float = BM25_WEIGHT,
@@ -184,7 +196,7 @@ class Retriever:
         self.mode: Mode = mode
         self.bm25_weight = bm25_weight
         self._ids = kb.ids
-        self._vectors = index.vectors(self._ids) if mode != "bm25" else None
+        self.vectors = index.vectors(self._ids) if mode != "bm25" else None
         """One unit row per entry, in `_ids` order, loaded once from the index."""
         self._bm25 = bm25s.BM25()
         tokens = _corpus_tokens(kb, prepared)
@@ -205,8 +217,8 @@ class Retriever:
             return []
         allowed = self._allowed(markets, topics, evidence)
         scores = np.zeros(len(self._ids), dtype=np.float64)
-        if self._vectors is not None and self._vectors.shape[1]:
-            scores = np.maximum(self._vectors @ self.index.embed_query(query), 0.0).astype(np.float64)
+        if self.vectors is not None and self.vectors.shape[1]:
+            scores = np.maximum(self.vectors @ self.index.embed_query(query), 0.0).astype(np.float64)
         if self.mode != "vector":
             lexical = self._bm25_scores(query)
             scores = lexical if self.mode == "bm25" else (1 - self.bm25_weight) * scores + self.bm25_weight * lexical
@@ -270,9 +282,18 @@ def _wait_until_served(index: KnowledgeIndex, kb: KnowledgeBase, seconds: float 
         time.sleep(0.2)
 
 
-def open_retriever(settings: Settings, *, sync: bool = True, mode: Mode = "hybrid") -> Retriever:
-    """Load the knowledge base, sync the index (unless `sync=False`) and warm up the models."""
+def open_retriever(settings: Settings, *, sync: bool = True, mode: Mode = "hybrid", exported: bool = False) -> Retriever:
+    """Load the knowledge base, sync the index (unless `sync=False`) and warm up the models.
+
+    `exported` (a one-shot command): read the vectors `tk-advisor index` exported for this knowledge
+    instead of opening Chroma, when they are there and whole (`snapshot`); else Chroma, as always."""
     kb = KnowledgeBase.from_dir(settings.knowledge_dir)
+    prepared = prepared_dir(settings.data_dir)
+    snapshot = read_vectors(prepared, snapshot_key(settings, kb), kb.ids) if exported and mode != "bm25" else None
+    if snapshot is not None:
+        return Retriever(kb, snapshot, mode=mode, prepared=prepared)
+    from assistant.kb.index import KnowledgeIndex
+
     index = KnowledgeIndex(settings)
     if sync:
         index.sync(kb)
@@ -280,7 +301,15 @@ def open_retriever(settings: Settings, *, sync: bool = True, mode: Mode = "hybri
         index.use(kb)
     if settings.chroma_url:
         _wait_until_served(index, kb)
-    return warmed(Retriever(kb, index, mode=mode, prepared=prepared_dir(settings.data_dir)))
+    return chroma_retriever(settings, kb, index, mode)
+
+
+def chroma_retriever(settings: Settings, kb: KnowledgeBase, index: KnowledgeIndex, mode: Mode = "hybrid") -> Retriever:
+    """The retriever over the Chroma index, warmed, with its vectors exported for one-shot commands."""
+    prepared = prepared_dir(settings.data_dir)
+    retriever = Retriever(kb, index, mode=mode, prepared=prepared)
+    export_vectors(prepared, snapshot_key(settings, kb), kb.ids, retriever.vectors)
+    return warmed(retriever)
 
 
 def warmed(retriever: Retriever) -> Retriever:

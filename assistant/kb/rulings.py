@@ -190,7 +190,7 @@ class Rulebook:
 
     def _example_vectors(self, clause: Clause, positive: bool) -> np.ndarray:
         """The clause's example questions (`rules` or `not`, both languages) as unit vectors, cached."""
-        from assistant.kb.embeddings import encode
+        from assistant.kb.encoding import encode
 
         key = (clause.id, positive)
         with self._lock:
@@ -222,7 +222,7 @@ class Rulebook:
 
 
 def _encode(text: str) -> np.ndarray:
-    from assistant.kb.embeddings import encode
+    from assistant.kb.encoding import encode
 
     return encode([text])[0]
 

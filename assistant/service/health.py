@@ -22,7 +22,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from assistant.kb.index import knowledge_version
+from assistant.kb.documents import knowledge_version
 from assistant.service import metrics
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from assistant.engine.lexicon import Hit, lexicon
 from assistant.engine.reading.segments import Breaks
-from assistant.kb.embeddings import encode
+from assistant.kb.encoding import encode
 from assistant.tools.numbers import NumberMention
 
 Features = dict[str, float]
