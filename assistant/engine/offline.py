@@ -1,17 +1,10 @@
-"""The offline engine: a deterministic chat model that plans tool calls from the Reading, then writes the answer."""
+"""The offline engine: deterministic, it plans tool calls from the Reading, then writes the answer."""
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import ConfigDict
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
 from assistant.answer import DETAILS_MARKER
 from assistant.engine import prompts
@@ -40,50 +33,20 @@ JUDGED_WITHOUT_FIGURES = ("fact", "yes_no", "verdict", "how", "none", "source", 
 """What a "is it OK?" question wants when it names no quantity the calculators work out."""
 
 
-class OfflineModel(BaseChatModel):
-    """Drives the same agent loop, tools and grounding as an LLM, with no network and no weights."""
+class OfflineEngine:
+    """Plans the tool calls of a question from its Reading, then writes the answer from their results:
+    no network and no weights. The agent loop drives it as a chat model (`offline_model.OfflineModel`);
+    a one-shot answer calls `respond` directly (`answerer.run_offline`)."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    kb: KnowledgeBase
-    relevance_floor: float
-    """Search hits scoring below this are not evidence."""
-    usd_cny: float | None = None
-    """TK_USD_CNY; else the dated rate of the knowledge base converts yuan beside dollars."""
-    positions: Positions = Positions([])
-    """The knowledge base's stances on decisions and corrections of figures stated wrongly."""
-
-    @property
-    def _llm_type(self) -> str:
-        return "tk-advisor-offline"
-
-    def bind_tools(self, tools: Any, **kwargs: Any) -> OfflineModel:
-        """The plan names its tools itself; binding changes nothing."""
-        return self
-
-    def _generate(
-        self, messages: list[BaseMessage], stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any,
-    ) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=self.respond(messages))])
-
-    def _stream(
-        self, messages: list[BaseMessage], stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any,
-    ) -> Iterator[ChatGenerationChunk]:
-        message = self.respond(messages)
-        if message.tool_calls:
-            chunks = [{"name": c["name"], "args": json.dumps(c["args"], ensure_ascii=False), "id": c["id"], "index": i}
-                      for i, c in enumerate(message.tool_calls)]
-            yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=chunks,
-                                                             additional_kwargs=message.additional_kwargs))
-            return
-        for i, piece in enumerate(re.split(r"(?<=\n)", message.text)):
-            chunk = ChatGenerationChunk(message=AIMessageChunk(
-                content=piece, additional_kwargs=message.additional_kwargs if i == 0 else {}))
-            if run_manager:
-                run_manager.on_llm_new_token(piece, chunk=chunk)
-            yield chunk
+    def __init__(self, kb: KnowledgeBase, relevance_floor: float, usd_cny: float | None = None,
+                 positions: Positions | None = None) -> None:
+        self.kb = kb
+        self.relevance_floor = relevance_floor
+        """Search hits scoring below this are not evidence."""
+        self.usd_cny = usd_cny
+        """TK_USD_CNY; else the dated rate of the knowledge base converts yuan beside dollars."""
+        self.positions = positions or Positions([])
+        """The knowledge base's stances on decisions and corrections of figures stated wrongly."""
 
     def respond(self, messages: list[BaseMessage]) -> AIMessage:
         """Tool calls for a new question; the written answer once the tool results are in."""

@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     from multiprocessing.sharedctypes import SynchronizedArray
     from multiprocessing.synchronize import Barrier
 
-    from assistant.advisor import Advisor, Messages
+    from assistant.advisor import Advisor
+    from assistant.answerer import Messages
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

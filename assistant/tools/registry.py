@@ -1,4 +1,4 @@
-"""The agent's tools: `search_knowledge` and every calculator, as LangChain tools.
+"""The agent's tools: `search_knowledge`, `check_policy` and every calculator (`ToolSpec`s, LangChain tools in the agent).
 
 Tools never raise on bad arguments: they return `{"tool", "error": {"zh", "en"}, "fields"}`
 so the model can read what to fix. Results are JSON-ready dicts (a `CalcResult` dump, or
@@ -8,9 +8,8 @@ a list of passages for search).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.engine.reading.named import format_named
@@ -19,6 +18,10 @@ from assistant.kb.schema import Entry, Format, Lang, Market
 from assistant.tools.calc_base import Defaults, input_error
 from assistant.tools.calculate import CALCULATE_TOOL, CalculateInput, calculate
 from assistant.tools.calculators import CALCULATORS, Calculator, CalculatorInputError, run_calculator
+from assistant.tools.spec import ToolError, ToolSpec
+
+if TYPE_CHECKING:
+    from langchain_core.tools import BaseTool
 
 SEARCH_TOOL = "search_knowledge"
 POLICY_TOOL = "check_policy"
@@ -187,45 +190,32 @@ def search_knowledge(
     return [passage(hit.entry, hit.score, lang, getattr(hit, "conflict_with", None)) for hit in hits]
 
 
-def _tool(name: str, description: str, model: type[BaseModel], call: Callable[[dict[str, Any]], Any]) -> StructuredTool:
+def _tool(name: str, description: str, model: type[BaseModel], call: Callable[[dict[str, Any]], Any]) -> ToolSpec:
     """A tool whose schema is `model`'s JSON schema; arguments reach `call` as given.
 
-    The schema is passed as a dict, not the class, so the model sees every field's full schema
-    (numbers may be text) and validation happens once, in `call`. Bad arguments come back as the
-    error payload, in a ToolMessage with status "error".
-    """
-
-    def run(**kwargs: Any) -> Any:
-        return call(kwargs)
-
-    return StructuredTool.from_function(
-        func=run, name=name, description=description, args_schema=model.model_json_schema(),
-        handle_tool_error=_payload_of,
-    )  # fmt: skip
+    The schema is the dict, not the class, so the model sees every field's full schema (numbers may
+    be text) and validation happens once, in `call`."""
+    return ToolSpec(name, description, model.model_json_schema(), call)
 
 
-def _payload_of(exc: ToolException) -> Any:
-    return exc.args[0]
-
-
-def calculator_tool(calculator: Calculator, defaults: Defaults) -> StructuredTool:
+def calculator_tool(calculator: Calculator, defaults: Defaults) -> ToolSpec:
     """A calculator as a tool returning its `CalcResult` as a dict, or an error payload."""
 
     def call(args: dict[str, Any]) -> dict[str, Any]:
         try:
             return run_calculator(calculator.name, args, defaults).model_dump(mode="json")
         except CalculatorInputError as exc:
-            raise ToolException(exc.payload(calculator.name)) from None
+            raise ToolError(exc.payload(calculator.name)) from None
 
     return _tool(calculator.name, TOOL_GUIDES[calculator.name] + _NUMBERS_NOTE, calculator.input_model, call)
 
 
-def search_tool(retriever: SearchBackend) -> StructuredTool:
+def search_tool(retriever: SearchBackend) -> ToolSpec:
     def call(args: dict[str, Any]) -> list[dict[str, Any]]:
         try:
             query = SearchKnowledgeInput.model_validate(args)
         except ValidationError as exc:
-            raise ToolException(input_error(exc, SearchKnowledgeInput, args).payload(SEARCH_TOOL)) from None
+            raise ToolError(input_error(exc, SearchKnowledgeInput, args).payload(SEARCH_TOOL)) from None
         return search_knowledge(retriever, query.query, query.k, query.market, query.topic, query.lang)
 
     description = (
@@ -247,7 +237,7 @@ class CheckPolicyInput(BaseModel):
     lang: Lang = Field("en", description="The seller's language.", json_schema_extra=_label("语言", "lang"))
 
 
-def policy_tool(entries: Sequence[Entry]) -> StructuredTool:
+def policy_tool(entries: Sequence[Entry]) -> ToolSpec:
     """`check_policy`: the rule clauses that govern what the seller wants to do, with the verdict when
     the match is strong."""
     book = Rulebook(entries)
@@ -256,7 +246,7 @@ def policy_tool(entries: Sequence[Entry]) -> StructuredTool:
         try:
             query = CheckPolicyInput.model_validate(args)
         except ValidationError as exc:
-            raise ToolException(input_error(exc, CheckPolicyInput, args).payload(POLICY_TOOL)) from None
+            raise ToolError(input_error(exc, CheckPolicyInput, args).payload(POLICY_TOOL)) from None
         return book.rule_on(query.action, query.lang, query.market, query.format or format_named(query.action) or "short-video").as_payload()
 
     description = (
@@ -271,14 +261,14 @@ def policy_tool(entries: Sequence[Entry]) -> StructuredTool:
     return _tool(POLICY_TOOL, description, CheckPolicyInput, call)
 
 
-def calculate_tool() -> StructuredTool:
+def calculate_tool() -> ToolSpec:
     """`calculate`: arithmetic over named quantities (tools/calculate.py), with its worked line."""
 
     def call(args: dict[str, Any]) -> dict[str, Any]:
         try:
             return calculate(args)
         except CalculatorInputError as exc:
-            raise ToolException(exc.payload(CALCULATE_TOOL)) from None
+            raise ToolError(exc.payload(CALCULATE_TOOL)) from None
 
     description = (
         "Work out any figure no calculator returns: views per video, a conversion rate, a share, a difference, a "
@@ -300,7 +290,7 @@ def _catalogue_line(calculator: Calculator) -> str:
     return f"- {calculator.name}({', '.join(shown)}): {TOOL_GUIDES[calculator.name]}"
 
 
-def calculator_group_tool(defaults: Defaults) -> StructuredTool:
+def calculator_group_tool(defaults: Defaults) -> ToolSpec:
     """Every calculator behind one schema: `{"name": ..., "inputs": {...}}`; the result is that calculator's."""
 
     def call(args: dict[str, Any]) -> dict[str, Any]:
@@ -308,9 +298,9 @@ def calculator_group_tool(defaults: Defaults) -> StructuredTool:
             query = CalculatorInput.model_validate(args)
             return run_calculator(query.name, query.inputs, defaults).model_dump(mode="json")
         except ValidationError as exc:
-            raise ToolException(input_error(exc, CalculatorInput, args).payload(CALCULATOR_TOOL)) from None
+            raise ToolError(input_error(exc, CalculatorInput, args).payload(CALCULATOR_TOOL)) from None
         except CalculatorInputError as exc:
-            raise ToolException(exc.payload(str(args.get("name")))) from None
+            raise ToolError(exc.payload(str(args.get("name")))) from None
 
     catalogue = "\n".join(_catalogue_line(c) for c in CALCULATORS.values())
     description = ("Run one calculator by `name` with its `inputs` (* = required; amounts in US dollars unless marked "
@@ -325,8 +315,13 @@ def shown_call(name: str, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return name, args
 
 
-def build_tools(retriever: SearchBackend, defaults: Defaults, entries: Sequence[Entry] = ()) -> list[BaseTool]:
+def tool_specs(retriever: SearchBackend, defaults: Defaults, entries: Sequence[Entry] = ()) -> list[ToolSpec]:
     """`search_knowledge` first, then `check_policy` over `entries`, `calculate`, the grouped `calculator`,
     then one tool per calculator."""
     return [search_tool(retriever), policy_tool(entries), calculate_tool(), calculator_group_tool(defaults),
             *(calculator_tool(c, defaults) for c in CALCULATORS.values())]
+
+
+def build_tools(specs: Sequence[ToolSpec]) -> list[BaseTool]:
+    """The tools as the agent loop takes them."""
+    return [spec.as_tool() for spec in specs]
