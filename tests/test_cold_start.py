@@ -37,7 +37,7 @@ QUESTIONS = ["视频带来100万播放，GPM 12美元，能有多少GMV？", "�
 
 PROBE = """
 import gc, json, sys
-import jieba
+from assistant.kb.jieba_words import jieba
 from assistant import cli
 first, args = sys.argv[1], sys.argv[2:]
 collections = []  # garbage collections once the command's handler began (it imports `first` at once)
@@ -83,6 +83,7 @@ def test_search_loads_retrieval_only(indexed: dict[str, str]) -> None:
     search = loaded(indexed, "assistant.kb.retrieve", "search", QUESTIONS[1])
     assert search["status"] == 0
     assert present(search["modules"], WEB_STACK + ENGINE + CHROMA) == [], "search read Chroma, not the vectors `index` exported"
+    assert "pkg_resources" not in search["modules"], "jieba imported pkg_resources (it scans every installed package)"
     assert search["jieba_words"] == "StoredWords"
 
 

@@ -6,12 +6,30 @@ serves a fresh process that only cuts a few queries, the whole dictionary one th
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from pathlib import Path
-
-import jieba
+from types import ModuleType
 
 from assistant.kb.prepared import cache_dir, derived, file_key, key_of
+
+
+def _import_jieba() -> ModuleType:
+    """jieba, imported without `pkg_resources`, which it uses only to open its own dictionary file and
+    opens by path when it is missing (jieba._compat): importing `pkg_resources` scans every installed
+    distribution, about 0.15 s of CPU at every start."""
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # `import pkg_resources` raises ImportError
+    try:
+        import jieba
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 
 _DICTIONARY = Path(jieba.__file__).resolve().parent / jieba.DEFAULT_DICT_NAME
 

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
 import bm25s
-import jieba
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 from pydantic import BaseModel
 
 from assistant.config import Settings
-from assistant.kb.jieba_words import read_whole_dictionary, read_words_from_table, words_table
+from assistant.kb.jieba_words import jieba, read_whole_dictionary, read_words_from_table, words_table
 from assistant.kb.loader import KnowledgeBase
 from assistant.kb.prepared import derived, key_of, prepared_dir
 from assistant.kb.schema import Entry
