@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import pickle
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import yaml
 from pydantic import ValidationError
 
+from assistant.kb.prepared import cache_dir, derived, key_of
 from assistant.kb.rule_files import attach_rules, is_rule_file
 from assistant.kb.schema import Entry
 from assistant.yaml_fast import SafeLoader
 from assistant.yaml_lines import line_of
+
+log = logging.getLogger(__name__)
 
 LINK_FIELDS = ("supports", "contradicted_by")
 
@@ -215,6 +221,31 @@ def _position_errors(directory: Path, entry_ids: set[str]) -> list[LoadError]:
     return [LoadError(directory, 1, problem) for problem in problems]
 
 
+def stored_entries(knowledge_dir: Path) -> LoadResult:
+    """`load_entries`, kept in the user's cache under a key of every knowledge file and of the code
+    that reads them (parsing and validating every file took ~0.1 s of each start)."""
+    root = Path(knowledge_dir)
+    code = [*sorted(Path(__file__).parent.glob("*.py")), *sorted(Path(__file__).parent.parent.glob("*.py"))]
+    files = sorted(root.rglob("*.yaml"))
+    key = key_of([str(root.resolve()), str(root), pydantic.VERSION, yaml.__version__, *(p.read_bytes() for p in code),
+                  *(part for p in files for part in (str(p.relative_to(root)), p.read_bytes()))])
+    path = cache_dir() / f"knowledge-{key}.pickle"
+    try:
+        with path.open("rb") as stored:
+            result = pickle.load(stored)  # noqa: S301 - our own file, written below
+        if not isinstance(result, LoadResult):
+            raise TypeError(f"holds a {type(result).__name__}")
+        return result
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # any unpickling failure: the file is rewritten
+        log.warning("knowledge: %s could not be read (%s); loading the files", path, exc)
+        path.unlink(missing_ok=True)
+    result = load_entries(knowledge_dir)
+    derived(cache_dir(), "knowledge", key, ".pickle", lambda out: out.write_bytes(pickle.dumps(result, pickle.HIGHEST_PROTOCOL)))
+    return result
+
+
 class KnowledgeBase:
     """The valid entries by id, with the load errors kept for reporting."""
 
@@ -230,7 +261,7 @@ class KnowledgeBase:
 
     @classmethod
     def from_dir(cls, knowledge_dir: Path) -> KnowledgeBase:
-        result = load_entries(knowledge_dir)
+        result = stored_entries(knowledge_dir)
         return cls(result.entries, result.errors)
 
     def get(self, entry_id: str) -> Entry | None:
