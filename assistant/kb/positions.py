@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.kb.encoding import encode
+from assistant.kb.encoding import encode, encode_stored
 from assistant.terms import Terms
 from assistant.kb.schema import Lang
 from assistant.yaml_fast import safe_load
@@ -125,7 +125,7 @@ class Positions:
                             texts.append(text)
                             owner.append((i, False))
                     self._owner = owner
-                    self._vectors = encode(texts) if texts else np.zeros((0, 1))
+                    self._vectors = encode_stored("positions", texts) if texts else np.zeros((0, 1))
         return self._vectors
 
     def nearest(self, text: str, kind: str, fmt: str, market: str) -> list[tuple[float, Position]]:
