@@ -6,7 +6,9 @@ that git ref, with the same Python and packages: a baseline measured in the same
 gets its own data directory, indexed before timing (the index is not part of a cold start).
 Each round also times `python -c pass` (the interpreter's own start) as the baseline of the machine's
 speed at that moment, and the import of the libraries each command needs ("libraries only": the floor). Prints min/median/max wall time per command and checkout, each median as a
-multiple of the baseline's, the load average before and after, and the goals (ask <= 1.5 s, search <= 1 s).
+multiple of the baseline's, the median CPU time (user + system: what the command itself costs, much
+less sensitive than wall time to other processes on a busy machine), the load average before and
+after, and the goals (ask <= 1.5 s, search <= 1 s, wall time).
 Run: .venv/bin/python benchmarks/cli_cold_start.py [--against main] [--runs 5]
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,18 +47,22 @@ def _env(checkout: Path, data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _run(checkout: Path, data_dir: Path, args: list[str]) -> float:
-    """Seconds from starting `tk-advisor ARGS` in `checkout` to its exit; a failure stops the benchmark."""
+def _run(checkout: Path, data_dir: Path, args: list[str]) -> tuple[float, float]:
+    """Seconds from starting `tk-advisor ARGS` in `checkout` to its exit, and the CPU seconds it used;
+    a failure stops the benchmark."""
     return _timed([sys.executable, "-m", "assistant.cli", *args], checkout, _env(checkout, data_dir))
 
 
-def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one run of `command`."""
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{cwd}: {' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return elapsed
+    return elapsed, (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
 
 
 def _loads() -> str:
@@ -90,7 +97,7 @@ def main() -> int:
             data = {name: Path(tmp) / f"data-{i}" for i, name in enumerate(checkouts)}
             for name, checkout in checkouts.items():
                 _prepare(checkout, data[name])
-            times: dict[tuple[str, str], list[float]] = {}
+            times: dict[tuple[str, str], list[tuple[float, float]]] = {}
             baseline_env = _env(ROOT, Path(tmp))
             for _ in range(options.runs):  # interleaved, so a change in the machine's load hits every row alike
                 times.setdefault(("python", "-c pass"), []).append(_timed([sys.executable, "-c", "pass"], ROOT, baseline_env))
@@ -104,12 +111,14 @@ def main() -> int:
             if options.against:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], check=False)
     print(f"cold start, {options.runs} runs each; load average (1, 5, 15 min) {before} before, {_loads()} after")
-    print(f"{'command':8} {'checkout':16} {'min s':>6} {'median s':>9} {'max s':>6} {'x python':>9}  goal")
-    python = statistics.median(times[("python", "-c pass")])
+    print(f"{'command':8} {'checkout':16} {'min s':>6} {'median s':>9} {'max s':>6} {'x python':>9} {'cpu s':>6}  goal")
+    python = statistics.median(wall for wall, _ in times[("python", "-c pass")])
     for (command, name), samples in times.items():
-        median = statistics.median(samples)
+        walls = [wall for wall, _ in samples]
+        median = statistics.median(walls)
+        cpu = statistics.median(cpu for _, cpu in samples)
         goal = f"median <= {GOALS[command]} s: {'met' if median <= GOALS[command] else 'NOT met'}" if name in checkouts else ""
-        print(f"{command:8} {name:16} {min(samples):6.2f} {median:9.2f} {max(samples):6.2f} {median / python:9.1f}  {goal}")
+        print(f"{command:8} {name:16} {min(walls):6.2f} {median:9.2f} {max(walls):6.2f} {median / python:9.1f} {cpu:6.2f}  {goal}")
     return 0
 
 
