@@ -109,7 +109,7 @@ def test_prepared_encoder_gives_the_packages_vectors(retriever: Retriever) -> No
 
     texts = [line for entry in list(retriever.kb)[:20] for line in bm25_text(entry).splitlines() if line.strip()] + QUESTIONS
     prepared = load_use(cache_dir(), threads=1)
-    assert {p.name.split("-")[1] for p in cache_dir().glob("use-*")} >= {"tokenizer", "weights"}
+    assert {p.name.split("-")[1] for p in cache_dir().glob("use-*")} >= {"pieces", "prefixes", "weights"}
     assert np.array_equal(prepared.encode(texts), USE(threads=1).encode(texts))
 
 

@@ -52,7 +52,7 @@ def _tokenizer(directory: Path | None) -> Any:
 
     resources, version = _resources()
     source = resources / "sp.model"
-    key = key_of([file_key(source, version), UseTokenizer.__qualname__, "prefixes apart"])
+    key = key_of([file_key(source, version), UseTokenizer.__qualname__])
 
     def write(path: Path) -> None:
         tokenizer = UseTokenizer(str(source))
@@ -66,7 +66,7 @@ def _tokenizer(directory: Path | None) -> Any:
             db.executemany("INSERT INTO prefixes VALUES (?, ?)", UseTokenizer(str(source))._prefixes.items())
         db.close()
 
-    prepared = derived(directory, "use-tokenizer", key, ".pickle", write)
+    prepared = derived(directory, "use-pieces", key, ".pickle", write)  # not "use-tokenizer": the whole one, which older checkouts write
     table = derived(directory, "use-prefixes", key, ".sqlite3", write_table)
     if prepared is None or table is None:
         return UseTokenizer(str(source))
