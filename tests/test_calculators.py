@@ -43,10 +43,11 @@ DEFAULTS = Defaults.from_mapping(README_TABLE)
 CONTRACT = {"gmv_from_views", "views_for_target_gmv", "compare_content_options", "risk_adjusted_return",
             "implied_gmv_share", "plan_test_budget", "unit_economics", "growth_rate", "creator_collab_return",
             "gpm_from_sales", "total_gmv", "roas", "period_change", "expected_loss", "blended_gpm", "compare_per_dollar",
-            "videos_for_budget", "order_profit", "creator_deal", "fee_or_commission"}  # fmt: skip
+            "videos_for_budget", "order_profit", "creator_deal", "fee_or_commission", "gmv_per_cost"}  # fmt: skip
 REQUIRED: dict[str, dict[str, Any]] = {
     "gmv_from_views": {"views": 1000},
     "fee_or_commission": {"flat_fee": 300, "pure_rate": 0.25, "price": 20},
+    "gmv_per_cost": {"gmv": 9600, "cost": 400},
     "views_for_target_gmv": {"target_gmv": 1000},
     "plan_test_budget": {"total_budget": 1000},
     "unit_economics": {"price": 30, "product_cost": 8},
@@ -543,3 +544,14 @@ def test_commission_only_at_a_rate_no_higher_than_the_fee_offers_always_costs_le
     result = run_calculator("fee_or_commission", {"flat_fee": 100, "fee_rate": 0.1, "pure_rate": 0.1, "price": 30}, DEFAULTS)
     assert "break_even_orders" not in result.figures
     assert "any order count" in result.headline["en"]
+
+
+def test_gmv_per_cost_is_sales_over_cost_in_the_sellers_currency() -> None:
+    """Original videos that sold $9,600 and cost $400 brought 24 of GMV per dollar; £ stays £."""
+    result = run_calculator("gmv_per_cost", {"gmv": "9.6k刀", "cost": "400刀", "subject": "original"}, DEFAULTS)
+    assert result.figures["gmv_per_cost"] == pytest.approx(24) and "24" in result.headline["zh"]
+    pounds = run_calculator("gmv_per_cost", {"gmv": "£1,100", "cost": "£240"}, DEFAULTS)
+    assert pounds.figures["gmv_per_cost"] == pytest.approx(4.583, abs=1e-3) and "£1" in pounds.headline["en"]
+    with pytest.raises(CalculatorInputError):
+        run_calculator("gmv_per_cost", {"gmv": 100, "cost": 0}, DEFAULTS)
+

@@ -22,6 +22,8 @@ SEARCH_K = 6
 POLICY_ACTS = ("comply", "risk", "decide")
 """Questions a rule clause may answer (a decision may be ruled out by a clause of its format)."""
 MAX_CALCULATIONS = 4
+FIGURE_ACTS = ("compute", "diagnose")
+"""Questions a figure answers: a second one on a figure already worked out is answered with it."""
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,13 @@ def plan_turn(reading: Reading, state: State, lang: Lang) -> Plan:
     calculations: list[Call] = []
     asks = []
     for solution in solutions:
+        own = [Call(name, args) for name, args in solution.calls]
+        if asks and own and all(call in calculations for call in own):
+            if solution.ask is None or solution.ask.act in FIGURE_ACTS:
+                continue  # "GPM多少 正常吗": the question before already works out and judges this figure
+            own = []  # "…要不要all in": answered as the decision it is, not with the figure again
         indexes = []
-        for name, args in solution.calls:
-            call = Call(name, args)
+        for call in own:
             if call not in calculations and len(calculations) < MAX_CALCULATIONS:
                 calculations.append(call)
             if call in calculations:

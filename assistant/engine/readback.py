@@ -53,14 +53,24 @@ SUM_HEADLINE: dict[Lang, str] = {"zh": "{name}合计{shown}。", "en": "Total {n
 RESULT_HEADLINE: dict[Lang, str] = {"zh": "{name}约{shown}。", "en": "{name}: about {shown}."}
 
 
+RATIO_HEADLINE: dict[Lang, str] = {"zh": "{high}一条的成本是{low}的{shown}倍。", "en": "One {high} costs {shown} times as much as one {low}."}
+
+
+def _headline(calc: dict[str, Any], lang: Lang) -> str:
+    label = calc.get("label") or "other"
+    if label.startswith("ratio:"):  # "ratio:creator:ai": one subject's cost per video over another's
+        _, high, low = label.split(":")
+        return RATIO_HEADLINE[lang].format(high=role_name(f"subject_{high}", lang), low=role_name(f"subject_{low}", lang),
+                                           shown=calc["shown"][lang])  # fmt: skip
+    added = set(calc["expression"].replace(" ", "")) <= set("abcdefghijklmnopqrstuvwxyz+*()")  # a total, not an estimate
+    template = SUM_HEADLINE if added else RESULT_HEADLINE
+    return template[lang].format(name=role_name(label, lang) if label in _names() else label, shown=calc["shown"][lang])
+
+
 def as_calculation(calc: dict[str, Any]) -> dict[str, Any]:
     """A `calculate` result in a calculator's form: a headline named by its label ("播放合计8.3万次"), the
     expression as its formula, the worked line as its one step."""
-    added = set(calc["expression"].replace(" ", "")) <= set("abcdefghijklmnopqrstuvwxyz+*()")  # a total, not an estimate
-    template = SUM_HEADLINE if added else RESULT_HEADLINE
-    label = calc.get("label") or "other"
-    headline = {lang: template[lang].format(name=role_name(label, lang) if label in _names() else label, shown=calc["shown"][lang])
-                for lang in ("zh", "en")}  # fmt: skip
+    headline = {lang: _headline(calc, lang) for lang in ("zh", "en")}
     return {**calc, "headline": headline, "formula": calc["expression"], "steps": {lang: [calc["worked"][lang]] for lang in ("zh", "en")}}
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.tools import article_math, creator_offers, seller_math
+from assistant.tools import article_math, creator_offers, returns, seller_math
 from assistant.tools.article_math import DEFAULT_KEYS, GPM_CLAIM
 from assistant.tools.calc_base import (
     LANGS,
@@ -92,6 +92,8 @@ CALCULATORS: dict[str, Calculator] = {
                     "Profit per order and break-even ROAS from price and margin"),
         _calculator(seller_math.videos_for_budget, seller_math.VideosForBudgetInput, "预算能买多少条视频",
                     "How many videos a budget buys"),
+        _calculator(returns.gmv_per_cost, returns.GmvPerCostInput, "一类视频每1美元成本带来多少GMV（GMV ÷ 成本）",
+                    "GMV per dollar a kind of video cost (GMV / cost)"),
     )
 }
 

@@ -104,6 +104,10 @@ TOOL_GUIDES: dict[str, str] = {
         "samples_sent × sample_cost (every sample sent costs, posted or not; `posted` gives the unused ones and the cost "
         "per posted video); its share of GMV (the margin needed to break even); with a margin, the profit."
     ),
+    "gmv_per_cost": (
+        "GMV per unit of cost of one kind of video from the seller's own figures: GMV / cost. Use for 'original videos "
+        "sold $9,600 and cost $400, AI sold $3,900 and cost $20: which returns more?' (one call per kind)."
+    ),
     "fee_or_commission": (
         "A creator's two offers: a flat fee (with fee_rate on top, 0 if none) or commission only (pure_rate). Cost of "
         "each = fee + orders × price × rate; the break-even order count = fee / (price × (pure_rate − fee_rate)); with "

@@ -48,16 +48,39 @@ def _joined(lines: list[Text | None]) -> Text:
     return {"zh": "；".join(line["zh"] for line in shown), "en": "; ".join(line["en"] for line in shown)}
 
 
-def _gpm_verdict(led: Ledger, gpm: float, subject: str | None) -> dict[str, Any]:
-    """Where a GPM sits: against the article's 10-16 for good AI videos, or its 100+ for good originals."""
+_NOT_COMPARABLE: Text = {"zh": "没法直接比", "en": "Not comparable"}
+
+
+def _apart(led: Ledger, currency: str, basis: str | None, low: bool) -> Text | None:
+    """Why a GPM cannot be set against the article's figures (US dollars per 1,000 impressions), if it cannot.
+    Views are never more than impressions, so a GPM per view below the range is below it per impression too."""
+    article = str(led.lookup("gpm_basis", GPM_CLAIM, "gpm_denominator", numeric=False))
+    if currency != "USD":
+        return led.text("文章的GPM（好的AI视频10-16，优质原创100以上）是美区的美元数字，按千次曝光算；你的是{currency}，要按汇率换成美元再比（匿名内部人士说法，未经证实）。",
+                        "The article's GPMs (10-16 for good AI videos, 100+ for good originals) are US dollars per 1,000 impressions; "
+                        "yours is in {currency}: convert it to dollars before comparing (insider claim, unverified).",
+                        currency={"zh": currency, "en": currency})
+    if basis is not None and basis != article and not low:
+        return led.text("文章的GPM（好的AI视频10-16，优质原创100以上）按千次曝光算；你的是按播放算，播放比曝光少，算出来会偏高：拿后台按曝光算的GPM来比（匿名内部人士说法，未经证实）。",
+                        "The article's GPMs (10-16 for good AI videos, 100+ for good originals) are per 1,000 impressions; yours is per "
+                        "1,000 views, which are fewer, so it reads higher: compare your GPM per impressions instead (insider claim, unverified).")
+    return None
+
+
+def _gpm_verdict(led: Ledger, gpm: float, subject: str | None, currency: str = "USD", basis: str | None = None) -> dict[str, Any]:
+    """Where a GPM sits: against the article's 10-16 for good AI videos, or its 100+ for good originals; when
+    its currency or basis differs from the article's, that it cannot be compared and why."""
+    good = led.lookup("gpm", GPM_CLAIM, "original_gpm_good")
+    low, high = led.lookup("gpm", GPM_CLAIM, "aigc_gpm_low"), led.lookup("gpm", GPM_CLAIM, "aigc_gpm_high")
+    apart = _apart(led, currency, basis, gpm < (good if subject in ("creator", "original") else low))
+    if apart is not None:
+        return {**_NOT_COMPARABLE, "compared": apart}
     if subject in ("creator", "original"):
-        good = led.lookup("gpm", GPM_CLAIM, "original_gpm_good")
         word = {"zh": "偏低", "en": "Low"} if gpm < good else {"zh": "很好", "en": "Strong"}
         compared = led.text("文章里优质原创视频的GPM是{good}以上（匿名内部人士说法，未经证实）。",
                             "Good original videos reach a GPM of {good}+ in the article (insider claim, unverified).",
                             good=(good, "gpm"))
         return {**word, "compared": compared}
-    low, high = led.lookup("gpm", GPM_CLAIM, "aigc_gpm_low"), led.lookup("gpm", GPM_CLAIM, "aigc_gpm_high")
     if gpm < low:
         word = {"zh": "偏低", "en": "Low"}
     elif gpm <= high:
@@ -70,7 +93,10 @@ def _gpm_verdict(led: Ledger, gpm: float, subject: str | None) -> dict[str, Any]
     return {**word, "compared": compared}
 
 
-_WHOSE: dict[str, Text] = {
+_COUNTED_AS: dict[str, Text] = {"impressions": {"zh": "曝光", "en": "impressions"}, "views": {"zh": "播放", "en": "views"}}
+"""The seller's word for what a GPM is counted on."""
+
+WHOSE: dict[str, Text] = {
     "ai": {"zh": "你的AI视频", "en": "Your AI videos'"},
     "creator": {"zh": "你的达人视频", "en": "Your creator videos'"},
     "original": {"zh": "你的原创视频", "en": "Your original videos'"},
@@ -89,13 +115,18 @@ class GpmFromSalesInput(CalcInput):
                                      "against the range instead of computing it).", gt=0)
     subject: Subject | None = _SUBJECT_FIELD
     label: str | None = Field(None, max_length=24, description="The seller's name for this video, e.g. \"视频A\" (when comparing).")
+    gpm_basis: Literal["impressions", "views"] | None = Field(
+        None, description="What the views are: 'impressions' (the article's GPM basis) or 'views' (plays, LIVE Watch GPM).",
+        json_schema_extra={"label": {"zh": "GPM口径", "en": "GPM basis"}})  # fmt: skip
 
 
-def _stated_gpm(led: Ledger, gpm: float, subject: str | None) -> CalcResult:
+def _stated_gpm(led: Ledger, gpm: float, args: GpmFromSalesInput) -> CalcResult:
     """A GPM the seller gave, placed against the cited range."""
-    whose = _WHOSE.get(subject or "", {"zh": "你的", "en": "Your"})
+    subject = args.subject
+    whose = WHOSE.get(subject or "", {"zh": "你的", "en": "Your"})
     headline = led.text("{whose}GPM是{gpm}（你给的）。", "{whose} GPM is {gpm} (as you gave it).", whose=whose, gpm=(gpm, "gpm"))
-    return led.result({"gpm": gpm}, "GPM = GMV / views × 1000", headline, verdict=_gpm_verdict(led, gpm, subject), cited=(GPM_CLAIM,))
+    verdict = _gpm_verdict(led, gpm, subject, args.currency, args.gpm_basis)
+    return led.result({"gpm": gpm}, "GPM = GMV / views × 1000", headline, verdict=verdict, cited=(GPM_CLAIM,))
 
 
 def gpm_from_sales(args: GpmFromSalesInput, defaults: Defaults) -> CalcResult:
@@ -104,7 +135,8 @@ def gpm_from_sales(args: GpmFromSalesInput, defaults: Defaults) -> CalcResult:
     led.inputs.update({k: v for k, v in (("subject", args.subject), ("label", args.label)) if v})
     stated = led.given("gpm")
     if stated is not None and args.gmv is None and args.orders is None:
-        return _stated_gpm(led, stated, args.subject)
+        return _stated_gpm(led, stated, args)
+    led.inputs.update({"gpm_basis": args.gpm_basis} if args.gpm_basis else {})
     gmv, orders, price = led.given("gmv"), led.given("orders"), led.given("price")
     sales: Text | None = None
     if gmv is None:
@@ -121,9 +153,11 @@ def gpm_from_sales(args: GpmFromSalesInput, defaults: Defaults) -> CalcResult:
     line = led.text("GPM = {gmv} ÷ {views} × 1,000 = {gpm}", "GPM = {gmv} / {views} × 1,000 = {gpm}",
                     gmv=(gmv, "money"), views=(views, "count"), gpm=(gpm, "gpm"))
     led.step(line["zh"], line["en"])
-    verdict = _gpm_verdict(led, gpm, args.subject)
-    whose = _WHOSE.get(args.subject or "", {"zh": "你的", "en": "Your"})
-    headline = led.text("{whose}GPM约{gpm}（{gmv}成交 ÷ {views}次播放 × 1,000）。", "{whose} GPM is about {gpm} ({gmv} of GMV on {views} views).",
+    verdict = _gpm_verdict(led, gpm, args.subject, args.currency, args.gpm_basis)
+    whose = WHOSE.get(args.subject or "", {"zh": "你的", "en": "Your"})
+    counted_as = _COUNTED_AS[args.gpm_basis or "views"]
+    headline = led.text("{whose}GPM约{gpm}（{gmv}成交 ÷ {views}次" + counted_as["zh"] + " × 1,000）。",
+                        "{whose} GPM is about {gpm} ({gmv} of GMV on {views} " + counted_as["en"] + ").",
                         whose=whose, gpm=(gpm, "gpm"), gmv=(gmv, "money"), views=(views, "count"))
     return led.result({"gpm": gpm, "gmv": gmv, "views": views}, "GPM = GMV / views × 1000", headline,
                       worked=_joined([sales, counted, line]), verdict=verdict, cited=(GPM_CLAIM,))

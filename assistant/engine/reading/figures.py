@@ -113,14 +113,18 @@ def _zeros(ctx: Context, numbers: list[Number]) -> list[Number]:
 
 PERIOD_REACH = 16
 """Characters a period word ("a day", "每条") may stand from its number in the same clause."""
+RIGHT_REACH_ZH = 3
+"""Chinese names the period before its figure ("一条4刀", "每天3条"): one after it must stand right by it
+("30w gmv 2100刀 ai一条4刀": 一条 is the 4刀's, not the 30w's)."""
 
 
 def _period(ctx: Context, span: tuple[int, int], predicted: tuple[str, float]) -> str | None:
     """Over what the figure runs: the period word nearest it in its clause ("6 videos a day"), else the model's reading."""
     clause = ctx.breaks.clause(span[0])
-    near = [(span[0] - h.end if h.end <= span[0] else h.start - span[1], h.label) for h in ctx.periods.near(*span)
-            if ctx.breaks.clause(h.start) == clause and (h.end <= span[0] or h.start >= span[1])]
-    near = [(gap, label) for gap, label in near if gap <= PERIOD_REACH]
+    near = [(span[0] - h.end if h.end <= span[0] else h.start - span[1], h.label, h.word, h.start >= span[1])
+            for h in ctx.periods.near(*span) if ctx.breaks.clause(h.start) == clause and (h.end <= span[0] or h.start >= span[1])]
+    near = [(gap, label) for gap, label, word, right in near
+            if gap <= (RIGHT_REACH_ZH if right and not word.isascii() else PERIOD_REACH)]
     if near:
         return min(near)[1]
     return None if predicted[0] == "none" else predicted[0]
@@ -131,7 +135,9 @@ def _subject(ctx: Context, span: tuple[int, int], predicted: tuple[str, float]) 
     its sentence; else the model's reading, when the message names any subject at all."""
     if not ctx.subjects.hits:
         return None
-    right_after = [h for h in ctx.subjects.between(span[1], span[1] + 5) if not ctx.text[span[1] : h.start].strip(" 的")]
+    right_after = [h for h in ctx.subjects.between(span[1], span[1] + 5)  # Chinese writes it with 的: "9.6k刀 AI视频…" starts anew
+                   if ctx.text[span[1] : h.start].strip() == "的"
+                   or (h.word.isascii() and ctx.text[span[1] - 1].isascii() and not ctx.text[span[1] : h.start].strip())]
     if right_after:  # "300美元的达人视频", "a $15 AI video": the subject the figure is written against
         return right_after[0].label
     clause_start, _ = ctx.breaks.clause_bounds(span[0])

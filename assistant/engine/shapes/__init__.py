@@ -82,6 +82,9 @@ class Shape:
     """Figures the seller must have given for the shape to fit, not passed on ("nothing sells": orders 0)."""
     fixed: tuple[tuple[str, Any], ...] = ()
     """Arguments passed as they are (an option's name as the calculation's label)."""
+    on_defaults: bool = False
+    """The article's own worked comparison, on cited defaults: only for a seller who gave no figures or who
+    asks for GMV per dollar outright, never a table of defaults standing in for the seller's own numbers."""
     examples: tuple[dict[str, Any], ...] = field(default=(), compare=False)
 
     def roles(self) -> set[str]:
@@ -105,6 +108,7 @@ def _shape(data: dict[str, Any]) -> Shape:
         unit=data.get("unit", "plain"), label=data.get("label"), search=data.get("search", ""),
         requires=tuple((role, float(value)) for role, value in data.get("requires", {}).items()),
         defaults=tuple(data.get("defaults", [])), examples=tuple(data.get("examples", [])),
+        on_defaults=bool(data.get("on_defaults", False)),
     )  # fmt: skip
 
 

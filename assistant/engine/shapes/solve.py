@@ -75,11 +75,14 @@ def _context(shape: Shape, binding: Binding, reading: Reading, state: State) -> 
         subjects = {n.subject for n in numbers if n.subject}
         if len(subjects) == 1:
             args["subject"] = subjects.pop()
-    if "gpm_basis" in shape.context:
+    if "gpm_basis" in shape.context or "counted_on" in shape.context:
+        labels = {h.label for h in _BASIS.find(reading.text)}
         if (state.format or reading.format) == "LIVE":
             args["gpm_basis"] = "views"
-        elif any(h.label == "impressions" for h in _BASIS.find(reading.text)):
+        elif "impressions" in labels:
             args["gpm_basis"] = "impressions"
+        elif labels and "counted_on" in shape.context:  # the seller's own GPM, counted on what the seller says
+            args["gpm_basis"] = "views"
     if "days" in shape.context:
         videos = binding.bound.get("videos")
         if videos is not None and videos.period == "per_day":
@@ -95,6 +98,9 @@ ASKED = 0.6
 
 
 _WANTS = terms("wants")
+_OWN_FIGURES = "the seller's own figures: no table of cited defaults"
+UNOWNED_ROLES = ("other", "duration")
+"""Figures that are not a seller's own data for a calculation (a day count, a number of no known role)."""
 NAMED = 0.75
 """The probability given to a quantity the question names in so many words ("哪个更划算": per dollar)."""
 
@@ -111,10 +117,12 @@ def _wanted(ask: Ask) -> dict[str, float]:
 
 
 def _rank(b: Binding, current: set[tuple[int, int]], wanted: dict[str, float]) -> tuple[float, ...]:
-    """Complete bindings first, then those using more of this message's numbers, then the likelier asked-for
+    """Complete bindings first (a table of cited defaults after any on the seller's own figures), then those
+    using more of this message's numbers, then more of the conversation's, then the likelier asked-for
     quantity, then fewer inputs lacking, then more numbers."""
     likelihood = sum(wanted.get(g, 0.0) for g in b.shape.gives)
-    return (not b.complete, -len(b.ranked_on() & current), -len(b.used() & current), -likelihood,
+    return (not b.complete, b.shape.on_defaults, -len(b.ranked_on() & current), -len(b.used() & current), -len(b.ranked_on()),
+            -likelihood,
             len(b.missing) + len(b.unsure), -len(b.bound))
 
 
@@ -212,6 +220,10 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
             continue
         if any(required_figure(pool, role, value) is None for role, value in shape.requires):
             continue
+        if shape.on_defaults and "per_dollar" not in _WANTS.labels(ask.text) and any(
+                n.role not in UNOWNED_ROLES and n.confidence >= BIND_CONFIDENCE for n in pool):
+            considered.append((shape.id, _OWN_FIGURES))
+            continue
         asked = max((wanted.get(g, 0.0) for g in shape.gives), default=0.0) >= ASKED
         if shape.special:
             candidates += [b for b in special(shape, reading, state, asked) if b.complete or b.unsure or b.missing]  # or one to ask
@@ -229,20 +241,31 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
         why = "incomplete: " + ", ".join(r.arg for r in [*b.missing, *(r for r, _ in b.unsure)]) if not b.complete else "fewer numbers"
         considered.append((b.shape.id, why))
     if not ranked:
-        return Solution(ask, considered=tuple(considered))
+        return _nothing(ask, reading, considered)
     best = ranked[0]
     if not best.complete:
         lacking = len(best.missing) + len(best.unsure)
         if lacking > 1 or not best.required_bound & current:
-            return Solution(ask, considered=(*considered, (best.shape.id, f"too little of it given ({lacking} missing)")))
+            return _nothing(ask, reading, [*considered, (best.shape.id, f"too little of it given ({lacking} missing)")])
         asked_for = {h.label for h in _WANTS.find(f"{ask.context} {ask.text}")}
         if any(role in asked_for for ref in best.missing for role in ref.roles):  # "要出多少单": never ask for the answer
             return Solution(ask, best, unused=_unused(reading, best.used()), considered=tuple(considered), tangled=True)
         return Solution(ask, best, unused=_unused(reading, best.used()), considered=tuple(considered))
-    calls = tuple(_call(b, reading, state) for b in ranked if b.complete and b.shape.id == best.shape.id
-                  and (b is best or b.shape.special == "options"))
-    return Solution(ask, best, calls, _unused(reading, set().union(*(b.used() for b in ranked[: len(calls)]))),
-                    tuple(considered))
+    running = [b for b in ranked if b.complete and b.shape.id == best.shape.id and (b is best or b.shape.special == "options")]
+    unused = _unused(reading, set().union(*(b.used() for b in running)))
+    if wanted.get("per_dollar", 0.0) >= NAMED and "per_dollar" not in best.shape.gives and any(n.currency for n in unused):
+        why = (best.shape.id, "the question asks what pays better; costs it gives are left aside")  # "哪个划算" is not "which GPM is higher"
+        return Solution(ask, best, unused=unused, considered=(*considered, why), tangled=True)
+    return Solution(ask, best, tuple(_call(b, reading, state) for b in running), unused, tuple(considered))
+
+
+def _nothing(ask: Ask, reading: Reading, considered: list[tuple[str, str]]) -> Solution:
+    """No calculation fits: when a table of cited defaults was refused for the seller's own figures, read
+    the figures back and ask which to work out; else answer from knowledge."""
+    aside = _unused(reading, set())
+    if any(why == _OWN_FIGURES for _, why in considered) and len(aside) >= TANGLED_AT:
+        return Solution(ask, unused=aside, considered=tuple(considered), tangled=True)
+    return Solution(ask, considered=tuple(considered))
 
 
 def solve(reading: Reading, state: State) -> list[Solution]:

@@ -1,5 +1,6 @@
 """Shapes bound in code: `sum` adds up costs (each per-unit cost times its count) or figures of one
-kind; `options` works one calculation per option."""
+kind; `options` works one calculation per option; `offers` sets a flat fee against commission only;
+`ratio` sets one subject's cost per video against another's."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import replace
 
 from assistant.engine.reading.reading import Number, Reading, State
 from assistant.engine.shapes import Kind, Ref, Shape, by_id
+from assistant.engine.lexicon import terms
 from assistant.engine.shapes.bind import BIND_CONFIDENCE, Binding, bind
 
 _NOT_ADDED = ("other", "duration", "share", "probability", "share_cut", "margin", "commission_rate", "gpm", "roas",
@@ -16,6 +18,9 @@ _NOT_ADDED = ("other", "duration", "share", "probability", "share_cut", "margin"
 NAMES = "abcdefghijklmnopqrst"
 _LUMP_COSTS = ("cost_per_video", "flat_fee", "sample_cost", "ad_spend", "budget")
 _COUNTS = ("videos", "samples")
+_UNIT_COSTS = ("cost_per_video", "flat_fee", "sample_cost", "product_cost")
+"""What one video may cost: its making, a creator's fee, the sample sent and the goods in it."""
+_RESULTS = ("gmv", "views", "orders", "gpm", "roas")
 NEXT_TO = 12
 """Characters within which a figure of no known role stands next to a cost ("找3个达人 坑位费一个150刀")."""
 
@@ -28,6 +33,8 @@ def special(shape: Shape, reading: Reading, state: State, asked: bool = False) -
         return _options(shape, reading, state, asked)
     if shape.special == "offers":
         return _offers(shape, reading)
+    if shape.special == "ratio":
+        return _ratio(shape, reading, state)
     raise ValueError(f"unknown special shape {shape.special!r}")
 
 
@@ -39,13 +46,15 @@ def _sum(shape: Shape, reading: Reading, state: State) -> list[Binding]:
     """The costs of this message ("30 AI videos at $8 each, 6 creators at $180, plus $2,000 of ads"), else
     the figures of one kind ("120 150 90 … 一共多少"), else one from each turn ("加起来")."""
     here = _addable(reading.numbers)
-    costs = _cost_total(shape, here, reading.numbers)
+    costs = _cost_total(shape, state, reading)
     if costs:
         return costs
     counts = Counter(n.role for n in here)
     role, count = counts.most_common(1)[0] if counts else ("", 0)
     numbers = [n for n in here if n.role == role] if count >= 2 else []
     if not numbers:
+        if "total" not in _WANTS.labels(reading.text):  # "如果只出20条呢" varies a figure; it does not add the turns
+            return []
         per_turn: dict[str, list[Number]] = {}
         for earlier in state.readings:
             latest = {n.role: n for n in _addable(earlier.numbers)}
@@ -64,18 +73,27 @@ def _sum(shape: Shape, reading: Reading, state: State) -> list[Binding]:
     return [Binding(derived, dict(zip(names, numbers, strict=True)), required_bound=frozenset(n.span for n in numbers))]
 
 
-def _cost_total(shape: Shape, numbers: list[Number], every: tuple[Number, ...]) -> list[Binding]:
+def _cost_total(shape: Shape, state: State, reading: Reading) -> list[Binding]:
     """Each per-unit cost times the count nearest to it (of the same subject when there is one), plus the
-    lump costs: "40 creators, $9 sample + $6 shipping each" is 40 × ($9 + $6). A plain figure of no known
-    role nearer a cost than any count ("找5个达人") leaves the costs to be read back, not multiplied."""
+    lump costs: "40 creators, $9 sample + $6 shipping each" is 40 × ($9 + $6). A count a day runs over the
+    days the message names; a count per account over the accounts ("20个号 每天10条 一个月": 20 × 10 × 30).
+    A follow-up that gives only counts ("那5个号 每天3条呢") prices them at the unit costs known before.
+    A plain figure of no known role nearer a cost than any count ("找5个达人") leaves the costs to be read
+    back, not multiplied."""
+    every = reading.numbers
     counts = [n for n in every if n.role in _COUNTS and not n.currency and _likelihood(n, _COUNTS) >= BIND_CONFIDENCE]
-    units = [n for n in numbers if _per_unit(n)]
+    units = [n for n in every if _per_unit(n)]
+    earlier: tuple[Number, ...] = ()
+    if counts and not units and "calculate" in state.last_tools:
+        earlier = tuple(n for n in state.known if n not in every)
+        units = [n for n in earlier if _per_unit(n)]
     if not counts or not units:
         return []
-    unknown = [n for n in every if n.role == "other" and not n.currency and not n.percent]
+    accounts = _accounts(reading)
+    unknown = [n for n in every if n.role == "other" and not n.currency and not n.percent and n not in accounts]
     per_count: dict[Number, list[Number]] = {}
     for unit in units:
-        near = _nearest(unit, [*counts, *unknown])
+        near = _nearest(unit, [*counts, *unknown]) if unit in every else counts[0]
         if near.role == "other" and abs(near.span[0] - unit.span[0]) <= NEXT_TO:
             sure = dict(zip(NAMES, [*counts, *units], strict=False))
             return [Binding(shape, sure, unsure=((Ref("count", (Kind("videos"),)), near),),
@@ -83,10 +101,11 @@ def _cost_total(shape: Shape, numbers: list[Number], every: tuple[Number, ...]) 
         paired = [c for c in counts if None in (c.subject, unit.subject) or c.subject == unit.subject]
         if not paired:  # "达人一条150刀 … AI能做30条": 30 counts AI videos, not the creator's
             return []
-        per_count.setdefault(_nearest(unit, paired), []).append(unit)
-    lumps = [n for n in every if n.role in _LUMP_COSTS and n.currency and not _per_unit(n)
+        per_count.setdefault(_nearest(unit, paired) if unit in every else paired[0], []).append(unit)
+    lumps = [n for n in (*every, *earlier) if n.role in _LUMP_COSTS and n.currency and not _per_unit(n)
              and _likelihood(n, _LUMP_COSTS) >= BIND_CONFIDENCE]
-    if len(per_count) + len(units) + len(lumps) > len(NAMES):
+    scales = {c: [*accounts, *_days(c, every)] for c in per_count}
+    if len(per_count) + sum(map(len, scales.values())) + len(units) + len(lumps) > len(NAMES):
         return []
     budget = next((n for n in lumps if n.role == "budget"), None)
     if budget is not None:  # "plus $2,000 on GMV Max" is spent; "预算5000" caps the rest: which one, the seller says
@@ -97,15 +116,53 @@ def _cost_total(shape: Shape, numbers: list[Number], every: tuple[Number, ...]) 
     bound: dict[str, Number] = {}
     terms = []
     for count in sorted(per_count, key=lambda c: c.span):
-        bound[name := next(names)] = count
+        factors = []
+        for factor in [*scales[count], count]:
+            bound[name := next(names)] = factor
+            factors.append(name)
         each = [next(names) for _ in per_count[count]]
         bound.update(zip(each, sorted(per_count[count], key=lambda u: u.span), strict=True))
-        terms.append(f"{name} * ({' + '.join(each)})" if len(each) > 1 else f"{name} * {each[0]}")
+        priced = f"({' + '.join(each)})" if len(each) > 1 else each[0]
+        terms.append(" * ".join([*factors, priced]))
     for lump in lumps:
         bound[name := next(names)] = lump
         terms.append(name)
-    derived = replace(shape, expression=" + ".join(terms), unit="money", label="cost")
-    return [Binding(derived, bound, required_bound=frozenset(n.span for n in bound.values()))]
+    expression, label = " + ".join(terms), "cost"
+    asked = [r.text for r in state.readings[-2:]] if earlier else [reading.text]
+    if len(per_count) == 1 and any("unit_cost" in _WANTS.labels(text) for text in asked):  # "一条成本多少": the total over the count
+        count_name = next(k for k, v in bound.items() if v is next(iter(per_count)))
+        expression, label = f"({expression}) / {count_name}", "cost_per_video"
+    derived = replace(shape, expression=expression, unit="money", label=label)
+    here = frozenset(n.span for n in bound.values() if n in every)
+    return [Binding(derived, bound, required_bound=here)]
+
+
+_ACCOUNTS = terms("multipliers")
+_WANTS = terms("wants")
+
+
+def _accounts(reading: Reading) -> list[Number]:
+    """Plain figures that count accounts or shops ("20个报白号", "5 accounts")."""
+    found = []
+    for n in reading.numbers:
+        if n.role != "other" or n.currency or n.percent:
+            continue
+        after = reading.text[n.span[1]: n.span[1] + 8].lstrip()
+        if any(h.start == 0 for h in _ACCOUNTS.find(after)):
+            found.append(n)
+    return found[:1]
+
+
+def _days(count: Number, every: tuple[Number, ...]) -> list[Number]:
+    """The days a count a day runs over: the message's duration in days ("一个月": 30, "两周": 14)."""
+    if count.period != "per_day":
+        return []
+    duration = next((n for n in every if n.role == "duration" and n.confidence >= BIND_CONFIDENCE), None)
+    if duration is None:
+        return []
+    raw = duration.raw.casefold()
+    per = 30 if any(w in raw for w in ("月", "month")) else 7 if any(w in raw for w in ("周", "星期", "week")) else 1
+    return [replace(duration, value=duration.value * per)]
 
 
 def _nearest(unit: Number, candidates: list[Number]) -> Number:
@@ -116,15 +173,41 @@ def _nearest(unit: Number, candidates: list[Number]) -> Number:
 def _likelihood(number: Number, roles: tuple[str, ...]) -> float:
     """How likely the figure has one of `roles`, whichever ("40": samples 0.80 + videos 0.10)."""
     runner = number.runner_up
-    return number.confidence + (runner[1] if runner and runner[0] in roles else 0.0)
+    return (number.confidence if number.role in roles else 0.0) + (runner[1] if runner and runner[0] in roles else 0.0)
 
 
 def _per_unit(number: Number) -> bool:
-    """A cost paid once per video or sample: a video's or sample's cost unless said per month or in total,
-    a flat fee when said per video ("$180 each")."""
-    if number.role in ("cost_per_video", "sample_cost"):
+    """A cost paid once per video or sample: a video's, sample's or goods' cost unless said per month or in
+    total ("货本9刀 运费7刀" of a sample), a flat fee when said per video ("$180 each")."""
+    if _likelihood(number, ("cost_per_video", "sample_cost", "product_cost")) >= BIND_CONFIDENCE and number.currency:
         return number.period not in ("total", "per_month")
-    return number.role == "flat_fee" and number.period == "per_video"
+    return number.role == "flat_fee" and number.period == "per_video" and number.confidence >= BIND_CONFIDENCE
+
+
+def _ratio(shape: Shape, reading: Reading, state: State) -> list[Binding]:
+    """One video's cost of one subject over another's, each the sum of its per-video parts ("达人坑位费150 +
+    寄样12 + 运费8 against AI 5": (150 + 12 + 8) ÷ 5); every cost must belong to one of exactly two subjects.
+    Not when the message or the conversation holds what they sold or reached: then what each earns decides."""
+    sure = [n for n in (*reading.numbers, *state.known) if n.confidence >= BIND_CONFIDENCE]
+    if any(n.role in _RESULTS for n in sure):
+        return []
+    costs = [n for n in reading.numbers if n.currency and _likelihood(n, _UNIT_COSTS) >= BIND_CONFIDENCE
+             and n.period not in ("total", "per_month")]
+    by_subject: dict[str, list[Number]] = {}
+    for cost in costs:
+        if cost.subject is None:
+            return []
+        by_subject.setdefault(cost.subject, []).append(cost)
+    if len(by_subject) != 2 or len({n.currency for n in costs}) != 1 or len(costs) > len(NAMES):
+        return []
+    high, low = sorted(by_subject.items(), key=lambda item: -sum(n.value for n in item[1]))
+    names = iter(NAMES)
+    bound = {next(names): n for n in [*high[1], *low[1]]}
+    parts = list(bound)
+    top, bottom = parts[: len(high[1])], parts[len(high[1]):]
+    group = lambda names_: f"({' + '.join(names_)})" if len(names_) > 1 else names_[0]  # noqa: E731
+    derived = replace(shape, expression=f"{group(top)} / {group(bottom)}", unit="ratio", label=f"ratio:{high[0]}:{low[0]}")
+    return [Binding(derived, bound, required_bound=frozenset(n.span for n in bound.values()))]
 
 
 def _offers(shape: Shape, reading: Reading) -> list[Binding]:
@@ -159,7 +242,7 @@ def _options(shape: Shape, reading: Reading, state: State, asked: bool) -> list[
             groups.setdefault(key, []).append(n)
     bindings = []
     for name, numbers in groups.items():
-        binding = bind(inner, numbers, asked)
+        binding = bind(inner, numbers)  # each option on figures read surely: one misread figure compounds across options
         if binding.complete:
             named = replace(inner, id=shape.id, gives=shape.gives, special=shape.special, fixed=(("label", name),))
             bindings.append(replace(binding, shape=named))
