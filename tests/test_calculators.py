@@ -327,7 +327,8 @@ def test_dollar_defaults_are_not_mixed_with_another_currency(name: str, args: di
     with pytest.raises(CalculatorInputError) as caught:
         run(name, **args)
     assert caught.value.fields == [field]
-    assert "US-dollar" in caught.value.messages["en"] and "CNY" in caught.value.messages["en"]
+    assert "US dollars" in caught.value.messages["en"] and "CNY" in caught.value.messages["en"]
+    assert "entry" not in caught.value.messages["en"] and "知识条目" not in caught.value.messages["zh"]  # seller words, no internals
     assert "美元" in caught.value.messages["zh"]
 
 

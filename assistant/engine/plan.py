@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from assistant.engine.ai_actions import lexicon as lexicon_of_actions
 from assistant.engine.ai_actions import read_ai_actions
 from assistant.engine.lexicon import lexicon
 from assistant.engine.reading.questions import says_anything
@@ -71,11 +72,11 @@ class Plan:
         return {"asks": [asdict(a) for a in self.asks], "calculations": [asdict(c) for c in self.calls]}
 
 
-def _ask_plan(solution: Solution, indexes: list[int], search: int, policy: int | None) -> AskPlan:
+def _ask_plan(solution: Solution, indexes: list[int], search: int, policy: int | None, act: str | None = None) -> AskPlan:
     ask = solution.ask
     binding = solution.binding
     return AskPlan(
-        text=ask.text if ask else "", context=ask.context if ask else "", act=ask.act if ask else "compute",
+        text=ask.text if ask else "", context=ask.context if ask else "", act=act or (ask.act if ask else "compute"),
         wants=ask.wants if ask else "none", search=search, policy=policy,
         shape=solution.shape_id, calls=indexes,
         bound=[{"arg": arg, "raw": n.raw, "role": n.role} for arg, n in binding.bound.items()] if binding else [],
@@ -84,6 +85,14 @@ def _ask_plan(solution: Solution, indexes: list[int], search: int, policy: int |
         unused=[{"raw": n.raw, "role": n.role} for n in solution.unused],
         considered=[list(c) for c in solution.considered], tangled=solution.tangled,
     )  # fmt: skip
+
+
+def _governed(text: str) -> bool:
+    """The message names a use a rule may govern beyond AI-made content in general or a light edit
+    (reposting others' footage, a testimonial, the product's look, a presenter…)."""
+    concepts = lexicon_of_actions().concepts
+    return any(a.concept != "content" and not concepts[a.concept].light and not concepts[a.concept].meta
+               for a in read_ai_actions(text))
 
 
 def _query(reading: Reading, state: State, solutions: list[Solution]) -> str:
@@ -110,10 +119,16 @@ def plan_turn(reading: Reading, state: State, lang: Lang) -> Plan:
             calls.append(Call("search_knowledge", {"query": query, "k": 4, "lang": lang}))
     policies: dict[tuple[int, int], int] = {}
     previous = ""
+    governed: set[tuple[int, int]] = set()
     for ask in reading.asks:  # each rule question is ruled on in its own words (with the one before it when it says nothing itself)
         own = f"{ask.context} {ask.text}".strip()
-        if ask.act in POLICY_ACTS or (ask.act == "explain" and ask.wants == "ruling" and read_ai_actions(own)):  # "can my AI presenter wear a lab coat?"
-            action = own if says_anything(own) or not previous else f"{previous} {own}"
+        if ask.act == "explain" and _governed(reading.text if len(reading.asks) == 1 else own):
+            governed.add(ask.span)  # "用了网上下载的别人的素材 能挂车吗": a question about doing what a rule governs
+        if ask.act in POLICY_ACTS or ask.span in governed or (ask.act == "explain" and ask.wants == "ruling" and read_ai_actions(own)):
+            if len(reading.asks) == 1:  # "is AI try-on allowed? the dress looks slimmer than irl": the whole message
+                action = reading.text
+            else:
+                action = own if says_anything(own) or not previous else f"{previous} {own}"
             policies[ask.span] = len(calls)
             calls.append(Call("check_policy", {"action": action, "market": state.market or "US", "format": state.format}))
         previous = own
@@ -132,5 +147,5 @@ def plan_turn(reading: Reading, state: State, lang: Lang) -> Plan:
             if call in calculations:
                 indexes.append(calculations.index(call))
         span = solution.ask.span if solution.ask else None
-        asks.append(_ask_plan(solution, indexes, searches.get(span, 0), policies.get(span)))
+        asks.append(_ask_plan(solution, indexes, searches.get(span, 0), policies.get(span), "comply" if span in governed else None))
     return Plan([*calls, *calculations], asks)

@@ -142,6 +142,12 @@ class Rulebook:
         stricter = _ranked([m for m in doubtful if m.clause.severity > top])
         specific = [a for a in reading.actions if a.with_ai and a.concept not in generic
                     and not any(m.action is a for m in excluded)]  # a clause here that excepts it has the say
+        light = [a for a in reading.actions if a.concept not in generic]
+        if light and all(lexicon().concepts[a.concept].light for a in light) and all(
+                any(m.action is a and m.clause.ruling == "allowed" for m in strong) for a in light):
+            allowed = _ranked([m for m in strong if m.clause.ruling == "allowed"])  # "AI字幕", "AI滤镜调色": an allowed use said so
+            return RulingResult("strong", "allowed", tuple(allowed), tuple(m for m in _ranked(strong) if m not in allowed),
+                                reading=reading)
         abroad = self._banned_abroad(specific, market, fmt) if specific and top < 3 and not stricter else []
         if abroad:  # "日本站克隆网红的声音": no ban here, a verified one elsewhere: said, never "no clause" or "label it"
             return RulingResult("weak", None, (abroad[0],), tuple(_ranked([*strong, *doubtful])[:1]), uncovered, reading=reading)

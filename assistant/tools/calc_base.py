@@ -425,10 +425,9 @@ class Ledger:
             return
         label = field_meta(type(self.args), name, "label") or {"zh": name, "en": name}
         raise CalculatorInputError([(name, {
-            "zh": f"{label['zh']}：默认值是美元数据（知识条目 {entry_id}），而您的金额不是美元（{currency}）："
-                  f"请给出{currency}的{label['zh']}，或把金额都换算成美元",
-            "en": f"{name}: the default is a US-dollar figure (knowledge entry {entry_id}) and your amounts are in "
-                  f"{currency}: give the {label['en']} in {currency}, or convert your amounts to USD",
+            "zh": f"{label['zh']}：我手里的参考数字是美元，而你的金额是{currency}：请给出{currency}的{label['zh']}，或把金额都换算成美元",
+            "en": f"{label['en']}: the reference figure I have is in US dollars and your amounts are in {currency}: give the "
+                  f"{label['en']} in {currency}, or convert your amounts to USD",
         })])  # fmt: skip
 
     def result(

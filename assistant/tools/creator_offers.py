@@ -14,15 +14,18 @@ class FeeOrCommissionInput(CalcInput):
                                    "Commission on top of the flat fee (0 when none).", default=0)  # fmt: skip
     pure_rate: float = number_field("rate", "纯佣佣金率", "commission-only rate", "The rate of the commission-only offer.",
                                     default=...)  # fmt: skip
-    price: float = number_field("money", "客单价", "order value", "Average order value.", default=...)
+    price: float | None = number_field("money", "客单价", "order value", "Average order value.")
     orders: float | None = number_field("count", "预计单数", "expected orders", "Orders the creator is expected to bring.")
+    gmv: float | None = number_field("money", "预计GMV", "expected GMV", "Sales the creator is expected to bring (instead of price and orders).")
 
     @model_validator(mode="after")
     def _two_offers(self) -> FeeOrCommissionInput:
         if self.flat_fee <= 0:
             raise ValueError("the fee offer needs a flat fee above 0")
-        if self.price <= 0:
-            raise ValueError("the order value must be above 0")
+        if self.price is None and self.gmv is None:
+            raise ValueError("give the order value (price), or the expected GMV")
+        if (self.price is not None and self.price <= 0) or (self.gmv is not None and self.gmv <= 0):
+            raise ValueError("the order value and the GMV must be above 0")
         return self
 
 
@@ -34,6 +37,8 @@ def fee_or_commission(args: FeeOrCommissionInput, defaults: Defaults) -> CalcRes
     fee, price = led.given("flat_fee"), led.given("price")
     fee_rate, pure_rate = sorted((led.given("fee_rate"), led.given("pure_rate")))
     led.inputs.update({"fee_rate": fee_rate, "pure_rate": pure_rate})
+    if price is None:
+        return _at_gmv(led, fee, fee_rate, pure_rate, led.given("gmv"))
     gap = price * (pure_rate - fee_rate)
     even = fee / gap if gap > 0 else None
     if fee_rate:
@@ -96,3 +101,38 @@ def _at_orders(led: Ledger, orders: float, pure: float, with_fee: float, even: f
                     "they cost the same at about {even} orders, so below that take commission only.",
                     orders=(orders, "count"), cheaper=cheaper, saved=(saved, "money"), pure=(pure, "money"),
                     with_fee=(with_fee, "money"), even=(even, "plain"))  # fmt: skip
+
+
+def _at_gmv(led: Ledger, fee: float, fee_rate: float, pure_rate: float, gmv: float) -> CalcResult:
+    """The two offers at the GMV expected: fee + GMV × its rate against GMV × the commission-only rate;
+    they cost the same at a GMV of fee ÷ (pure rate − fee rate)."""
+    with_fee, pure = fee + gmv * fee_rate, gmv * pure_rate
+    line = led.text("按GMV {gmv}：纯佣 {gmv} × {pure_rate} = {pure}；坑位费方案 {fee} + {gmv} × {rate} = {with_fee}",
+                    "at {gmv} of GMV: commission only {gmv} × {pure_rate} = {pure}; fee offer {fee} + {gmv} × {rate} = {with_fee}",
+                    gmv=(gmv, "money"), pure_rate=(pure_rate, "rate"), pure=(pure, "money"), fee=(fee, "money"),
+                    rate=(fee_rate, "rate"), with_fee=(with_fee, "money"))  # fmt: skip
+    led.step(line["zh"], line["en"])
+    lines = [line]
+    even = fee / (pure_rate - fee_rate) if pure_rate > fee_rate else None
+    if even is not None:
+        spread = led.text("分界线GMV = {fee} ÷ ({pure} − {rate}) = {even}", "break-even GMV = {fee} / ({pure} − {rate}) = {even}",
+                          fee=(fee, "money"), pure=(pure_rate, "rate"), rate=(fee_rate, "rate"), even=(even, "money"))
+        led.step(spread["zh"], spread["en"])
+        lines.append(spread)
+    cheaper = {"zh": "纯佣", "en": "Commission only"} if pure < with_fee else {"zh": "坑位费方案", "en": "The fee offer"}
+    if abs(pure - with_fee) < 0.005:
+        headline = led.text("GMV {gmv}时两个方案正好打平：都是{pure}。", "At {gmv} of GMV the two offers cost the same: {pure} each.",
+                            gmv=(gmv, "money"), pure=(pure, "money"))
+    else:
+        headline = led.text("GMV {gmv}时{cheaper}更省{saved}（纯佣{pure}，坑位费方案{with_fee}）。",
+                            "{cheaper} is {saved} cheaper at {gmv} of GMV (commission only {pure}, fee offer {with_fee}).",
+                            gmv=(gmv, "money"), cheaper=cheaper, saved=(abs(with_fee - pure), "money"), pure=(pure, "money"),
+                            with_fee=(with_fee, "money"))  # fmt: skip
+    if even is not None:
+        more = led.text("分界线是GMV {even}：卖不到就选纯佣，超过就选坑位费方案。", "They meet at {even} of GMV: below it commission only is cheaper, above it the fee offer.",
+                        even=(even, "money"))
+        headline = {lang: headline[lang] + ("" if lang == "zh" else " ") + more[lang] for lang in headline}
+    worked = {lang: "\n".join(item[lang] for item in lines) for lang in ("zh", "en")}
+    figures: dict[str, float | None] = {"break_even_gmv": even, "fee_offer_cost": with_fee, "commission_offer_cost": pure}
+    return led.result(figures, "cost = fee + GMV × rate; break-even GMV = fee / (pure − fee rate)", headline, worked=worked)
+

@@ -15,7 +15,7 @@ from assistant.engine.lexicon import Terms, load, terms
 from assistant.engine.reading.reading import Ask, Number, Reading, State
 from assistant.engine.shapes import Shape, shapes
 from assistant.engine.shapes.bind import BIND_CONFIDENCE, Binding, bind, required_figure
-from assistant.engine.shapes.special import special
+from assistant.engine.shapes.special import offers_again, special
 from assistant.tools.numbers import NumberParseError, parse_number
 
 COMPUTING_ACTS = ("compute", "diagnose", "decide")
@@ -141,6 +141,20 @@ def _call(binding: Binding, reading: Reading, state: State) -> tuple[str, dict[s
     return shape.tool, args
 
 
+def _series_pool(shape: Shape, reading: Reading, state: State, pool: list[Number]) -> list[Number]:
+    """For a shape over a before and an after ("佣金20%" … "降到12%"): the value said before this message
+    goes first when the message says only the new one."""
+    roles = {role for g in shape.groups for alt in g for r in alt if r.nth for role in r.roles}
+    if not roles or not state.readings[:-1]:
+        return pool
+    here = [n for n in reading.numbers if n.role in roles]
+    if len(here) != 1:
+        return pool
+    said = [n for r in state.readings[:-1] for n in r.numbers if n.role == here[0].role][-1:]
+    before = [replace(n, span=(-1, -1)) for n in said]  # its place is in another message: never this one's span
+    return [*before, here[0], *(n for n in pool if n not in said and n is not here[0])]
+
+
 def _held_back(solutions: list[Solution], reading: Reading) -> list[Solution]:
     """The calculations (or questions back for one figure) of a message whose figures mostly fall
     outside all of them ("option A
@@ -169,13 +183,17 @@ def _as_input_of(number: Number, roles: set[str]) -> Number:
     return replace(number, role=runner[0], confidence=number.confidence + runner[1], runner_up=(number.role, number.confidence))
 
 
-def _follow_up(reading: Reading, state: State) -> Binding | None:
+def _follow_up(reading: Reading, state: State) -> list[Binding]:
     """"那如果GPM是20呢": the previous turn's calculation again, with the numbers this message changes
-    ("what about creators?", naming none, runs it again as it was)."""
+    ("what about creators?", naming none, runs it again as it was); "如果只卖800呢 或者卖5000呢": once per figure."""
     doubled = [n for n in state.known if n.span in {span for _, span in reading.doubled}]
     if not state.last_tools or not state.readings[:-1]:
-        return None
-    for shape in (s for s in shapes() if s.tool in state.last_tools):
+        return []
+    for shape in (s for s in shapes() if s.tool in state.last_tools and s.special == "offers"):
+        varied = offers_again(shape, reading, state)
+        if varied:
+            return varied
+    for shape in (s for s in shapes() if s.tool in state.last_tools and not s.special):  # a special shape is bound in code
         changed = [*(_as_input_of(n, shape.roles()) for n in reading.numbers), *doubled]
         roles = {n.role for n in changed if n.role not in ("other", "duration")}
         if not roles <= shape.roles() or not (roles or _FOLLOW_UP.find(reading.text)):
@@ -185,8 +203,8 @@ def _follow_up(reading: Reading, state: State) -> Binding | None:
             pool = [*[n for n in state.readings[-2].numbers if n.role in roles][-1:], *changed]
         binding = bind(shape, pool, asked=True, one_subject=False)
         if binding.complete and (binding.used() & {n.span for n in changed} or not roles):
-            return binding
-    return None
+            return [binding]
+    return []
 
 
 def _nearly_first(ranked: list[Binding]) -> list[Binding]:
@@ -228,7 +246,7 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
         if shape.special:
             candidates += [b for b in special(shape, reading, state, asked) if b.complete or b.unsure or b.missing]  # or one to ask
             continue
-        candidates.append(bind(shape, pool, asked))
+        candidates.append(bind(shape, _series_pool(shape, reading, state, pool), asked))
     if deciding:  # a decision calculates on the seller's own figures; on cited defaults only what it names
         candidates = [b for b in candidates if b.complete and (
             len(b.used() & current) >= 2 or (ask.wants in DECISION_WANTS and len(b.bound) >= 1)
@@ -275,6 +293,9 @@ def solve(reading: Reading, state: State) -> list[Solution]:
     varies = bool(_FOLLOW_UP.find(reading.text)) or not reading.asks or (
         short and all(a.act in ("compute", "diagnose") for a in reading.asks))
     again = _follow_up(reading, state)
+    named = {h.label for h in _WANTS.find(reading.text)}
+    if again and named and not named & set(again[0].shape.gives):
+        again = []  # "降到12% 能省多少" asks a new quantity: not the last calculation with 12% in it
     if again and varies:
         return [_again(reading, state, again)]
     solutions: list[Solution] = []
@@ -303,10 +324,11 @@ def _varied(ask: Ask, before: Solution, reading: Reading, state: State) -> Solut
                     (("variation", f"re-runs {binding.shape.id} with this question's numbers"),))
 
 
-def _again(reading: Reading, state: State, binding: Binding) -> Solution:
+def _again(reading: Reading, state: State, bindings: list[Binding]) -> Solution:
     ask = reading.asks[0] if reading.asks else None
-    return Solution(ask, binding, (_call(binding, reading, state),), _unused(reading, binding.used()),
-                    (("follow-up", f"re-runs {binding.shape.id} with this message's numbers"),))
+    used = set().union(*(b.used() for b in bindings))
+    return Solution(ask, bindings[0], tuple(_call(b, reading, state) for b in bindings), _unused(reading, used),
+                    (("follow-up", f"re-runs {bindings[0].shape.id} with this message's numbers"),))
 
 
 def shape_of(reading: Reading, state: State) -> str:

@@ -224,11 +224,29 @@ def _offers(shape: Shape, reading: Reading) -> list[Binding]:
     bound |= {"fee_rate": r for r in rates if r is not pure}
     price = next((n for n in sure if n.role == "price"), None)
     orders = next((n for n in sure if n.role == "orders"), None)
+    gmv = next((n for n in sure if n.role in ("gmv", "target_gmv")), None) if price is None else None
     bound |= {"price": price} if price else {}
     bound |= {"orders": orders} if orders else {}
-    missing = () if price else (Ref("price", (Kind("price"),)),)
+    bound |= {"gmv": gmv} if gmv else {}
+    missing = () if price or gmv else (Ref("price", (Kind("price"),)),)
     required = frozenset(n.span for n in (fee, pure, zero))
     return [Binding(shape, bound, missing=missing, required_bound=required)]
+
+
+def offers_again(shape: Shape, reading: Reading, state: State) -> list[Binding]:
+    """"如果只卖800呢 或者爆了卖5000呢" after two offers were set side by side: the same offers at each amount
+    of sales the message names (a plain figure or an amount), one calculation each."""
+    amounts = [n for n in reading.numbers if not n.percent and n.value > 0 and n.role not in ("duration", "flat_fee")
+               and n.role in ("gmv", "target_gmv", "other", "price")]
+    if not amounts or len(amounts) != len(reading.numbers):
+        return []
+    earlier = [n for n in state.known if n not in reading.numbers and n.role not in ("gmv", "target_gmv", "price", "orders")]
+    bindings = []
+    for amount in amounts:
+        sales = replace(amount, role="gmv", confidence=1.0)
+        found = _offers(shape, replace(reading, numbers=(*earlier, sales)))
+        bindings += [b for b in found if b.complete]
+    return bindings
 
 
 def _options(shape: Shape, reading: Reading, state: State, asked: bool) -> list[Binding]:
