@@ -15,7 +15,7 @@ TOOL_NAMES = {
     "search_knowledge", "gmv_from_views", "views_for_target_gmv", "compare_content_options", "risk_adjusted_return",
     "implied_gmv_share", "plan_test_budget", "unit_economics", "growth_rate", "creator_collab_return", "check_policy",
     "gpm_from_sales", "total_gmv", "roas", "period_change", "expected_loss", "blended_gpm", "compare_per_dollar",
-    "videos_for_budget", "order_profit", "creator_deal",
+    "videos_for_budget", "order_profit", "creator_deal", "fee_or_commission", "gmv_per_cost", "calculate",
 }  # fmt: skip
 """The calculator and search tool names (a contract with assistant/tools)."""
 

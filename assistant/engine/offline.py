@@ -82,7 +82,7 @@ class OfflineEngine:
     def _in_one_currency(self, call: Call, reading: Reading) -> Call:
         """A calculation given yuan beside dollars gets the rate that converts the yuan (said in its result)."""
         currencies = {n.currency for n in reading.numbers if n.currency}
-        if call.name not in CALCULATORS or not {"CNY", "USD"} <= currencies:
+        if (call.name not in CALCULATORS and call.name != CALCULATE_TOOL) or not {"CNY", "USD"} <= currencies:
             return call
         rate = self.usd_cny
         if rate is None and FX_RATE_ENTRY in self.kb:

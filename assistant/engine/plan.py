@@ -122,7 +122,7 @@ def plan_turn(reading: Reading, state: State, lang: Lang) -> Plan:
     governed: set[tuple[int, int]] = set()
     for ask in reading.asks:  # each rule question is ruled on in its own words (with the one before it when it says nothing itself)
         own = f"{ask.context} {ask.text}".strip()
-        if ask.act == "explain" and _governed(reading.text if len(reading.asks) == 1 else own):
+        if ask.act in ("explain", "source") and _governed(reading.text if len(reading.asks) == 1 else own):
             governed.add(ask.span)  # "用了网上下载的别人的素材 能挂车吗": a question about doing what a rule governs
         if ask.act in POLICY_ACTS or ask.span in governed or (ask.act == "explain" and ask.wants == "ruling" and read_ai_actions(own)):
             if len(reading.asks) == 1:  # "is AI try-on allowed? the dress looks slimmer than irl": the whole message

@@ -27,6 +27,8 @@ class CalculateInput(BaseModel):
     unit: Unit = Field("plain", description="How to show the result: money, percent (the result is a fraction: 0.33 → 33%), "
                                             "count, ratio or plain.")  # fmt: skip
     label: str | None = Field(None, max_length=60, description="What the result is, e.g. 'GPM' or 'views per video'.")
+    usd_cny: float | None = Field(None, gt=0, le=100, description="Yuan per US dollar: yuan amounts beside dollar amounts are "
+                                                                  "converted to dollars at this rate (else mixed currencies are refused).")
 
     @field_validator("values")
     @classmethod
@@ -46,6 +48,7 @@ def calculate(args: dict[str, Any]) -> dict[str, Any]:
     try:
         tree = parse(query.expression)
         values, currency, percent = _read_values(query.values)
+        values, currency = _one_currency(values, currency, query.usd_cny)
         missing = [n for n in names(tree) if n not in values]
         if missing:
             raise ExpressionError(f"no value given for {', '.join(missing)}")
@@ -61,6 +64,18 @@ def calculate(args: dict[str, Any]) -> dict[str, Any]:
         lines[lang] = f"{worked(tree, by_name)} = {shown[lang]}"
     return {"tool": CALCULATE_TOOL, "expression": query.expression, "values": values, "percent_values": sorted(percent),
             "result": result, "unit": query.unit, "label": query.label, "shown": shown, "worked": lines}
+
+
+def _one_currency(values: dict[str, float], currency: dict[str, str], usd_cny: float | None) -> tuple[dict[str, float], dict[str, str]]:
+    """Amounts in one currency: yuan converted to dollars at `usd_cny` when both are given; any other mix is
+    refused (a sum of $200 and ¥80 means nothing)."""
+    codes = set(currency.values())
+    if len(codes) <= 1:
+        return values, currency
+    if codes == {"CNY", "USD"} and usd_cny:
+        converted = {n: v / usd_cny if currency.get(n) == "CNY" else v for n, v in values.items()}
+        return converted, {n: "USD" for n in currency}
+    raise ExpressionError(f"amounts in different currencies ({', '.join(sorted(codes))}); convert them to one first")
 
 
 def _read_values(given: dict[str, float | str]) -> tuple[dict[str, float], dict[str, str], set[str]]:

@@ -238,7 +238,8 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
             continue
         if any(required_figure(pool, role, value) is None for role, value in shape.requires):
             continue
-        if shape.on_defaults and "per_dollar" not in _WANTS.labels(ask.text) and any(
+        mixed = {"CNY", "USD"} <= {n.currency for n in reading.numbers}  # yuan beside dollars: only the calculators convert
+        if shape.on_defaults and "per_dollar" not in _WANTS.labels(ask.text) and not mixed and any(
                 n.role not in UNOWNED_ROLES and n.confidence >= BIND_CONFIDENCE for n in pool):
             considered.append((shape.id, _OWN_FIGURES))
             continue
@@ -280,8 +281,9 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
 def _nothing(ask: Ask, reading: Reading, considered: list[tuple[str, str]]) -> Solution:
     """No calculation fits: when a table of cited defaults was refused for the seller's own figures, read
     the figures back and ask which to work out; else answer from knowledge."""
-    aside = _unused(reading, set())
-    if any(why == _OWN_FIGURES for _, why in considered) and len(aside) >= TANGLED_AT:
+    aside = tuple(n for n in _unused(reading, set()) if n.raw not in reading.claims)  # a figure claimed is checked, not worked
+    if (ask.act == "compute" and any(why == _OWN_FIGURES for _, why in considered) and len(aside) >= TANGLED_AT
+            and len({n.role for n in aside}) > 1):  # figures of one kind ("Watch GPM $42, Show GPM $9"): nothing to work out
         return Solution(ask, unused=aside, considered=tuple(considered), tangled=True)
     return Solution(ask, considered=tuple(considered))
 

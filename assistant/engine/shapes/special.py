@@ -260,7 +260,7 @@ def _options(shape: Shape, reading: Reading, state: State, asked: bool) -> list[
             groups.setdefault(key, []).append(n)
     bindings = []
     for name, numbers in groups.items():
-        binding = bind(inner, numbers)  # each option on figures read surely: one misread figure compounds across options
+        binding = bind(inner, numbers, asked)
         if binding.complete:
             named = replace(inner, id=shape.id, gives=shape.gives, special=shape.special, fixed=(("label", name),))
             bindings.append(replace(binding, shape=named))
