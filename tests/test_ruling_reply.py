@@ -64,3 +64,18 @@ def test_the_closest_rule_reads_as_english_whatever_its_ruling() -> None:
     label = _clause("label", "label-required", "depends", "nearest", "posting AI-made videos")
     lead = write_ruling_reply("en", [label], [], lambda _: None)[0]
     assert lead.startswith("**The closest rule: posting AI-made videos: needs an AI label**") and " is needs" not in lead
+
+
+@pytest.mark.parametrize(("ruling", "opener"), [("label-required", "**Not banned, but label it.**"), ("banned", "**Yes, banned.**"),
+                                                ("allowed", "**Not banned.**")])
+def test_is_it_banned_is_answered_as_asked(ruling, opener) -> None:
+    """"Does TikTok ban AI videos?" answered "Yes, with a label" reads as yes to a ban: the opener answers the ban question."""
+    verdict = {**_clause("c", ruling, "verdict", "met", "posting AI-made videos"), "strength": "strong", "asks_ban": True}
+    assert write_ruling_reply("en", [verdict], [], lambda _: None)[0].startswith(opener)
+    plain = {**verdict, "asks_ban": False}
+    assert not write_ruling_reply("en", [plain], [], lambda _: None)[0].startswith(opener)
+
+
+def test_a_ban_question_is_read_as_one(advisor) -> None:
+    answer = advisor.ask("is it true tiktok bans AI videos in the US??")
+    assert answer.answer.startswith("**Not banned, but label it.**") or answer.answer.startswith("**No")

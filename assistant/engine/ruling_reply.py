@@ -25,6 +25,13 @@ RULING_OPENERS: dict[str, dict[Lang, str]] = {
     "restricted": {"zh": "**不建议。** {action}会被判违规或不给推荐", "en": "**Not advisable.** {action} counts against you"},
     "allowed": {"zh": "**可以。** {action}是允许的", "en": "**Yes.** {action} is allowed"},
 }
+BAN_QUESTION_OPENERS: dict[str, dict[Lang, str]] = {
+    "banned": {"zh": "**是，禁止。** {action}是明令禁止的，打了AI标签也不行", "en": "**Yes, banned.** {action} is banned outright, label or not"},
+    "label-required": {"zh": "**不禁止，但要打AI标签。** {action}必须披露", "en": "**Not banned, but label it.** {action} must be disclosed"},
+    "restricted": {"zh": "**不算禁止，但会被限制。** {action}会被判违规或不给推荐", "en": "**Not banned, but restricted.** {action} counts against you"},
+    "allowed": {"zh": "**不禁止。** {action}是允许的", "en": "**Not banned.** {action} is allowed"},
+}
+"""The verdict said to "is it banned?" ("does TikTok ban AI in SEA?"): "Yes, with a label" would read as yes to a ban."""
 RULING_WORDS: dict[str, dict[Lang, str]] = {
     "banned": {"zh": "禁止", "en": "banned"},
     "label-required": {"zh": "要打AI标签", "en": "needs an AI label"},
@@ -104,7 +111,8 @@ def _action(ruling: dict[str, Any], lang: Lang, capital: bool = False) -> str:
 
 def ruling_line(ruling: dict[str, Any], lang: Lang) -> str:
     """"**不行。** 直播里用AI语音…是明令禁止的 [entry]（官方政策）。后果：…": the verdict, cited, with its penalty."""
-    opener = RULING_OPENERS[ruling["ruling"]][lang].format(action=_action(ruling, lang, capital=True))
+    openers = BAN_QUESTION_OPENERS if ruling.get("asks_ban") else RULING_OPENERS
+    opener = openers[ruling["ruling"]][lang].format(action=_action(ruling, lang, capital=True))
     line = f"{opener} {cite(ruling['entry'])}{_label(ruling, lang)}" + ("。" if lang == "zh" else ".")
     if ruling.get("penalty") and ruling["ruling"] in ("banned", "restricted"):
         line += ("" if lang == "zh" else " ") + PENALTY[lang].format(penalty=ruling["penalty"][lang])

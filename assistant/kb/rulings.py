@@ -99,7 +99,8 @@ class RulingResult:
         uncovered = [lex.concepts[a.concept].means.model_dump() for a in self.uncovered]
         rulings = [m.as_dict(self.role, self.strength) for m in self.rests_on]
         rulings += [m.as_dict("reach" if self.reach else "also", self.strength) for m in self.also]
-        rulings = [{**r, "uncovered": uncovered, "sides": list(self.sides)} for r in rulings]
+        asks_ban = bool(self.reading and "is_banned" in self.reading.asks)  # "does TikTok ban AI?": answered as asked
+        rulings = [{**r, "uncovered": uncovered, "sides": list(self.sides), "asks_ban": asks_ban} for r in rulings]
         return {
             "tool": "check_policy", "strength": self.strength, "verdict": self.verdict, "reach": self.reach,
             "rulings": rulings[:MAX_SHOWN],
