@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.engine.lexicon import terms
 from assistant.yaml_fast import safe_load
 
 
@@ -120,3 +121,9 @@ def shapes() -> tuple[Shape, ...]:
 
 def by_id(shape_id: str) -> Shape:
     return next(s for s in shapes() if s.id == shape_id)
+
+
+WANTS = terms("wants")
+"""The words that name a quantity outright ("一条成本多少", "how much do I save"): read by the solver and
+the shapes bound in code."""
+

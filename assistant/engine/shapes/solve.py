@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.engine.lexicon import Terms, load, terms
 from assistant.engine.reading.reading import Ask, Number, Reading, State
-from assistant.engine.shapes import Shape, shapes
+from assistant.engine.shapes import WANTS, Shape, shapes
 from assistant.engine.shapes.bind import BIND_CONFIDENCE, Binding, bind, required_figure
 from assistant.engine.shapes.special import offers_again, special
 from assistant.tools.numbers import NumberParseError, parse_number
@@ -22,7 +22,7 @@ COMPUTING_ACTS = ("compute", "diagnose", "decide")
 TANGLED_AT = 2
 """Figures left aside, at least, before a calculation is held back as a guess (see `Solution.tangled`)."""
 """Acts whose questions a calculation may answer (a decision: only with the seller's own numbers)."""
-DECISION_WANTS = ("which", "per_dollar", "profit", "break_even", "loss", "split", "videos", "gmv", "views", "roas", "creator_cost")
+DECISIONWANTS = ("which", "per_dollar", "profit", "break_even", "loss", "split", "videos", "gmv", "views", "roas", "creator_cost")
 """What a decision may ask a calculator for; other decisions calculate only when their own numbers fill a shape."""
 
 
@@ -97,7 +97,6 @@ ASKED = 0.6
 """A quantity asked for with at least this probability is plainly asked for (`bind.ASKED_CONFIDENCE`)."""
 
 
-_WANTS = terms("wants")
 _OWN_FIGURES = "the seller's own figures: no table of cited defaults"
 UNOWNED_ROLES = ("other", "duration")
 """Figures that are not a seller's own data for a calculation (a day count, a number of no known role)."""
@@ -109,7 +108,7 @@ def _wanted(ask: Ask) -> dict[str, float]:
     """The quantities the question may ask for, with their probabilities; those it names outright
     (the `wants` lexicon) count as at least `NAMED`."""
     wanted = {ask.wants: ask.wants_confidence} | {w: p for w, p in ask.wants_alternatives if p >= WANTS_FLOOR}
-    for label in _WANTS.labels(ask.text):
+    for label in WANTS.labels(ask.text):
         wanted[label] = max(wanted.get(label, 0.0), NAMED)
     if ask.act == "diagnose":
         wanted.setdefault("verdict", WANTS_FLOOR)
@@ -224,7 +223,7 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
     """The calculation one question asks for, bound to the seller's numbers (this message's first).
 
     A decision runs a calculation only when the seller's own numbers in this message fill it."""
-    if ask.act not in COMPUTING_ACTS and not _WANTS.find(ask.text):  # a quantity named outright is asked for
+    if ask.act not in COMPUTING_ACTS and not WANTS.find(ask.text):  # a quantity named outright is asked for
         return Solution(ask)
     current = {n.span for n in reading.numbers}
     pool = _pool(reading, state)
@@ -233,13 +232,13 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
     considered: list[tuple[str, str]] = []
     candidates = []
     for shape in shapes():
-        if not (deciding and ask.wants not in DECISION_WANTS) and not set(wanted) & set(shape.gives):
+        if not (deciding and ask.wants not in DECISIONWANTS) and not set(wanted) & set(shape.gives):
             considered.append((shape.id, f"gives {'/'.join(shape.gives)}, asked {'/'.join(sorted(wanted))}"))
             continue
         if any(required_figure(pool, role, value) is None for role, value in shape.requires):
             continue
         mixed = {"CNY", "USD"} <= {n.currency for n in reading.numbers}  # yuan beside dollars: only the calculators convert
-        if shape.on_defaults and "per_dollar" not in _WANTS.labels(ask.text) and not mixed and any(
+        if shape.on_defaults and "per_dollar" not in WANTS.labels(ask.text) and not mixed and any(
                 n.role not in UNOWNED_ROLES and n.confidence >= BIND_CONFIDENCE for n in pool):
             considered.append((shape.id, _OWN_FIGURES))
             continue
@@ -250,7 +249,7 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
         candidates.append(bind(shape, _series_pool(shape, reading, state, pool), asked))
     if deciding:  # a decision calculates on the seller's own figures; on cited defaults only what it names
         candidates = [b for b in candidates if b.complete and (
-            len(b.used() & current) >= 2 or (ask.wants in DECISION_WANTS and len(b.bound) >= 1)
+            len(b.used() & current) >= 2 or (ask.wants in DECISIONWANTS and len(b.bound) >= 1)
             or max((wanted.get(g, 0.0) for g in b.shape.gives if g != "which"), default=0.0) >= NAMED)]
     if terms("sources").find(f"{ask.context} {ask.text}"):  # "按文章的GPM": the cited defaults are asked for
         candidates = [replace(b, missing=tuple(r for r in b.missing if r.arg not in b.shape.defaults)) for b in candidates]
@@ -266,7 +265,7 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
         lacking = len(best.missing) + len(best.unsure)
         if lacking > 1 or not best.required_bound & current:
             return _nothing(ask, reading, [*considered, (best.shape.id, f"too little of it given ({lacking} missing)")])
-        asked_for = {h.label for h in _WANTS.find(f"{ask.context} {ask.text}")}
+        asked_for = {h.label for h in WANTS.find(f"{ask.context} {ask.text}")}
         if any(role in asked_for for ref in best.missing for role in ref.roles):  # "要出多少单": never ask for the answer
             return Solution(ask, best, unused=_unused(reading, best.used()), considered=tuple(considered), tangled=True)
         return Solution(ask, best, unused=_unused(reading, best.used()), considered=tuple(considered))
@@ -295,7 +294,7 @@ def solve(reading: Reading, state: State) -> list[Solution]:
     varies = bool(_FOLLOW_UP.find(reading.text)) or not reading.asks or (
         short and all(a.act in ("compute", "diagnose") for a in reading.asks))
     again = _follow_up(reading, state)
-    named = {h.label for h in _WANTS.find(reading.text)}
+    named = {h.label for h in WANTS.find(reading.text)}
     if again and named and not named & set(again[0].shape.gives):
         again = []  # "降到12% 能省多少" asks a new quantity: not the last calculation with 12% in it
     if again and varies:

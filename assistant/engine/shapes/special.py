@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import replace
 
 from assistant.engine.reading.reading import Number, Reading, State
-from assistant.engine.shapes import Kind, Ref, Shape, by_id
+from assistant.engine.shapes import WANTS, Kind, Ref, Shape, by_id
 from assistant.engine.lexicon import terms
 from assistant.engine.shapes.bind import BIND_CONFIDENCE, Binding, bind
 
@@ -53,7 +53,7 @@ def _sum(shape: Shape, reading: Reading, state: State) -> list[Binding]:
     role, count = counts.most_common(1)[0] if counts else ("", 0)
     numbers = [n for n in here if n.role == role] if count >= 2 else []
     if not numbers:
-        if "total" not in _WANTS.labels(reading.text):  # "如果只出20条呢" varies a figure; it does not add the turns
+        if "total" not in WANTS.labels(reading.text):  # "如果只出20条呢" varies a figure; it does not add the turns
             return []
         per_turn: dict[str, list[Number]] = {}
         for earlier in state.readings:
@@ -129,7 +129,7 @@ def _cost_total(shape: Shape, state: State, reading: Reading) -> list[Binding]:
         terms.append(name)
     expression, label = " + ".join(terms), "cost"
     asked = [r.text for r in state.readings[-2:]] if earlier else [reading.text]
-    if len(per_count) == 1 and any("unit_cost" in _WANTS.labels(text) for text in asked):  # "一条成本多少": the total over the count
+    if len(per_count) == 1 and any("unit_cost" in WANTS.labels(text) for text in asked):  # "一条成本多少": the total over the count
         count_name = next(k for k, v in bound.items() if v is next(iter(per_count)))
         expression, label = f"({expression}) / {count_name}", "cost_per_video"
     derived = replace(shape, expression=expression, unit="money", label=label)
@@ -138,7 +138,6 @@ def _cost_total(shape: Shape, state: State, reading: Reading) -> list[Binding]:
 
 
 _ACCOUNTS = terms("multipliers")
-_WANTS = terms("wants")
 
 
 def _accounts(reading: Reading) -> list[Number]:
