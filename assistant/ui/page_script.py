@@ -13,7 +13,8 @@
 - as the question box grows (a long paste), the chat above it shrinks by as much (`--tk-input-extra`),
   so the header and Send stay on screen;
 - the page stays hidden until page load has put every label in the reader's language (`REVEAL_JS`,
-  with a fallback after a few seconds), so it never draws in the other language first.
+  which runs once the load has ended, whether it succeeded or failed), so it never draws in the other
+  language first; no timer shows it earlier, as a busy server may take longer than any timer.
 """
 
 from __future__ import annotations
@@ -145,8 +146,6 @@ PAGE_SCRIPT = """
   };
   new ResizeObserver(later(fitInput)).observe(document.documentElement);
   new MutationObserver(later(fitInput)).observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ['style'] });
-
-  setTimeout(() => document.body.classList.add('tk-ready'), 4000);
 })();
 """
 
@@ -155,4 +154,4 @@ PAGE_LANG_JS = "(lang) => { document.documentElement.lang = lang === 'zh' ? 'zh-
 
 REVEAL_JS = ("(lang) => { document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';"
              " requestAnimationFrame(() => document.body.classList.add('tk-ready')); }")
-"""Run after page load has relabelled the page: set its language and show it."""
+"""Run after page load (`.then`: also when it failed) has relabelled the page: set its language and show it."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from web_support import PHONE, Page, Served, ask, expect, goto, in_viewport, shoot
+from web_support import DESKTOP, PHONE, TIMEOUT_MS, Page, Served, ask, expect, goto, in_viewport, playwright_api, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +43,40 @@ def test_a_chosen_language_is_the_first_paint_after_reload(served: Served, open_
     expect(page.locator("#tk-send")).to_have_text("发送")
     page.wait_for_timeout(300)
     assert page.evaluate("window.tkSeen") == ["发送"]
+
+
+def test_a_slow_page_load_keeps_the_page_hidden_until_it_is_relabelled(
+    served: Served, browser: playwright_api.Browser
+) -> None:
+    """On a busy server the page load may answer after any timer: the page shows only once it has
+    put its labels in the reader's language, however long that takes (the page's clock is run a
+    minute ahead while the load is held back)."""
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    try:
+        context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(RECORD_SEND_LABEL)
+        page = context.new_page()
+        page.clock.install()
+        held: list[playwright_api.Route] = []
+
+        def hold(route: playwright_api.Route) -> None:
+            held.append(route)
+
+        page.route("**/gradio_api/queue/join*", hold, times=1)  # the page's first event: its load
+        with page.expect_request("**/gradio_api/queue/join*") as first:
+            page.goto(served.url, wait_until="load")
+        assert first.value.post_data_json["data"] == ["en"]  # the load, sent the browser's language
+        page.locator("#tk-send").wait_for(state="attached")
+        page.clock.run_for(60_000)
+        assert page.locator("#tk-send").is_hidden()
+        assert page.evaluate("window.tkSeen") == [], "the page showed before its labels were in English"
+        held[0].continue_()
+        expect(page.locator("#tk-send")).to_have_text("Send")
+        expect(page.locator("#tk-send")).to_be_visible()
+        page.wait_for_function("window.tkSeen.length > 0")
+        assert page.evaluate("window.tkSeen") == ["Send"], "the Send button showed in another language first"
+    finally:
+        context.close()
 
 
 def test_examples_look_like_buttons_and_send_when_clicked(served: Served, open_page: Callable[..., Page]) -> None:
