@@ -12,6 +12,7 @@
 - on a phone, choosing a conversation or a new chat closes the sidebar that covers the page;
 - as the question box grows (a long paste), the chat above it shrinks by as much (`--tk-input-extra`),
   so the header and Send stay on screen;
+- once the page is being left, Gradio's reconnection never reloads it over the navigation under way;
 - the page stays hidden until page load has put every label in the reader's language (`REVEAL_JS`,
   which runs once the load has ended, whether it succeeded or failed), so it never draws in the other
   language first; no timer shows it earlier, as a busy server may take longer than any timer.
@@ -146,6 +147,20 @@ PAGE_SCRIPT = """
   };
   new ResizeObserver(later(fitInput)).observe(document.documentElement);
   new MutationObserver(later(fitInput)).observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ['style'] });
+
+  // Once the page is being left, Gradio has closed its connection (its own `beforeunload` listener,
+  // which runs before this one); an event still running then fails as a lost connection, and Gradio
+  // polls the server every 2 s to reload the page when it answers, which aborts the navigation under
+  // way when the next page takes longer (a reload on a busy server). The poll is told the server is
+  // away until this page is gone.
+  let leaving = false;
+  addEventListener('beforeunload', () => { leaving = true; });
+  const fetchFirst = window.fetch;
+  window.fetch = (resource, options) => {
+    const sent = fetchFirst(resource, options);
+    const probe = leaving && String(resource instanceof Request ? resource.url : resource).endsWith('/gradio_api/app_id');
+    return probe ? sent.then(() => { throw new TypeError('the page is being left'); }) : sent;
+  };
 })();
 """
 

@@ -8,6 +8,7 @@ otherwise. Screenshots of the main screens go to tests/artifacts/.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from assistant.service.api import create_app
 from assistant.service.server import BackgroundServer
 from assistant.store import Store
 from openai_stub import OpenAIStub, Reply
-from web_support import PHONE, Page, Served, answers, ask, browser_owner, expect, goto, shoot, wait_until
+from web_support import PHONE, TIMEOUT_MS, Page, Served, answers, ask, browser_owner, expect, goto, playwright_api, shoot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -109,6 +110,49 @@ def test_reload_keeps_the_conversation_and_a_new_chat_starts_fresh(served: Serve
     goto(page, page.url)
     page.locator("#tk-chat").get_by_text("Try an example below").wait_for()
     assert answers(page).count() == 0
+
+
+def test_a_reload_while_an_answer_is_written_is_not_aborted_by_the_page(
+    retriever: Retriever, tmp_path: Path, open_page: Callable[..., Page], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload while an answer is still being written, on a server slow to send the new page: Gradio's
+    connection, closed as the page is left, counts as lost and it polls the server to reload the page,
+    which aborted the reload under way (net::ERR_ABORTED). The page keeps polling instead (a second
+    poll only comes when the first did not reload) and the reload asked for is the only navigation."""
+    settings = Settings.from_env(environ={}, data_dir=tmp_path, provider="offline", answer_workers=0)
+    advisor = Advisor(settings, retriever, Store(settings.sqlite_path))
+    go_on = threading.Event()
+    answering = advisor.stream
+
+    def held_answer(*args: object, **kwargs: object) -> object:  # the answer waits after its first event
+        events = answering(*args, **kwargs)
+        yield next(events)
+        go_on.wait(TIMEOUT_MS / 1000)
+        yield from events
+
+    monkeypatch.setattr(advisor, "stream", held_answer)
+    with BackgroundServer(create_app(advisor, settings)) as server:
+        page = open_page(server.url)
+        held: list[playwright_api.Route] = []
+
+        def hold(route: playwright_api.Route) -> None:
+            held.append(route)
+
+        page.route(lambda url: url.rstrip("/") == server.url, hold)  # the next page is slow to come
+        page.locator("#tk-input textarea").fill("Will my account get throttled for AI videos?")
+        page.locator("#tk-input textarea").press("Enter")
+        page.locator("#tk-chat [data-testid='user']").first.wait_for()
+        with page.expect_request(lambda request: request.is_navigation_request()):
+            page.evaluate("location.reload()")
+        for _ in range(2):  # watched on the network: whatever reads the page waits for the navigation
+            with page.expect_request("**/gradio_api/app_id"):
+                pass
+        go_on.set()
+        assert len(held) == 1, "the page navigated again by itself"
+        with page.expect_event("load"):
+            held[0].continue_()
+        page.wait_for_function("document.body.classList.contains('tk-ready')")  # the new page is up
+        page.context.close()  # let the server stop without waiting for the page's open stream
 
 
 def test_an_example_question_is_sent_on_click(served: Served, open_page: Callable[..., Page]) -> None:
