@@ -20,7 +20,7 @@ import pytest
 from assistant.kb.encoder_files import load_use
 from assistant.kb.jieba_words import StoredWords, read_whole_dictionary, read_words_from_table, words_table
 from assistant.kb.prepared import cache_dir
-from assistant.kb.retrieve import Retriever, bm25_text
+from assistant.kb.retrieve import Retriever, add_words, bm25_text, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB_STACK = ("gradio", "fastapi", "uvicorn", "starlette", "openai", "langchain_openai", "assistant.ui", "assistant.brief",
@@ -102,6 +102,16 @@ def test_stored_words_cut_like_the_whole_dictionary(retriever: Retriever) -> Non
     read_whole_dictionary(stored)  # the words added on top of the table come along
     assert isinstance(stored.FREQ, dict) and stored.total == whole.total
     assert {w: stored.FREQ[w] for w in ("报白号", "千次成交", "投流")} == {w: whole.FREQ[w] for w in ("报白号", "千次成交", "投流")}
+
+
+def test_a_retriever_opened_again_cuts_the_knowledge_the_same(retriever: Retriever) -> None:
+    """Every retriever opened teaches jieba the knowledge's aliases; taught again, they must not shift
+    its counts (the knowledge would be cut differently the later it is cut in a process)."""
+    texts = [bm25_text(entry) for entry in retriever.kb]
+    before = [tokenize(text) for text in texts]
+    for _ in range(3):
+        add_words([alias for entry in retriever.kb for alias in entry.aliases])
+    assert [tokenize(text) for text in texts] == before
 
 
 def test_prepared_encoder_gives_the_packages_vectors(retriever: Retriever) -> None:

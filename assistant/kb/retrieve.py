@@ -55,6 +55,8 @@ _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?%?")
 
 _jieba_lock = threading.Lock()
 jieba.setLogLevel(logging.WARNING)
+_taught: set[str] = set()
+"""The words `add_words` has given jieba in this process."""
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "ied", "ed", "es", "s", "e")
 
@@ -91,11 +93,14 @@ def tokenize(text: str) -> list[str]:
 
 
 def add_words(words: Sequence[str]) -> None:
-    """Teach jieba the Chinese aliases (报白号, 投流 ...) so they stay one token."""
+    """Teach jieba the Chinese aliases (报白号, 投流 ...) so they stay one token. Each word once: jieba
+    adds a word's count to its total again every time it is taught, so every retriever opened would
+    shift the counts and the same text would be cut differently later in the process."""
     with _jieba_lock:
-        for word in words:
-            if _CJK.search(word) and " " not in word.strip():
-                jieba.add_word(word.strip())
+        for word in (w.strip() for w in words):
+            if _CJK.search(word) and " " not in word and word not in _taught:
+                jieba.add_word(word)
+                _taught.add(word)
 
 
 def bm25_text(entry: Entry) -> str:
