@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from assistant.engine.lexicon import load as load_lexicon
+from assistant.engine.shapes import shapes as all_shapes
 from assistant.tools.numbers import NumberParseError, find_numbers
 from assistant.yaml_fast import safe_load
 
@@ -29,15 +31,11 @@ ROLES = {
 SUBJECTS = {"ai", "creator", "original", None}
 PERIODS = {"per_video", "per_order", "per_day", "per_week", "per_month", "total", None}
 CURRENCIES = {"USD", "CNY", "GBP", "EUR", "JPY", "MYR", "THB", "SGD", "PHP", "IDR", "VND", "HKD"}
-WANTS = {
-    "gmv", "gpm", "views", "orders", "profit", "roas", "break_even", "videos", "per_dollar", "creator_cost", "split",
-    "change", "loss", "share", "total", "which", "verdict", "ruling", "yes_no", "fact", "how", "source", "none",
-}  # fmt: skip
-SHAPES = {
-    "gmv_from_views", "gpm_from_sales", "judge_gpm", "total_gmv", "views_for_target", "roas", "order_profit",
-    "creator_deal", "creator_break_even", "compare_per_dollar", "videos_for_budget", "plan_test_budget",
-    "period_change", "expected_loss", "blended_gpm", "implied_share", "compare_options", "sum",
-}  # fmt: skip
+WANTS = {*load_lexicon("wants"), "verdict", "ruling", "yes_no", "fact", "how", "source", "none"}
+"""What a question may ask for: a quantity of the wants lexicon, or a verdict, a ruling, a yes or no, a fact,
+how to do something, a source; `none` for no question."""
+SHAPES = frozenset(shape.id for shape in all_shapes())
+"""The calculation shapes a turn may be labelled with: those of shapes.yaml."""
 TOPICS = {
     "gpm", "cost", "creators", "testing", "strategy", "throttling", "labeling", "policy", "originality", "live", "shares",
     "ads", "profit", "accounts", "market", "other",
