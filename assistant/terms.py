@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from re import _casefix  # type: ignore[attr-defined]
 
-NAME = r"(?:[A-Za-z]|\d{1,2}(?![\d.,%])|[一二三四五六七八九十](?![条个支单件次天周月]))"
+NAME = r"(?:[A-Za-z]|\d{1,2}(?![\d.,%])|[一二三四五六七八九十](?![条个支单件次天周月选]))"
 """What `{n}` stands for in an option's name: "视频A", "链接1", "方案二" (not "视频一条": a count, nor
-"video 3500 baht": an amount)."""
+"两个方案二选一": a phrase, nor "video 3500 baht": an amount)."""
 
 
 @dataclass(frozen=True)

@@ -125,11 +125,58 @@ def test_reading_is_linear_in_the_message_length() -> None:
     ("几个问题一起问哈 1 ai视频要不要打标 2 打了标是不是就被限流 3 报白号能不能跑ai视频 4 被限流了找经理能申诉回来吗", 4),
     ("3 quick q: 1) do AI subtitles need a label? 2) can AI write my scripts 3) best time to post in US", 3),
     ("①AI视频要打标吗②打了会限流吗", 2),
+    ("AI做的视频 1会不会限流 2限流了能申诉回来吗 3美区和东南亚规则一样吗", 3),
 ])
 def test_numbered_questions_are_one_question_each(text: str, asks: int) -> None:
     reading = read(text)
     assert len(reading.asks) == asks
     assert [a.text[:1] for a in reading.asks] == [str(i) if text[0] != "①" else chr(ord("①") + i - 1) for i in range(1, asks + 1)]
+
+
+def test_the_words_before_a_numbered_list_are_what_each_item_asks_about() -> None:
+    asks = read("AI做的视频 1会不会限流 2限流了能申诉回来吗").asks
+    assert [a.context for a in asks] == ["AI做的视频", "AI做的视频"]
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("想做日本站 现在押金多少?佣金多少?还有AI视频在日本站能不能用", 3),
+    ("what's the deposit? and the commission? also can I use AI videos there", 3),
+])
+def test_questions_each_ending_in_a_question_mark_stay_apart(text: str, asks: int) -> None:
+    assert len(read(text).asks) == asks
+
+
+@pytest.mark.parametrize(("text", "raw", "currency"), [
+    ("JP shop here. my AI video got 45,000 impressions and ¥86,000 GMV", "¥86,000", "JPY"),
+    ("上个月卖了¥8,600的货 GPM多少", "¥8,600", "CNY"),
+    ("客单大概12w盾 下个月想冲1.5亿盾GMV 要出多少单", "1.5亿盾", "IDR"),
+    ("越南站 客单25w盾 想冲1亿盾", "1亿盾", "VND"),
+])
+def test_a_currency_sign_is_read_in_the_market_it_is_written_in(text: str, raw: str, currency: str) -> None:
+    (number,) = [n for n in read(text).numbers if n.raw == raw]
+    assert number.currency == currency
+
+
+@pytest.mark.parametrize("text", ["my AI tool is $49 a month for about 30 videos", "AI工具一个月149刀 做60条",
+                                  "spent 3k刀 on 40 videos", "a creator charges $180 per video plus $20 sample cost"])
+def test_an_amount_of_money_is_never_a_count(text: str) -> None:
+    counts = {"views", "orders", "videos", "samples", "followers", "duration"}
+    assert not [n.raw for n in read(text).numbers if n.currency and n.role in counts]
+
+
+@pytest.mark.parametrize(("text", "shares"), [
+    ("DE seller, budget like €4-5k a month. thinking 70% creators 30% AI testing", ["70%", "30%"]),
+    ("3k刀一个月 我打算40%给AI工具 40%寄样找达人 20%投流", ["40%", "40%", "20%"]),
+])
+def test_percentages_that_split_a_budget_are_its_shares(text: str, shares: list[str]) -> None:
+    assert [n.raw for n in read(text).numbers if n.role == "share"] == shares
+
+
+def test_a_figure_of_an_earlier_message_never_shares_a_span_with_one_of_the_latest() -> None:
+    first, second = read("月GMV大概8w刀 佣金从20%砍到12% 能省多少"), read("那如果只降到15%呢")
+    state = State().after(first).after(second)
+    latest = {n.span for n in second.numbers}
+    assert latest and not latest & {n.span for n in state.known if n not in second.numbers}
 
 
 @pytest.mark.parametrize("text", ["我的视频 1 条 2 万播放 能卖多少", "got 1 k views and 2 k likes, is that bad", "寄了20个样 出了3单 客单25刀"])

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
+
 from assistant.engine.lexicon import Hit, lexicon
 from assistant.engine.reading.features import Context, after_period, local_cue, number_features
 from assistant.engine.reading.model import head
@@ -69,7 +71,7 @@ def read_numbers(ctx: Context, options: list[Option]) -> tuple[list[Number], int
                                   percent=False, role="other", confidence=1.0))
             continue
         features = number_features(ctx, mention, i, len(kept), kept[i - 1] if i else None)
-        p = role_model.proba(features)
+        p = _possible(role_model.proba(features), role_model.classes, mention)
         order = p.argsort()[::-1]
         role, confidence = role_model.classes[order[0]], float(p[order[0]])
         runner_up = (role_model.classes[order[1]], float(p[order[1]])) if len(order) > 1 else None
@@ -83,7 +85,20 @@ def read_numbers(ctx: Context, options: list[Option]) -> tuple[list[Number], int
             option=_option_of(mention.span, options, ctx), low=number.low, high=number.high, runner_up=runner_up,
         ))  # fmt: skip
     numbers += _zeros(ctx, numbers)
-    return _parallel(ctx, sorted(numbers, key=lambda n: n.span), kept), unread
+    return _shares_of_whole(_parallel(ctx, sorted(numbers, key=lambda n: n.span), kept)), unread
+
+
+COUNTS = frozenset({"views", "orders", "videos", "samples", "followers", "duration"})
+"""Roles that count things: never an amount of money ("$49 a month" is no number of videos)."""
+
+
+def _possible(p: np.ndarray, classes: tuple[str, ...], mention: NumberMention) -> np.ndarray:
+    """The role probabilities with the roles this figure's form rules out set to zero (then rescaled)."""
+    if not mention.number.currency:
+        return p
+    kept = np.array([0.0 if role in COUNTS else 1.0 for role in classes]) * p
+    total = kept.sum()
+    return kept / total if total > 0 else p
 
 
 def _parallel(ctx: Context, numbers: list[Number], mentions: list[NumberMention]) -> list[Number]:
@@ -99,6 +114,23 @@ def _parallel(ctx: Context, numbers: list[Number], mentions: list[NumberMention]
                 and not here.percent == (not before.percent)):
             out[i] = replace(here, role=before.role, confidence=before.confidence * 0.9, runner_up=("other", here.confidence))
     return out
+
+
+SHARE_ROLES = ("share", "commission_rate", "margin", "probability", "share_cut", "other")
+"""What the model may call a percentage that is in fact a part of a split ("70% creators 30% AI")."""
+
+
+def _shares_of_whole(numbers: list[Number]) -> list[Number]:
+    """"budget €5k, 70% creators 30% AI testing": two or more percentages beside a budget that add up to
+    exactly 100% split it; each is a share, whatever else the model took it for."""
+    percents = [n for n in numbers if n.percent and n.role in SHARE_ROLES]
+    budget = any(n.role == "budget" and not n.percent for n in numbers)
+    if not budget or len(percents) < 2 or abs(sum(n.value for n in percents) - 1) > 1e-6:
+        return numbers
+    split = {n.span for n in percents}
+    return [replace(n, role="share", confidence=max(n.confidence, 0.9), runner_up=(n.role, n.confidence))
+            if n.span in split and n.role != "share" else replace(n, confidence=max(n.confidence, 0.9)) if n.span in split else n
+            for n in numbers]
 
 
 def _zeros(ctx: Context, numbers: list[Number]) -> list[Number]:

@@ -63,6 +63,9 @@ def read_asks(ctx: Context, previous: str, figures: bool) -> list[Ask]:
         units = [((0, len(text)), 0)]
     vectors = embed([text[start : piece[1]] for piece, start in units])
     asks = [_ask(text, piece, start, previous, vector) for (piece, start), vector in zip(units, vectors, strict=True)]
+    if items:  # "AI做的视频 1会不会限流 2…": the words before the list are what every item asks about
+        lead = text[: items[0]].strip()
+        asks = [replace(a, context=lead) if lead and not a.context else a for a in asks]
     return _continued_outside([_scoped(a, text) for a in (asks if items else _merged(asks))])
 
 
@@ -129,6 +132,8 @@ def _scoped(ask: Ask, text: str) -> Ask:
     helps = "help" in lexicon().act_cues.labels(ask.text)
     if ask.act == "help" and not helps and not mentions_domain(own):
         return replace(ask, act="out_of_scope")  # "can you help me debug my Django app?"
+    if ask.act == "help" and mentions_domain(ask.text) and ask.confidence < UNSURE_ACT:
+        return replace(ask, act="explain")  # "AI能帮我找达人吗": a question about the field, not what this tool does
     if ask.act == "out_of_scope" and helps and not lexicon().scope.find(own):
         return replace(ask, act="help")  # "你能帮我干啥"
     return ask
@@ -136,7 +141,8 @@ def _scoped(ask: Ask, text: str) -> Ask:
 
 def _merged(asks: list[Ask]) -> list[Ask]:
     """Neighbouring pieces read as the same act are one question, unless they ask for different
-    quantities ("能卖多少，要多少播放" stays two); a greeting or thanks beside a real question is left out."""
+    quantities ("能卖多少，要多少播放" stays two) or the first ends with its own question mark ("押金多少?
+    佣金多少?" are two); a greeting or thanks beside a real question is left out."""
     out: list[Ask] = []
     if any(a.act not in ("greeting", "thanks") for a in asks):
         asks = [a for a in asks if a.act not in ("greeting", "thanks")]
@@ -147,7 +153,7 @@ def _merged(asks: list[Ask]) -> list[Ask]:
         if previous and short and not ask.context and (ask.act in ("source", "diagnose") or not says_anything(ask.text)):
             judged = "diagnose" if {previous.act, ask.act} == {"compute", "diagnose"} else previous.act  # "ROAS多少，正常吗"
             out[-1] = replace(previous, span=(previous.span[0], ask.span[1]), text=f"{previous.text} {ask.text}", act=judged)
-        elif previous and previous.act == ask.act and len(quantities) < 2:
+        elif previous and previous.act == ask.act and len(quantities) < 2 and not previous.text.rstrip().endswith(("?", "？")):
             out[-1] = replace(previous, span=(previous.span[0], ask.span[1]), text=f"{previous.text} {ask.text}",
                               wants=previous.wants if previous.wants in quantities or not quantities else ask.wants)
         else:

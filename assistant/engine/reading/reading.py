@@ -8,6 +8,8 @@ subject, period and a calibrated confidence, and the claims the seller asserts. 
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -85,11 +87,40 @@ def read(text: str, fallback_lang: Lang = "en", previous: str = "") -> Reading:
     options = read_options(ctx)
     numbers, unread = read_numbers(ctx, options)
     marketplace = next((h.word for h in lexicon().scope.find(text) if h.label == "marketplaces"), None)
+    market = market_named(text)
+    numbers = _local_currency(numbers, text, market)
     return Reading(
-        text=text, lang=detect_lang(text, fallback_lang), market=market_named(text), format=format_named(text),
+        text=text, lang=detect_lang(text, fallback_lang), market=market, format=format_named(text),
         asks=tuple(read_asks(ctx, previous, any(n.role != "other" for n in numbers))), numbers=tuple(numbers), options=tuple(options), claims=tuple(claims_in(ctx)),
         marketplace=marketplace, unread_numbers=unread, doubled=tuple(doubled_in(ctx)),
     )  # fmt: skip
+
+
+TURN_SHIFT = 1_000_000
+"""How far a number's span moves back each time another message comes: spans tell numbers apart, and a
+number of an earlier message must never share one with a number of the latest ("8w刀" and "15%" both at 6-9)."""
+
+
+def moved_back(number: Number, turns: int = 1) -> Number:
+    """The number as one of a message `turns` before the latest: its span moved back that many turns."""
+    return replace(number, span=(number.span[0] - turns * TURN_SHIFT, number.span[1] - turns * TURN_SHIFT))
+
+
+_YUAN_WORDS = ("元", "块", "人民币", "RMB", "CNY", "rmb", "yuan")
+_VIETNAM = re.compile(r"越南|vietnam|\bVN\b", re.IGNORECASE)
+
+
+def _local_currency(numbers: list[Number], text: str, market: str | None) -> list[Number]:
+    """Signs that mean another currency in a named market: "¥" in Japan is yen; a bare "盾" is the
+    Vietnamese dong when Vietnam is named, else the rupiah."""
+    out = []
+    for n in numbers:
+        if market == "JP" and n.currency == "CNY" and "¥" in n.raw and not any(w in n.raw for w in _YUAN_WORDS):
+            n = replace(n, currency="JPY")
+        elif n.currency == "IDR" and n.raw.endswith("盾") and not n.raw.endswith("印尼盾") and _VIETNAM.search(text):
+            n = replace(n, currency="VND")
+        out.append(n)
+    return out
 
 
 @dataclass(frozen=True)
@@ -100,7 +131,8 @@ class State:
     market: str | None = None
     format: str | None = None
     known: tuple[Number, ...] = ()
-    """The latest number of each (role, subject, option): a follow-up's number replaces the earlier one."""
+    """The latest number of each (role, subject, option): a follow-up's number replaces the earlier one.
+    Numbers of earlier messages have their spans moved before this one's (see `moved_back`)."""
     options: tuple[Option, ...] = field(default=())
     last_tools: tuple[str, ...] = ()
     """The calculators the latest earlier turn that calculated anything ran (a follow-up varies them)."""
@@ -124,7 +156,7 @@ class State:
         """This state with `reading` merged in."""
         given = [*reading.numbers, *self._doubled(reading)]
         replaced = {(n.role, n.subject, n.option) for n in given}
-        known = [n for n in self.known if (n.role, n.subject, n.option) not in replaced]
+        known = [moved_back(n) for n in self.known if (n.role, n.subject, n.option) not in replaced]
         names = {o.name for o in self.options}
         return State(
             readings=(*self.readings, reading), market=reading.market or self.market,

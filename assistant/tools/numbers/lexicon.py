@@ -78,7 +78,7 @@ SUFFIX_CURRENCIES = {
     "美元": "USD", "美金": "USD", "刀": "USD", "人民币": "CNY", "块钱": "CNY", "块": "CNY", "元": "CNY",
     "日元": "JPY", "日币": "JPY", "円": "JPY", "欧元": "EUR", "英镑": "GBP", "新币": "SGD",
     "港币": "HKD", "港元": "HKD", "令吉": "MYR", "泰铢": "THB", "比索": "PHP", "印尼盾": "IDR",
-    "越南盾": "VND", "镑": "GBP", "英磅": "GBP", "铢": "THB", "马币": "MYR", "菲币": "PHP",
+    "越南盾": "VND", "盾": "IDR", "镑": "GBP", "英磅": "GBP", "铢": "THB", "马币": "MYR", "菲币": "PHP",
     "baht": "THB", "ringgit": "MYR", "rupiah": "IDR", "euros": "EUR", "euro": "EUR", "dollars": "USD", "dollar": "USD", "bucks": "USD", "yuan": "CNY", "yen": "JPY",
 }  # fmt: skip
 YUAN_WITH_TENTHS = "块"
