@@ -43,11 +43,12 @@ DEFAULTS = Defaults.from_mapping(README_TABLE)
 CONTRACT = {"gmv_from_views", "views_for_target_gmv", "compare_content_options", "risk_adjusted_return",
             "implied_gmv_share", "plan_test_budget", "unit_economics", "growth_rate", "creator_collab_return",
             "gpm_from_sales", "total_gmv", "roas", "period_change", "expected_loss", "blended_gpm", "compare_per_dollar",
-            "videos_for_budget", "order_profit", "creator_deal", "fee_or_commission", "gmv_per_cost"}  # fmt: skip
+            "videos_for_budget", "order_profit", "creator_deal", "fee_or_commission", "gmv_per_cost", "referral_fee"}  # fmt: skip
 REQUIRED: dict[str, dict[str, Any]] = {
     "gmv_from_views": {"views": 1000},
     "fee_or_commission": {"flat_fee": 300, "pure_rate": 0.25, "price": 20},
     "gmv_per_cost": {"gmv": 9600, "cost": 400},
+    "referral_fee": {"gmv": 42000},
     "views_for_target_gmv": {"target_gmv": 1000},
     "plan_test_budget": {"total_budget": 1000},
     "unit_economics": {"price": 30, "product_cost": 8},
@@ -297,6 +298,36 @@ def test_creator_collab_return() -> None:
     assert_clean(result)
     hopeless = run("creator_collab_return", commission_rate="40%", margin="30%")
     assert "break_even_views" not in hopeless.figures
+
+
+def test_a_one_off_cost_gives_the_orders_to_earn_it_back() -> None:
+    result = run("unit_economics", price=20, product_cost=9, commission_rate="15%", flat_fee=300, samples_sent=2, sample_cost=6)
+    f = result.figures
+    assert f["one_off_cost"] == pytest.approx(312)  # 300 + 2 × 6
+    assert f["profit_per_order"] == pytest.approx(20 - 9 - 1.2 - 3)
+    assert f["break_even_orders"] == 46  # 312 / 6.8 = 45.9, rounded up
+    assert "46" in result.headline["en"] and "46" in result.headline["zh"]
+    assert_clean(result)
+    losing = run("unit_economics", price=10, product_cost=12, flat_fee=100)
+    assert "break_even_orders" not in losing.figures and "never" in losing.headline["en"]
+
+
+def test_roas_from_orders_and_price_with_the_profit_after_ads() -> None:
+    result = run("roas", ad_spend="RM1,800", orders=62, price="RM39", margin="40%")
+    f = result.figures
+    assert f["roas"] == pytest.approx(62 * 39 / 1800)
+    assert f["cost_per_order"] == pytest.approx(1800 / 62)
+    assert f["profit"] == pytest.approx(62 * 39 * 0.4 - 1800)  # −832.8
+    assert "832.8" in result.headline["en"] and result.verdict and result.verdict["en"] == "Losing money"
+    assert_clean(result)
+
+
+def test_the_referral_fee_is_the_sellers_rate_or_the_cited_us_one() -> None:
+    cited = run("referral_fee", gmv="$42k")
+    assert cited.figures["referral_fee"] == pytest.approx(2520) and cited.sources == ["referral-fee-us"]
+    own = run("referral_fee", gmv="£10,000", referral_fee_rate="9%")
+    assert own.figures["referral_fee"] == pytest.approx(900) and own.sources == []
+    assert_clean(own)
 
 
 def test_a_roas_puts_its_ad_cost_on_each_order() -> None:

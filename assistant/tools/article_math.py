@@ -552,6 +552,22 @@ class UnitEconomicsInput(CalcInput):
                                               "Ad spend per order. Default: price ÷ roas when roas is given, else 0.")  # fmt: skip
     roas: float | None = number_field("plain", "投流ROAS", "ROAS", "Your ads' return on ad spend (GMV ÷ ad spend), "
                                       "e.g. 2.5: each order then carries price ÷ ROAS of ads.", gt=0)  # fmt: skip
+    flat_fee: float | None = number_field("money", "坑位费", "flat fee", "A one-off fee to recoup (a creator's flat fee): "
+                                          "gives the orders to break even.")  # fmt: skip
+    samples_sent: float | None = number_field("count", "寄样数", "samples sent", "Samples sent (with sample_cost): a one-off cost too.")
+    sample_cost: float | None = number_field("money", "每个样品成本", "cost per sample", "One sample's product plus shipping.")
+
+
+def _one_off(led: Ledger) -> float | None:
+    """The one-off costs to recoup (flat fee plus samples), with their line; None when there are none."""
+    fee, sent, each = led.given("flat_fee") or 0.0, led.given("samples_sent"), led.given("sample_cost")
+    samples = sent * each if sent and each else 0.0
+    if not fee and not samples:
+        return None
+    if samples:
+        led.step("一次性成本 = 坑位费{fee} + {sent} × 样品{each} = {total}", "one-off cost = flat fee {fee} + {sent} × sample {each} = {total}",
+                 fee=(fee, "money"), sent=(sent, "count"), each=(each, "money"), total=(fee + samples, "money"))  # fmt: skip
+    return fee + samples
 
 
 def _ads_from_roas(led: Ledger, price: float, roas: float) -> float:
@@ -611,9 +627,22 @@ def unit_economics(args: UnitEconomicsInput, defaults: Defaults) -> CalcResult:
     figures = {"referral_fee": fee, "commission": commission, "contribution_before_ads": contribution,
                "profit_per_order": profit, "margin": margin, "break_even_roas": break_even_roas,
                "roas": ratio(price, ads)}  # fmt: skip
+    one_off = _one_off(led)
+    if one_off is not None and profit > 0:
+        orders = math.ceil(one_off / profit - 1e-9)
+        figures |= {"one_off_cost": one_off, "break_even_orders": float(orders)}
+        led.step("回本单数 = {cost} ÷ {profit} ≈ {orders}单（向上取整）", "orders to break even = {cost} / {profit} ≈ {orders} (rounded up)",
+                 cost=(one_off, "money"), profit=(profit, "money"), orders=(orders, "count"))  # fmt: skip
+        headline = led.text("要出{orders}单才回本：一次性成本{cost} ÷ 每单利润{profit}。",
+                            "{orders} orders to break even: {cost} of one-off costs / {profit} profit per order.",
+                            orders=(orders, "count"), cost=(one_off, "money"), profit=(profit, "money"))  # fmt: skip
+    elif one_off is not None:
+        headline = led.text("每单不赚钱（{profit}），一次性成本{cost}怎么卖都回不了本。",
+                            "Each order makes {profit}: the {cost} of one-off costs never comes back.",
+                            profit=(profit, "money"), cost=(one_off, "money"))  # fmt: skip
     return led.result(
         figures, "profit = price − product cost − shipping − price × (referral fee + commission) − ad cost; "
-        "break-even ROAS = price / profit before ads", headline,
+        "break-even ROAS = price / profit before ads; orders to break even = one-off costs / profit per order", headline,
     )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.tools.calc_base import CalculatorInputError, Text, input_error
-from assistant.tools.expression import MAX_EXPRESSION_CHARS, ExpressionError, Unit, evaluate, names, parse, show, worked
+from assistant.tools.expression import MAX_EXPRESSION_CHARS, ExpressionError, Unit, evaluate, names, parse, show, whole_count, worked
 from assistant.tools.numbers import NumberParseError, parse_number
 
 CALCULATE_TOOL = "calculate"
@@ -25,7 +25,8 @@ class CalculateInput(BaseModel):
                                            description="Each name's value: a number, or the figure as the seller or a tool "
                                                        "wrote it ('12万', '$396', '15%' = 0.15).")  # fmt: skip
     unit: Unit = Field("plain", description="How to show the result: money, percent (the result is a fraction: 0.33 → 33%), "
-                                            "count, ratio or plain.")  # fmt: skip
+                                            "count, count_up (rounded up: orders to break even), count_down (rounded "
+                                            "down: what a budget buys), ratio or plain.")  # fmt: skip
     label: str | None = Field(None, max_length=60, description="What the result is, e.g. 'GPM' or 'views per video'.")
     usd_cny: float | None = Field(None, gt=0, le=100, description="Yuan per US dollar: yuan amounts beside dollar amounts are "
                                                                   "converted to dollars at this rate (else mixed currencies are refused).")
@@ -52,7 +53,7 @@ def calculate(args: dict[str, Any]) -> dict[str, Any]:
         missing = [n for n in names(tree) if n not in values]
         if missing:
             raise ExpressionError(f"no value given for {', '.join(missing)}")
-        result = evaluate(tree, values)
+        result = whole_count(evaluate(tree, values), query.unit)
     except (ExpressionError, NumberParseError) as exc:
         raise CalculatorInputError([("expression", {"zh": f"无法计算：{exc}", "en": f"cannot calculate: {exc}"})]) from None
     shown: Text = {}

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.tools import article_math, creator_offers, returns, seller_math
+from assistant.tools import article_math, creator_offers, fees, returns, seller_math
 from assistant.tools.article_math import DEFAULT_KEYS, GPM_CLAIM
 from assistant.tools.calc_base import (
     LANGS,
@@ -78,9 +78,9 @@ CALCULATORS: dict[str, Calculator] = {
                     "GPM from sales (or orders × price) and views, placed against the article's ranges"),
         _calculator(seller_math.total_gmv, seller_math.TotalGmvInput, "多条视频（每天/每月）一共能卖多少",
                     "GMV of many videos (per day or month)"),
-        _calculator(seller_math.roas, seller_math.RoasInput, "广告ROAS（GMV ÷ 广告费）和保本ROAS", "Ad ROAS and the break-even ROAS"),
+        _calculator(returns.roas, returns.RoasInput, "广告ROAS（GMV ÷ 广告费）和保本ROAS", "Ad ROAS and the break-even ROAS"),
         _calculator(seller_math.period_change, seller_math.PeriodChangeInput, "两个时期之间的涨跌", "Change between two periods"),
-        _calculator(seller_math.creator_deal, seller_math.CreatorDealInput, "达人合作的佣金、总成本和保本毛利", "A creator deal's commission, cost and break-even margin"),
+        _calculator(creator_offers.creator_deal, creator_offers.CreatorDealInput, "达人合作的佣金、总成本和保本毛利", "A creator deal's commission, cost and break-even margin"),
         _calculator(creator_offers.fee_or_commission, creator_offers.FeeOrCommissionInput, "达人坑位费方案和纯佣方案哪个省，分界线多少单",
                     "A creator's flat-fee offer vs commission only: which costs less, and the break-even order count"),
         _calculator(seller_math.expected_loss, seller_math.ExpectedLossInput, "限流的预期GMV损失", "Expected GMV lost to throttling"),
@@ -92,6 +92,7 @@ CALCULATORS: dict[str, Calculator] = {
                     "Profit per order and break-even ROAS from price and margin"),
         _calculator(seller_math.videos_for_budget, seller_math.VideosForBudgetInput, "预算能买多少条视频",
                     "How many videos a budget buys"),
+        _calculator(fees.referral_fee, fees.ReferralFeeInput, "平台佣金（GMV × 平台佣金率）", "The referral fee on sales (GMV × rate)"),
         _calculator(returns.gmv_per_cost, returns.GmvPerCostInput, "一类视频每1美元成本带来多少GMV（GMV ÷ 成本）",
                     "GMV per dollar a kind of video cost (GMV / cost)"),
     )

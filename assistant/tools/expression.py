@@ -18,7 +18,9 @@ from assistant.tools.numbers import format_number
 MAX_EXPRESSION_CHARS = 300
 MAX_NODES = 80
 MAX_EXPONENT = 100
-Unit = Literal["plain", "money", "percent", "count", "ratio"]
+Unit = Literal["plain", "money", "percent", "count", "count_up", "count_down", "ratio"]
+"""`count_up`: a count that must be reached (orders to break even), shown rounded up; `count_down`: what a
+budget buys (creators at a fee), shown rounded down."""
 
 _BINARY: dict[type[ast.operator], tuple[Callable[[float, float], float], str, int]] = {
     ast.Add: (operator.add, "+", 1), ast.Sub: (operator.sub, "−", 1),
@@ -108,9 +110,18 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def whole_count(value: float, unit: Unit) -> float:
+    """A `count_up` result rounded up, a `count_down` one rounded down; any other as it is."""
+    if unit == "count_up":
+        return float(math.ceil(value - 1e-9))
+    return float(math.floor(value + 1e-9)) if unit == "count_down" else value
+
+
 def show(value: float, unit: Unit, lang: str, currency: str | None = None) -> str:
     """A value as the reply should write it: money with its currency, a percentage from its fraction,
     small values with enough decimals to keep two significant digits."""
+    if unit in ("count_up", "count_down"):
+        value, unit = whole_count(value, unit), "count"
     scaled = abs(value * 100 if unit == "percent" else value)
     digits = 2 if scaled == 0 or scaled >= 1 else min(10, 1 - math.floor(math.log10(scaled)))
     if unit == "count":

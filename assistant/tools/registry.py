@@ -76,7 +76,12 @@ TOOL_GUIDES: dict[str, str] = {
     "unit_economics": (
         "Per-order economics: price − product cost − shipping − referral fee (default 6% US, official) − "
         "affiliate commission − ad cost = profit; margin and break-even ROAS. Use for margins, ROAS and "
-        "'can I afford 20% commission?'. price and product_cost are required."
+        "'can I afford 20% commission?'. price and product_cost are required. With a flat fee (and samples "
+        "sent × sample cost): the orders needed to earn that one-off cost back."
+    ),
+    "referral_fee": (
+        "The referral fee on the seller's sales: GMV × rate (default 6% US, official). Use for 'did $42k GMV, "
+        "what's the referral fee?'. Give the seller's rate when they state one."
     ),
     "growth_rate": (
         "Growth of sales/GMV/views over n days (default 7, the article's product-selection window): total "
@@ -97,7 +102,8 @@ TOOL_GUIDES: dict[str, str] = {
         "GMV of many videos: views per video × videos (× days when videos is per day) × GPM / 1000, with cost and "
         "GMV per dollar when cost_per_video is given. Use for '80条，平均5k播放，GPM 9，一共卖多少' or 'a day for a month'."
     ),
-    "roas": "Ad ROAS = GMV / ad spend (and ACOS); with margin, the break-even ROAS = 1 / margin and whether the ads pay.",
+    "roas": ("Ad ROAS = GMV (or orders × price) / ad spend (and ACOS); with orders, the ad cost per order; with margin, the "
+             "break-even ROAS = 1 / margin, whether the ads pay and the profit after ads."),
     "period_change": "The change between two periods' figures (GMV, orders, views): after − before and the percentage.",
     "creator_deal": (
         "A creator deal on the sales it brought: commission = GMV (or orders × price) × rate, plus the flat fee, plus "
