@@ -104,6 +104,17 @@ def _query(reading: Reading, state: State, solutions: list[Solution]) -> str:
     return " ".join(p for p in (earlier if follows else "", reading.text, hints) if p)
 
 
+def _worked_before(solution: Solution, before: list[Solution], reading: Reading) -> bool:
+    """An earlier question's calculation already gives what this one asks for, from every figure of this message
+    it would use ("混合GPM多少？想做5w刀要多少播放": the blended GPM's call gives the views for the 5w too)."""
+    if solution.ask is None or solution.binding is None:
+        return False
+    here = {n.span for n in reading.numbers}
+    uses = solution.binding.used() & here
+    return any(b.calls and b.binding is not None and solution.ask.wants in b.binding.shape.gives
+               and uses <= b.binding.used() for b in before)
+
+
 def plan_turn(reading: Reading, state: State, lang: Lang) -> Plan:
     """Search, rule and calculate what the message asks: one search for the message, and one more for
     each further question, so each part of the reply cites what was found for it."""
@@ -134,9 +145,9 @@ def plan_turn(reading: Reading, state: State, lang: Lang) -> Plan:
         previous = own
     calculations: list[Call] = []
     asks = []
-    for solution in solutions:
+    for i, solution in enumerate(solutions):
         own = [Call(name, args) for name, args in solution.calls]
-        if asks and own and all(call in calculations for call in own):
+        if asks and own and (all(call in calculations for call in own) or _worked_before(solution, solutions[:i], reading)):
             if solution.ask is None or solution.ask.act in FIGURE_ACTS:
                 continue  # "GPM多少 正常吗": the question before already works out and judges this figure
             own = []  # "…要不要all in": answered as the decision it is, not with the figure again

@@ -106,7 +106,7 @@ def _bind_alternative(refs: Sequence[Ref], pool: Sequence[Number], taken: set[tu
         roles = {role for r in refs if r.arg not in bound for role in r.roles}
         held = set(subjects or ()) | {n.subject for r in refs if r.arg in bound and not _names_subject(r) and (n := bound[r.arg]).subject}
         confident = [n for n in pool if n.span not in used and _fits(ref, n, n.role) and _sure(n, ref, roles, asked)
-                     and (subjects is None or _same_subject(ref, n, held, pool))]
+                     and (subjects is None or ref.nth or _same_subject(ref, n, held, pool))]  # a before and after may change subject
         if ref.roles == ("duration",):  # "一个月3w刀，持续3个月": the longest span, not the "a month" of a monthly figure
             confident.sort(key=lambda n: -n.value)
         if ref.nth == 2 and "before" in bound:  # the second value of the same figure ("4.2w … 3.1w")

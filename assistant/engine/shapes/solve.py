@@ -8,11 +8,12 @@ computed on a guess. Numbers the chosen shape does not use are returned, to be n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.engine.lexicon import Terms, load, terms
-from assistant.engine.reading.reading import Ask, Number, Reading, State
+from assistant.engine.reading.reading import Ask, Number, Reading, State, moved_back
 from assistant.engine.shapes import WANTS, Shape, shapes
 from assistant.engine.shapes.bind import BIND_CONFIDENCE, Binding, bind, required_figure
 from assistant.engine.shapes.special import offers_again, special
@@ -52,15 +53,32 @@ class Solution:
 
 
 _BASIS = terms("basis")
+_NEXT_PERIOD = Terms({"next_period": load("conversation")["next_period"]})
 _FOLLOW_UP = Terms({"follow_up": [w for key in ("follow_up", "double", "half") for w in load("conversation")[key]]})
 
 
-def _value(number: Number) -> Any:
-    """What the calculator receives: the seller's own text when it reads as one amount, else the value."""
+MONEY_ROLES = frozenset({"gmv", "target_gmv", "price", "product_cost", "profit", "cost_per_video", "flat_fee", "ad_spend",
+                         "budget", "sample_cost"})  # fmt: skip
+
+
+def message_currency(numbers: Sequence[Number]) -> str | None:
+    """The one currency a message writes its amounts in, if it names exactly one."""
+    named = {n.currency for n in numbers if n.currency}
+    return named.pop() if len(named) == 1 else None
+
+
+def _value(number: Number, currency: str | None = None) -> Any:
+    """What the calculator receives: the seller's own text when it reads as one amount, else the value.
+    A bare amount takes the one currency its message names (`currency`): "1.5w人民币 … 3w" are both yuan
+    (dollars are what a bare amount is read as anyway)."""
     if number.role == "duration" or (number.value == 0 and not number.raw[:1].isdigit()):
         return number.value
     try:
-        parse_number(number.raw)
+        parsed = parse_number(number.raw)
+        if number.currency and parsed.currency != number.currency:  # "¥86,000" in Japan: yen, as the reading has it
+            return f"{number.currency} {number.raw.lstrip('¥').removesuffix('盾')}"
+        if currency not in (None, "USD") and not parsed.currency and number.role in MONEY_ROLES and not number.percent:
+            return f"{currency} {number.raw}"
         return number.raw
     except NumberParseError:
         symbol = {"USD": "$", "CNY": "¥"}.get(number.currency or "", "")
@@ -133,7 +151,8 @@ def _pool(reading: Reading, state: State) -> list[Number]:
 
 def _call(binding: Binding, reading: Reading, state: State) -> tuple[str, dict[str, Any]]:
     shape = binding.shape
-    args = {arg: _value(n) for arg, n in binding.bound.items() if not arg.startswith("_")}
+    currency = message_currency(reading.numbers)
+    args = {arg: _value(n, currency if n in reading.numbers else None) for arg, n in binding.bound.items() if not arg.startswith("_")}
     args |= _context(shape, binding, reading, state) | dict(shape.fixed)
     if shape.expression:
         return shape.tool, {"expression": shape.expression, "values": args, "unit": shape.unit, "label": shape.label}
@@ -149,9 +168,9 @@ def _series_pool(shape: Shape, reading: Reading, state: State, pool: list[Number
     here = [n for n in reading.numbers if n.role in roles]
     if len(here) != 1:
         return pool
-    said = [n for r in state.readings[:-1] for n in r.numbers if n.role == here[0].role][-1:]
-    before = [replace(n, span=(-1, -1)) for n in said]  # its place is in another message: never this one's span
-    return [*before, here[0], *(n for n in pool if n not in said and n is not here[0])]
+    earlier = state.readings[:-1]
+    said = [moved_back(n, len(earlier) - i) for i, r in enumerate(earlier) for n in r.numbers if n.role == here[0].role][-1:]
+    return [*said, here[0], *(n for n in pool if n not in said and n is not here[0])]
 
 
 def _held_back(solutions: list[Solution], reading: Reading) -> list[Solution]:
@@ -198,8 +217,13 @@ def _follow_up(reading: Reading, state: State) -> list[Binding]:
         if not roles <= shape.roles() or not (roles or _FOLLOW_UP.find(reading.text)):
             continue
         pool = [*changed, *_pool(reading, state)]
-        if any(r.nth for g in shape.groups for alt in g for r in alt):  # a series goes on: the last value, then the new one
-            pool = [*[n for n in state.readings[-2].numbers if n.role in roles][-1:], *changed]
+        if any(r.nth for g in shape.groups for alt in g for r in alt):
+            # "如果只降到15%呢" puts another second value against the same first one; otherwise a series goes
+            # on ("下个月又跌到2.5w", "那下周如果到100单"): the last value, then the new one. Other inputs stay as known.
+            earlier = [moved_back(n) for n in state.readings[-2].numbers if n.role in roles]
+            another_value = _FOLLOW_UP.find(reading.text) and not _NEXT_PERIOD.find(reading.text)
+            first = earlier[:1] if another_value else earlier[-1:]
+            pool = [*first, *changed, *(n for n in _pool(reading, state) if n.role not in roles)]
         binding = bind(shape, pool, asked=True, one_subject=False)
         if binding.complete and (binding.used() & {n.span for n in changed} or not roles):
             return [binding]
@@ -269,7 +293,7 @@ def solve_ask(ask: Ask, reading: Reading, state: State) -> Solution:
         if any(role in asked_for for ref in best.missing for role in ref.roles):  # "要出多少单": never ask for the answer
             return Solution(ask, best, unused=_unused(reading, best.used()), considered=tuple(considered), tangled=True)
         return Solution(ask, best, unused=_unused(reading, best.used()), considered=tuple(considered))
-    running = [b for b in ranked if b.complete and b.shape.id == best.shape.id and (b is best or b.shape.special == "options")]
+    running = [b for b in ranked if b.complete and b.shape.id == best.shape.id and (b is best or b.shape.special in ("options", "split"))]
     unused = _unused(reading, set().union(*(b.used() for b in running)))
     if wanted.get("per_dollar", 0.0) >= NAMED and "per_dollar" not in best.shape.gives and any(n.currency for n in unused):
         why = (best.shape.id, "the question asks what pays better; costs it gives are left aside")  # "哪个划算" is not "which GPM is higher"
@@ -302,12 +326,30 @@ def solve(reading: Reading, state: State) -> list[Solution]:
     solutions: list[Solution] = []
     for ask in reading.asks:
         solution = solve_ask(ask, reading, state)
+        if not solution.calls and (narrowed := solve_ask(ask, *_before_next(ask, reading, state))).calls:
+            solution = narrowed  # it works out without the figures a later question calculates with
         if solutions and (varied := _varied(ask, solutions[-1], reading, state)):
             solution = varied
         solutions.append(solution)
     if again and not any(s.calls for s in solutions):
         return [_again(reading, state, again)]
     return _held_back(solutions, reading)
+
+
+def _before_next(ask: Ask, reading: Reading, state: State) -> tuple[Reading, State]:
+    """The message as one question sees it: figures after it that a later question calculates with are left to
+    that question ("一条多少钱? 找达人一条200刀 是不是便宜几十倍": the 200 is the second question's)."""
+    later = {n.span for n in reading.numbers if n.span[0] >= ask.span[1]}
+    taken = set()
+    for after in (reading.asks[reading.asks.index(ask) + 1 :] if later else ()):
+        solution = solve_ask(after, reading, state)
+        if solution.calls and solution.binding is not None:
+            taken |= solution.binding.ranked_on() & later
+    if not taken:  # "混合GPM多少？想做5w刀要多少播放": no later question works with the 5w, so this one may
+        return reading, state
+    later = taken
+    return (replace(reading, numbers=tuple(n for n in reading.numbers if n.span not in later)),
+            replace(state, known=tuple(n for n in state.known if n.span not in later)))
 
 
 def _varied(ask: Ask, before: Solution, reading: Reading, state: State) -> Solution | None:

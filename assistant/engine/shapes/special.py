@@ -1,16 +1,17 @@
 """Shapes bound in code: `sum` adds up costs (each per-unit cost times its count) or figures of one
 kind; `options` works one calculation per option; `offers` sets a flat fee against commission only;
-`ratio` sets one subject's cost per video against another's."""
+`ratio` sets one subject's cost per video against another's; `split` works out each share of a budget."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
 from assistant.engine.reading.reading import Number, Reading, State
 from assistant.engine.shapes import WANTS, Kind, Ref, Shape, by_id
 from assistant.engine.lexicon import terms
-from assistant.engine.shapes.bind import BIND_CONFIDENCE, Binding, bind
+from assistant.engine.shapes.bind import BIND_CONFIDENCE, UNSURE_FLOOR, Binding, bind
 
 _NOT_ADDED = ("other", "duration", "share", "probability", "share_cut", "margin", "commission_rate", "gpm", "roas",
               "conversion_rate", "change", "price")  # fmt: skip
@@ -35,6 +36,8 @@ def special(shape: Shape, reading: Reading, state: State, asked: bool = False) -
         return _offers(shape, reading)
     if shape.special == "ratio":
         return _ratio(shape, reading, state)
+    if shape.special == "split":
+        return _split(shape, reading)
     raise ValueError(f"unknown special shape {shape.special!r}")
 
 
@@ -104,6 +107,12 @@ def _cost_total(shape: Shape, state: State, reading: Reading) -> list[Binding]:
         per_count.setdefault(_nearest(unit, paired) if unit in every else paired[0], []).append(unit)
     lumps = [n for n in (*every, *earlier) if n.role in _LUMP_COSTS and n.currency and not _per_unit(n)
              and _likelihood(n, _LUMP_COSTS) >= BIND_CONFIDENCE]
+    doubtful = [n for n in every if n.currency and n not in units and n not in lumps
+                and UNSURE_FLOOR <= _likelihood(n, (*_UNIT_COSTS, *_LUMP_COSTS)) < BIND_CONFIDENCE]
+    if doubtful:  # "月费149刀" read unsurely: asked about, never left out of a cost it may belong to
+        sure = dict(zip(NAMES, [*per_count, *units, *lumps], strict=False))
+        return [Binding(shape, sure, unsure=((Ref("cost", (Kind("cost_per_video"),)), doubtful[0]),),
+                        required_bound=frozenset(n.span for n in sure.values()))]
     scales = {c: [*accounts, *_days(c, every)] for c in per_count}
     if len(per_count) + sum(map(len, scales.values())) + len(units) + len(lumps) > len(NAMES):
         return []
@@ -185,28 +194,65 @@ def _per_unit(number: Number) -> bool:
 
 def _ratio(shape: Shape, reading: Reading, state: State) -> list[Binding]:
     """One video's cost of one subject over another's, each the sum of its per-video parts ("达人坑位费150 +
-    寄样12 + 运费8 against AI 5": (150 + 12 + 8) ÷ 5); every cost must belong to one of exactly two subjects.
+    寄样12 + 运费8 against AI 5": (150 + 12 + 8) ÷ 5); a monthly cost counts over the videos of its subject
+    made that month ("$49/mo, ~30 vids": 49 ÷ 30). Every cost must belong to one of exactly two subjects.
     Not when the message or the conversation holds what they sold or reached: then what each earns decides."""
     sure = [n for n in (*reading.numbers, *state.known) if n.confidence >= BIND_CONFIDENCE]
     if any(n.role in _RESULTS for n in sure):
         return []
+    counts = {n.subject: n for n in reading.numbers if n.role == "videos" and n.subject and n.confidence >= BIND_CONFIDENCE}
     costs = [n for n in reading.numbers if n.currency and _likelihood(n, _UNIT_COSTS) >= BIND_CONFIDENCE
-             and n.period not in ("total", "per_month")]
+             and (n.period not in ("total", "per_month") or n.subject in counts)]
     by_subject: dict[str, list[Number]] = {}
     for cost in costs:
         if cost.subject is None:
             return []
         by_subject.setdefault(cost.subject, []).append(cost)
-    if len(by_subject) != 2 or len({n.currency for n in costs}) != 1 or len(costs) > len(NAMES):
+    if len(by_subject) != 2 or len({n.currency for n in costs}) != 1 or 2 * len(costs) > len(NAMES):
         return []
-    high, low = sorted(by_subject.items(), key=lambda item: -sum(n.value for n in item[1]))
+    high, low = sorted(by_subject.items(), key=lambda item: -sum(_per_video(n, counts) for n in item[1]))
     names = iter(NAMES)
-    bound = {next(names): n for n in [*high[1], *low[1]]}
-    parts = list(bound)
-    top, bottom = parts[: len(high[1])], parts[len(high[1]):]
-    group = lambda names_: f"({' + '.join(names_)})" if len(names_) > 1 else names_[0]  # noqa: E731
-    derived = replace(shape, expression=f"{group(top)} / {group(bottom)}", unit="ratio", label=f"ratio:{high[0]}:{low[0]}")
+    bound: dict[str, Number] = {}
+
+    def term(cost: Number) -> str:
+        name = next(names)
+        bound[name] = cost
+        if cost.period not in ("total", "per_month"):
+            return name
+        count = next(names)
+        bound[count] = counts[cost.subject or ""]
+        return f"{name} / {count}"
+
+    group = lambda terms: f"({' + '.join(terms)})" if len(terms) > 1 or "/" in terms[0] else terms[0]  # noqa: E731
+    top, bottom = group([term(n) for n in high[1]]), group([term(n) for n in low[1]])
+    derived = replace(shape, expression=f"{top} / {bottom}", unit="ratio", label=f"ratio:{high[0]}:{low[0]}")
     return [Binding(derived, bound, required_bound=frozenset(n.span for n in bound.values()))]
+
+
+def _per_video(cost: Number, counts: dict[str, Number]) -> float:
+    """A cost per video: as given, or a monthly or total cost over the videos of its subject."""
+    if cost.period in ("total", "per_month"):
+        return cost.value / max(counts[cost.subject or ""].value, 1)
+    return cost.value
+
+
+def _split(shape: Shape, reading: Reading) -> list[Binding]:
+    """"3k刀 40%给AI 40%寄样 20%投流": the budget (or spend) times each share, one calculation per share, each named by
+    the words after its share ("给AI", "creators"), up to the next figure."""
+    sure = [n for n in reading.numbers if n.confidence >= BIND_CONFIDENCE]
+    budget = next((n for n in sure if n.role in ("budget", "ad_spend") and not n.percent), None)
+    shares = [n for n in sure if n.role == "share" and n.percent and 0 < n.value < 1]
+    if budget is None or not shares or sum(n.value for n in shares) > 1 + 1e-9:
+        return []
+    bindings = []
+    for i, share in enumerate(shares):
+        end = next((n.span[0] for n in reading.numbers if n.span[0] >= share.span[1]), len(reading.text))
+        name = re.split(r"[，,。.;；!?！？]", reading.text[share.span[1]:end])[0].strip()
+        name = name.split()[0] if name and not name.isascii() else name
+        derived = replace(shape, expression="budget * share", unit="money", label=name[:24] or f"{share.raw}")
+        bindings.append(Binding(derived, {"budget": budget, "share": share}, required_bound=frozenset({budget.span, share.span})))
+    together = frozenset(span for b in bindings for span in b.used())
+    return [replace(b, together=together) for b in bindings]
 
 
 def _offers(shape: Shape, reading: Reading) -> list[Binding]:
