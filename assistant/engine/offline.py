@@ -110,11 +110,12 @@ class OfflineEngine:
         fixed = self._position(plan.get("correction"), lang, retrieved)
         by_call = {m.tool_call_id: m for m in conversation.tool_results}
         parts = []
+        ruled_apart = any(ask.get("policy") is not None for ask in asks)  # rule questions have their own checks
         for ask in asks:
             own = by_call.get(f"call_{ask['search']}")
             found = [e.entry for e in self._evidence([own], scope)] if ask["search"] and own is not None else entries
             ruled = by_call.get(f"call_{ask.get('policy')}")
-            own_rulings = ruled_on(ruled) if ruled is not None else rulings
+            own_rulings = ruled_on(ruled) if ruled is not None else [] if ruled_apart else rulings
             parts.append(self._reply_to(ask, reading, calculations, found or entries, own_rulings, retrieved, scope, lang,
                                         share=len(asks), stance=self._position(ask.get("stance"), lang, retrieved),
                                         correction=fixed if not parts else None))

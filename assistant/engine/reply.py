@@ -211,11 +211,12 @@ def reason(entry: Entry, lang: Lang) -> str:
     return f"- {playbook_reason(entry, lang) or fact(entry, lang)} {cite(entry.id)}{_label(entry, lang)}"
 
 
-def _next_step(entries: list[Entry], lang: Lang, skip: str = "") -> str:
-    for entry in entries:
-        step = next_step(entry, lang)
+def _next_step(entries: list[Entry], inputs: Inputs, skip: str = "") -> str:
+    """The first of the entries' next steps that holds in the question's market (none rather than another market's)."""
+    for entry in (e for e in entries if inputs.scope.in_market(e)):
+        step = next_step(entry, inputs.lang)
         if step and step not in skip:
-            return NEXT[lang] + step
+            return NEXT[inputs.lang] + step
     return ""
 
 
@@ -262,13 +263,36 @@ def _compute(inputs: Inputs) -> list[str]:
             return [CANNOT_WORK_OUT[lang].format(why=error.get(lang) if isinstance(error, dict) else str(error))]
         return _explain(inputs)
     headlines = list(dict.fromkeys(c["headline"][lang] for c in results))
-    first = ("" if lang == "zh" else " ").join(headlines[:2])
-    lines = [f"**{first}**" + _defaults(results, lang)]
+    first = ("" if lang == "zh" else " ").join(headlines[:3])
+    lines = [*_better(results, lang), f"**{first}**" + _defaults(results, lang)]
     lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:3]) if w]
     if any(c.get("verdict") for c in results):  # a figure with a range to judge it by: the judgement leads
         return _diagnose(inputs)
-    lines.append(_next_step(inputs.entries, lang))
+    lines.append(_next_step(inputs.entries, inputs))
     return lines
+
+
+RETURNS_BETTER: dict[Lang, str] = {"zh": "**{name}每1元成本带来的GMV更高**（{high} 对 {low}）。",
+                                   "en": "**{name} bring more GMV per unit of cost** ({high} vs {low})."}
+
+
+def _better(results: list[dict[str, Any]], lang: Lang) -> list[str]:
+    """Two options' GMV per cost side by side: which returns more, first."""
+    if len(results) != 2 or any(c["tool"] != "gmv_per_cost" for c in results):
+        return []
+    low, high = sorted(results, key=lambda c: c["figures"]["gmv_per_cost"])
+    if low["figures"]["gmv_per_cost"] == high["figures"]["gmv_per_cost"]:
+        return []
+    figure = lambda c: show(c["figures"]["gmv_per_cost"], "plain", lang, "USD")  # noqa: E731
+    name = _option_name(high, lang)
+    name = name if lang == "zh" else name[:1].upper() + name[1:]
+    return [RETURNS_BETTER[lang].format(name=name, high=figure(high), low=figure(low))]
+
+
+def _option_name(calc: dict[str, Any], lang: Lang) -> str:
+    """What the seller calls the option a calculation was for: its subject ("AI视频"), else its label."""
+    named = calc["inputs"].get("label") or {"zh": "前者", "en": "the first"}[lang]
+    return SUBJECT_NAMES[calc["inputs"]["subject"]][lang] if calc["inputs"].get("subject") in SUBJECT_NAMES else named
 
 
 def _verdict_line(calc: dict[str, Any], lang: Lang, *, with_headline: bool = False) -> str:
@@ -296,7 +320,7 @@ def _diagnose(inputs: Inputs) -> list[str]:
     calc = judged[0]
     lines = [_verdict_line(calc, lang, with_headline=True)]
     lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:3]) if w]
-    lines.append(_next_step(inputs.entries, lang))
+    lines.append(_next_step(inputs.entries, inputs))
     return lines
 
 
@@ -312,9 +336,7 @@ def _compare_gpms(judged: list[dict[str, Any]], inputs: Inputs) -> list[str]:
     """Two subjects' own GPMs: which converts better, each placed against the cited range."""
     lang = inputs.lang
     ranked = sorted(judged, key=lambda c: -c["figures"]["gpm"])
-    def name(calc: dict[str, Any]) -> str:
-        named = calc["inputs"].get("label") or {"zh": "前者", "en": "the first"}[lang]
-        return SUBJECT_NAMES[calc["inputs"]["subject"]][lang] if calc["inputs"].get("subject") in SUBJECT_NAMES else named
+    name = lambda c: _option_name(c, lang)  # noqa: E731
 
     gpm = lambda c: show(c["figures"]["gpm"], "gpm", lang, "USD")  # noqa: E731
     best = name(ranked[0]) if lang == "zh" else name(ranked[0])[:1].upper() + name(ranked[0])[1:]
@@ -330,7 +352,8 @@ def _decide(inputs: Inputs) -> list[str]:
     if any(c.get("verdict") for c in _results(inputs)):  # "是不是废了" with the seller's numbers: judge them
         return _diagnose(inputs)
     results = _results(inputs)
-    ranked = any(c.get("tool") in ("compare_content_options", "compare_per_dollar") for c in results)
+    better = _better(results, lang)
+    ranked = bool(better) or any(c.get("tool") in ("compare_content_options", "compare_per_dollar") for c in results)
     stance = None if ranked else inputs.stance  # a comparison's headline names the winner
     ruling = ruled_out(inputs.rulings, inputs.scope.format)
     if not results and ruling:  # "数字人直播还能做吗", "should I hide the AI label?": a clause rules it out first
@@ -338,12 +361,13 @@ def _decide(inputs: Inputs) -> list[str]:
     else:
         lines = [stance] if stance else []
     if results:
-        lines.append("**" + ("" if lang == "zh" else " ").join(dict.fromkeys(c["headline"][lang] for c in results[:2])) + "**")
+        lines += better
+        lines.append("**" + ("" if lang == "zh" else " ").join(dict.fromkeys(c["headline"][lang] for c in results[:3])) + "**")
         lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:2]) if w]
     if not lines:
         lines = [f"**{advice(inputs.entries[0], lang)}**"] if inputs.entries else []
     lines += [reason(e, lang) for e in _reasons(inputs)[:3]]
-    lines.append(_next_step(inputs.entries, lang, " ".join(lines)))
+    lines.append(_next_step(inputs.entries, inputs, " ".join(lines)))
     return lines
 
 
@@ -401,5 +425,5 @@ def _explain(inputs: Inputs) -> list[str]:
         return lines
     lines = [f"**{fact(top, lang)}** {cite(top.id)}{_label(top, lang)}"]
     lines += [reason(e, lang) for e in _reasons(inputs)[1:3]]
-    lines.append(_next_step([top], lang))
+    lines.append(_next_step([top], inputs))
     return lines
