@@ -156,11 +156,15 @@ class Rulebook:
             context = _ranked(strong) or _ranked(doubtful) or self._nearest(text, [s for s in scope if _about_ai_content(s[1])])
             sides = self._reach_sides([m.entry for m in context], market)
             return RulingResult("weak", None, (), tuple(context[:2]), uncovered, True, sides, reading)
-        lookalike = self._stricter_lookalike(text, scope, top) if strong and not stricter and top < 3 else None
+        ruled_out = {m.clause.id for m in excluded}  # "商品如实 不卖惨": a clause the seller's own words take out is no lookalike
+        lookalike = self._stricter_lookalike(text, scope, top, ruled_out) if strong and not stricter and top < 3 else None
         if lookalike:
             return RulingResult("weak", None, (lookalike,), tuple(_ranked(strong)), uncovered, reading=reading)
-        light = all(lexicon().concepts[a.concept].light for a in uncovered)  # a light edit never lifts a restriction
-        if strong and not stricter and (not uncovered or top == 3 or (top == 2 and light)):  # a ban on one part bans the whole video
+        # under a restriction or a ban, a part whose only clause hangs on a condition no stricter cannot change it
+        # ("搬运别人的视频再配AI音": restricted for the repost, whatever the voice's condition)
+        unsettled = [a for a in uncovered if top < 2 or not any(m.action is a and m.clause.severity <= top for m in doubtful)]
+        light = all(lexicon().concepts[a.concept].light for a in unsettled)  # a light edit never lifts a restriction
+        if strong and not stricter and (not unsettled or top == 3 or (top == 2 and light)):  # a ban on one part bans the whole video
             verdict_clauses = _ranked([m for m in strong if m.clause.severity == top])
             agreeing = _ranked([m for m in doubtful if m.clause.severity == top])
             others = _ranked([m for m in strong if m.clause.severity < top])
@@ -215,8 +219,9 @@ class Rulebook:
         best, entry, clause = max(scored, key=lambda s: s[0])
         return [ClauseMatch(entry, clause, None, "nearest")] if best >= NEAREST_FLOOR else []
 
-    def _stricter_lookalike(self, text: str, scope: Sequence[tuple[Entry, Clause]], severity: int) -> ClauseMatch | None:
-        """A stricter clause one of whose own example questions is the one most like `text`."""
+    def _stricter_lookalike(self, text: str, scope: Sequence[tuple[Entry, Clause]], severity: int,
+                            ruled_out: set[str]) -> ClauseMatch | None:
+        """A stricter clause one of whose own example questions is the one most like `text` (not one of `ruled_out`)."""
         query = _encode(text)
         scored = [(float(np.max(self._example_vectors(c, positive) @ query)), positive, e, c)
                   for e, c in scope for positive in (True, False)]
@@ -224,7 +229,7 @@ class Rulebook:
         if best < LOOKALIKE_FLOOR:
             return None
         tied = [s for s in scored if s[0] >= best - LOOKALIKE_TIE]
-        stricter = [(e, c) for _, positive, e, c in tied if positive and c.severity > severity]
+        stricter = [(e, c) for _, positive, e, c in tied if positive and c.severity > severity and c.id not in ruled_out]
         return ClauseMatch(stricter[0][0], stricter[0][1], None, "nearest") if stricter else None
 
 
