@@ -109,6 +109,8 @@ def test_one_calculation_takes_the_figures_of_one_subject(question, sides):
     (["有个达人报坑位费£300+15%佣金,产品卖£20,货+头程尾程大概£9,还要寄2个样每个成本加运费£6左右,要出几单才回本"],
      ["46单", "312英镑"]),  # (300 + 2 × 6) ÷ (20 − 9 − 1.2 − 3)
     (["got £3k to spend and want to break even. I make about £7 profit per order. how many orders do i need?"], ["429"]),
+    (["creator asks £300 flat + 15% commission. my mug sells for £20 and my margin is about £8 a unit before commission. "
+      "how many units to break even on the flat fee?"], ["60"]),  # 300 ÷ (8 − 20 × 15%) = 60
     (["测品跑了一周AI视频 投流花了RM1,800 出了62单 客单RM39 毛利率大概40% 这个ROI算多少 亏没亏"], ["1.34", "832.8"]),
     (["3k刀一个月 我打算40%给AI工具批量出视频 40%寄样找达人 20%投流 这样分合理不"], ["1,200美元", "600美元"]),
     (["budget like €4-5k a month. thinking 70% creators 30% AI testing. creators cost me around €250 each incl sample. "
