@@ -8,13 +8,11 @@ subject, period and a calibrated confidence, and the claims the seller asserts. 
 
 from __future__ import annotations
 
-import re
-
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from assistant.engine.guard import detect_lang, mentions_domain
-from assistant.engine.lexicon import lexicon
+from assistant.engine.lexicon import Terms, load, lexicon
 from assistant.engine.reading.features import Context
 from assistant.engine.reading.figures import read_numbers, read_options
 from assistant.engine.reading.named import claims_in, doubled_in, format_named, market_named
@@ -107,7 +105,7 @@ def moved_back(number: Number, turns: int = 1) -> Number:
 
 
 _YUAN_WORDS = ("元", "块", "人民币", "RMB", "CNY", "rmb", "yuan")
-_VIETNAM = re.compile(r"越南|vietnam|\bVN\b", re.IGNORECASE)
+_DONG = Terms({"dong": load("markets")["dong"]})
 
 
 def _local_currency(numbers: list[Number], text: str, market: str | None) -> list[Number]:
@@ -117,7 +115,7 @@ def _local_currency(numbers: list[Number], text: str, market: str | None) -> lis
     for n in numbers:
         if market == "JP" and n.currency == "CNY" and "¥" in n.raw and not any(w in n.raw for w in _YUAN_WORDS):
             n = replace(n, currency="JPY")
-        elif n.currency == "IDR" and n.raw.endswith("盾") and not n.raw.endswith("印尼盾") and _VIETNAM.search(text):
+        elif n.currency == "IDR" and n.raw.endswith("盾") and not n.raw.endswith("印尼盾") and _DONG.find(text):
             n = replace(n, currency="VND")
         out.append(n)
     return out
