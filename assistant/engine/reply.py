@@ -18,6 +18,7 @@ from assistant.tools.calc_base import FX_RATE_ENTRY, field_meta, show
 from assistant.tools.calculators import CALCULATORS
 from assistant.engine.grounding import cited_ids
 from assistant.engine.leads import advice, claim, fact, next_step, playbook_reason
+from assistant.engine.result_lines import better_returns, compare_gpms, verdict_line, worked_line
 from assistant.engine.text import cite, join
 
 WEAK = ("insider", "author-opinion", "third-party")
@@ -224,11 +225,6 @@ def _results(inputs: Inputs) -> list[dict[str, Any]]:
     return [c for c in inputs.calculations if "error" not in c]
 
 
-def _worked(calc: dict[str, Any], lang: Lang) -> str:
-    worked = (calc.get("worked") or {}).get(lang) or (calc["steps"][lang][-1] if calc["steps"][lang] else "")
-    return f"*{worked}*" if worked and worked not in calc["headline"][lang] else ""
-
-
 def _defaults(results: list[dict[str, Any]], lang: Lang) -> str:
     """The cited defaults used, as "GPM 100 [entry]": the seller sees which numbers were not theirs."""
     names = []
@@ -264,46 +260,12 @@ def _compute(inputs: Inputs) -> list[str]:
         return _explain(inputs)
     headlines = list(dict.fromkeys(c["headline"][lang] for c in results))
     first = ("" if lang == "zh" else " ").join(headlines[:3])
-    lines = [*_better(results, lang), f"**{first}**" + _defaults(results, lang)]
-    lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:3]) if w]
+    lines = [*better_returns(results, lang), f"**{first}**" + _defaults(results, lang)]
+    lines += [w for w in dict.fromkeys(worked_line(c, lang) for c in results[:3]) if w]
     if any(c.get("verdict") for c in results):  # a figure with a range to judge it by: the judgement leads
         return _diagnose(inputs)
     lines.append(_next_step(inputs.entries, inputs))
     return lines
-
-
-RETURNS_BETTER: dict[Lang, str] = {"zh": "**{name}每1元成本带来的GMV更高**（{high} 对 {low}）。",
-                                   "en": "**{name} bring more GMV per unit of cost** ({high} vs {low})."}
-
-
-def _better(results: list[dict[str, Any]], lang: Lang) -> list[str]:
-    """Two options' GMV per cost side by side: which returns more, first."""
-    if len(results) != 2 or any(c["tool"] != "gmv_per_cost" for c in results):
-        return []
-    low, high = sorted(results, key=lambda c: c["figures"]["gmv_per_cost"])
-    if low["figures"]["gmv_per_cost"] == high["figures"]["gmv_per_cost"]:
-        return []
-    figure = lambda c: show(c["figures"]["gmv_per_cost"], "plain", lang, "USD")  # noqa: E731
-    name = _option_name(high, lang)
-    name = name if lang == "zh" else name[:1].upper() + name[1:]
-    return [RETURNS_BETTER[lang].format(name=name, high=figure(high), low=figure(low))]
-
-
-def _option_name(calc: dict[str, Any], lang: Lang) -> str:
-    """What the seller calls the option a calculation was for: its subject ("AI视频"), else its label."""
-    named = calc["inputs"].get("label") or {"zh": "前者", "en": "the first"}[lang]
-    return SUBJECT_NAMES[calc["inputs"]["subject"]][lang] if calc["inputs"].get("subject") in SUBJECT_NAMES else named
-
-
-def _verdict_line(calc: dict[str, Any], lang: Lang, *, with_headline: bool = False) -> str:
-    """"**偏低。** 你的GPM约2.98（…）。文章里…[source]" — the verdict, the figure, the range it was compared with."""
-    verdict = calc["verdict"]
-    compared = verdict.get("compared", {}).get(lang, "")
-    cited = "".join(cite(s) for s in calc.get("sources", [])[:1])
-    if cited:
-        compared = f"{compared[:-1]} {cited}{compared[-1]}" if compared[-1:] in "。." else f"{compared} {cited}"
-    head = f" {calc['headline'][lang]}" if with_headline else ""
-    return f"**{verdict[lang]}。**{head} {compared}" if lang == "zh" else f"**{verdict[lang]}.**{head} {compared}"
 
 
 def _diagnose(inputs: Inputs) -> list[str]:
@@ -316,34 +278,11 @@ def _diagnose(inputs: Inputs) -> list[str]:
             return [f"{first}{'' if lang == 'zh' else ' '}{missing[lang]}", *rest]
         return [DIAGNOSE_FALLBACK[lang], *[reason(e, lang) for e in inputs.entries[:2]]]
     if len(judged) > 1 and all("gpm" in c["figures"] for c in judged):
-        return _compare_gpms(judged, inputs)
+        return compare_gpms(judged, lang, inputs.act == "decide")
     calc = judged[0]
-    lines = [_verdict_line(calc, lang, with_headline=True)]
-    lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:3]) if w]
+    lines = [verdict_line(calc, lang, with_headline=True)]
+    lines += [w for w in dict.fromkeys(worked_line(c, lang) for c in results[:3]) if w]
     lines.append(_next_step(inputs.entries, inputs))
-    return lines
-
-
-SUBJECT_NAMES: dict[str, dict[Lang, str]] = {
-    "ai": {"zh": "AI视频", "en": "AI videos"}, "creator": {"zh": "达人视频", "en": "creator videos"},
-    "original": {"zh": "原创视频", "en": "original videos"},
-}
-BETTER: dict[Lang, str] = {"zh": "**{best}转化更好：GPM {a}，{other}是{b}。**", "en": "**{best} convert better: GPM {a} against {b} for {other}.**"}
-BACK: dict[Lang, str] = {"zh": "**先投{best}：GPM {a}，比{other}的{b}高。**", "en": "**Put the budget behind {best}: GPM {a} against {b} for {other}.**"}
-
-
-def _compare_gpms(judged: list[dict[str, Any]], inputs: Inputs) -> list[str]:
-    """Two subjects' own GPMs: which converts better, each placed against the cited range."""
-    lang = inputs.lang
-    ranked = sorted(judged, key=lambda c: -c["figures"]["gpm"])
-    name = lambda c: _option_name(c, lang)  # noqa: E731
-
-    gpm = lambda c: show(c["figures"]["gpm"], "gpm", lang, "USD")  # noqa: E731
-    best = name(ranked[0]) if lang == "zh" else name(ranked[0])[:1].upper() + name(ranked[0])[1:]
-    lead = BACK if inputs.act == "decide" else BETTER
-    lines = [lead[lang].format(best=best, a=gpm(ranked[0]), other=name(ranked[1]), b=gpm(ranked[1]))]
-    lines += [f"- {_verdict_line(c, lang, with_headline=True)}" for c in ranked]
-    lines += [w for w in dict.fromkeys(_worked(c, lang) for c in ranked) if w]
     return lines
 
 
@@ -352,7 +291,7 @@ def _decide(inputs: Inputs) -> list[str]:
     if any(c.get("verdict") for c in _results(inputs)):  # "是不是废了" with the seller's numbers: judge them
         return _diagnose(inputs)
     results = _results(inputs)
-    better = _better(results, lang)
+    better = better_returns(results, lang)
     ranked = bool(better) or any(c.get("tool") in ("compare_content_options", "compare_per_dollar") for c in results)
     stance = None if ranked else inputs.stance  # a comparison's headline names the winner
     ruling = ruled_out(inputs.rulings, inputs.scope.format)
@@ -363,7 +302,7 @@ def _decide(inputs: Inputs) -> list[str]:
     if results:
         lines += better
         lines.append("**" + ("" if lang == "zh" else " ").join(dict.fromkeys(c["headline"][lang] for c in results[:3])) + "**")
-        lines += [w for w in dict.fromkeys(_worked(c, lang) for c in results[:2]) if w]
+        lines += [w for w in dict.fromkeys(worked_line(c, lang) for c in results[:2]) if w]
     if not lines:
         lines = [f"**{advice(inputs.entries[0], lang)}**"] if inputs.entries else []
     lines += [reason(e, lang) for e in _reasons(inputs)[:3]]
